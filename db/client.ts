@@ -1,0 +1,34 @@
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+import { databaseUrl } from "@/lib/env";
+
+export type Db = PostgresJsDatabase<typeof schema>;
+/** A Drizzle transaction handle; ledger and query functions accept either. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface DbHandle {
+  db: Db;
+  sql: postgres.Sql;
+  close: () => Promise<void>;
+}
+
+/** Opens a pool on `url`. Callers own it; tests pass their own database's URL. */
+export function createDb(url: string, options: { max?: number } = {}): DbHandle {
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, prepare: true });
+  const db = drizzle(client, { schema });
+  return { db, sql: client, close: () => client.end({ timeout: 5 }) };
+}
+
+const globalForDb = globalThis as unknown as { refillDb?: DbHandle };
+
+/** The app's shared pool, on `DATABASE_URL` (kept across hot reloads in development). */
+export function getDbHandle(): DbHandle {
+  if (!globalForDb.refillDb) globalForDb.refillDb = createDb(databaseUrl(), { max: 20 });
+  return globalForDb.refillDb;
+}
+
+export function getDb(): Db {
+  return getDbHandle().db;
+}

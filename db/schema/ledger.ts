@@ -1,0 +1,89 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { organizations } from "./organizations";
+
+export const creditPoolEnum = pgEnum("credit_pool", ["plan", "topup"]);
+export const ledgerEntryKindEnum = pgEnum("ledger_entry_kind", [
+  "usage", // debit for reported usage
+  "plan_grant", // monthly allotment granted at a period start
+  "plan_expire", // unused plan credits expired at a period end
+  "purchase", // Buy Credits through Checkout
+  "top_up", // Top Up Now (off-session charge started by the owner)
+  "auto_recharge", // off-session charge started by the auto-recharge engine
+  "adjustment", // manual correction (seed, support)
+]);
+
+/**
+ * The balance of each org, per pool. Written only by lib/ledger, in the same transaction as the entries;
+ * always equals the sum of the org's entries per pool. Reads are O(1).
+ */
+export const creditBalances = pgTable(
+  "credit_balances",
+  {
+    orgId: uuid("org_id").primaryKey().references(() => organizations.id, { onDelete: "cascade" }),
+    planCredits: integer("plan_credits").notNull().default(0),
+    topupCredits: integer("topup_credits").notNull().default(0),
+    /** Plan credits granted at the last reset (the "of Y" in "X of Y left"). */
+    planAllotment: integer("plan_allotment").notNull().default(0),
+    /** When the plan credits next reset (end of the current billing period). */
+    planResetsAt: timestamp("plan_resets_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("credit_balances_plan_nonnegative", sql`${t.planCredits} >= 0`),
+    check("credit_balances_topup_nonnegative", sql`${t.topupCredits} >= 0`),
+    check("credit_balances_allotment_nonnegative", sql`${t.planAllotment} >= 0`),
+  ],
+);
+
+/**
+ * Append-only ledger. The database refuses UPDATE, DELETE and TRUNCATE (trigger in migration 0001).
+ * `delta` is signed credits; `balance_after` is the pool's balance after this entry.
+ * `idempotency_key` is unique per org: a credit or debit is applied once per key.
+ */
+export const ledgerEntries = pgTable(
+  "ledger_entries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "restrict" }),
+    pool: creditPoolEnum("pool").notNull(),
+    delta: integer("delta").notNull(),
+    kind: ledgerEntryKindEnum("kind").notNull(),
+    reference: text("reference"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    balanceAfter: integer("balance_after").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("ledger_entries_org_key_uq").on(t.orgId, t.idempotencyKey),
+    index("ledger_entries_org_id_idx").on(t.orgId, t.id),
+    check("ledger_entries_delta_nonzero", sql`${t.delta} <> 0`),
+    check("ledger_entries_balance_after_nonnegative", sql`${t.balanceAfter} >= 0`),
+  ],
+);
+
+/**
+ * One reported usage (`POST /api/v1/usage`). Its id is the API's `id`; the request's idempotency key is
+ * unique per org, and the stored balances let a replay return the first result exactly.
+ */
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "restrict" }),
+    idempotencyKey: text("idempotency_key"),
+    quantity: integer("quantity").notNull(),
+    planCreditsAfter: integer("plan_credits_after").notNull(),
+    topupCreditsAfter: integer("topup_credits_after").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("usage_events_org_key_uq").on(t.orgId, t.idempotencyKey),
+    index("usage_events_org_created_idx").on(t.orgId, t.createdAt),
+    check("usage_events_quantity_positive", sql`${t.quantity} > 0`),
+  ],
+);
+
+export type LedgerEntry = typeof ledgerEntries.$inferSelect;
+export type CreditPool = (typeof creditPoolEnum.enumValues)[number];
+export type LedgerEntryKind = (typeof ledgerEntryKindEnum.enumValues)[number];

@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads `process.env`. Every other module imports `env()`.
+ *
+ * Parsed lazily (first call) so that scripts can set variables for child processes first.
+ * Throws a readable error listing every invalid variable.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Postgres URL. Unset: the scripts start an embedded PostgreSQL and set it for the app. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Port of the embedded PostgreSQL the scripts start when DATABASE_URL is unset. */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** Directory for local state: embedded Postgres, emulator state, demo credentials. */
+  REFILL_DATA_DIR: z.string().default(".data"),
+  /** Public base URL of the app (links in emails, Stripe return URLs). */
+  APP_URL: z.string().url().default("http://localhost:3000"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Auth.js secret; the scripts generate and keep one under REFILL_DATA_DIR when unset. */
+  AUTH_SECRET: z.string().min(16).optional(),
+  /** Stripe secret key. Unset: the scripts start stripe-emulator/ and set the three STRIPE_* values. */
+  STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),
+  /** Stripe webhook signing secret (`whsec_…`) for POST /api/webhooks/stripe. */
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
+  /** Base URL of the Stripe API. Unset: https://api.stripe.com. The emulator: http://127.0.0.1:12111. */
+  STRIPE_API_BASE: z.string().url().optional(),
+  /** SMTP URL for outgoing mail (smtp://user:pass@host:port). Unset: mail is stored and shown at /dev/mailbox. */
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default("Refill Billing <billing@refill.local>"),
+  /** Skip starting the pg-boss worker inside the web process (tests start their own). */
+  REFILL_DISABLE_WORKER: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = envSchema.safeParse(process.env);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+      throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** For scripts and tests that change variables before the first read. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+/** `DATABASE_URL`, or a clear error naming the fix. */
+export function databaseUrl(): string {
+  const url = env().DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start Refill with `npm start` or `npm run dev`, which provide one.");
+  return url;
+}

@@ -1,0 +1,5 @@
+/** The only writer of credit balances and ledger entries. */
+export { getBalance, openBalance, LedgerError, type Balance } from "./balance";
+export { debitCredits, type DebitResult, type DebitRequest } from "./debit";
+export { creditTopup, type CreditTopupInput } from "./credit";
+export { resetPlanCredits, expirePlanCredits, type ResetPlanCreditsInput } from "./plan-credits";
