@@ -1,0 +1,70 @@
+import { z } from "zod";
+import type { PlanId } from "@/db/schema";
+import { getPlan, MAX_PACKS, MIN_PACKS } from "./plans";
+
+/**
+ * Validation shared by the server action, the REST API and the react-hook-form resolver.
+ * Limits depend on the plan, so the schemas are built per plan.
+ */
+const int = (what: string) => z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`);
+
+export function packsSchema() {
+  return int("Packs").min(MIN_PACKS, `Choose at least ${MIN_PACKS} pack`).max(MAX_PACKS, `Choose at most ${MAX_PACKS} packs`);
+}
+
+export function thresholdSchema(planId: PlanId) {
+  const max = Math.max(1, getPlan(planId).thresholdCeiling);
+  return int("Threshold").min(1, "Threshold must be at least 1 credit").max(max, `Threshold can be at most ${max.toLocaleString("en-US")} credits on this plan`);
+}
+
+export function maxRechargesSchema(planId: PlanId) {
+  const max = Math.max(1, getPlan(planId).maxRechargesPerMonthCeiling);
+  return int("Max recharges per month").min(1, "Allow at least 1 recharge per month").max(max, `At most ${max} recharges per month on this plan`);
+}
+
+/** The Auto-recharge form (server action + resolver). */
+export function autoRechargeSettingsSchema(planId: PlanId) {
+  return z.object({
+    enabled: z.boolean({ error: "enabled must be true or false" }),
+    threshold: thresholdSchema(planId),
+    rechargePacks: packsSchema(),
+    maxRechargesPerMonth: maxRechargesSchema(planId),
+  });
+}
+export type AutoRechargeSettingsInput = z.infer<ReturnType<typeof autoRechargeSettingsSchema>>;
+
+/** Monthly spending limit on auto-recharge: cents (≥ $1.00) or null for none; alert at 1..100 %. */
+export const spendingLimitSchema = z.object({
+  monthlyLimitCents: int("Monthly limit").min(100, "The monthly limit must be at least $1.00").max(100_000_000, "The monthly limit is too large").nullable(),
+  alertPercent: int("Alert threshold").min(1, "The alert threshold must be between 1% and 100%").max(100, "The alert threshold must be between 1% and 100%").default(80),
+});
+export type SpendingLimitInput = z.infer<typeof spendingLimitSchema>;
+
+/** Buy Credits / Top Up Now: a number of packs. */
+export const buyPacksSchema = z.object({ packs: packsSchema() });
+
+/** REST: POST /api/v1/billing/auto-topup — a partial update in the API's field names. */
+export const autoTopupPatchSchema = z.object({
+  enabled: z.boolean({ error: "enabled must be true or false" }).optional(),
+  threshold: int("threshold").min(1, "threshold must be at least 1").optional(),
+  amount: int("amount").min(1, "amount must be a positive number of cents").optional(),
+  recharge_packs: int("recharge_packs").min(MIN_PACKS, `recharge_packs must be between ${MIN_PACKS} and ${MAX_PACKS}`).max(MAX_PACKS, `recharge_packs must be between ${MIN_PACKS} and ${MAX_PACKS}`).optional(),
+  max_recharges_per_month: int("max_recharges_per_month").min(1, "max_recharges_per_month must be at least 1").optional(),
+});
+export type AutoTopupPatch = z.infer<typeof autoTopupPatchSchema>;
+
+/** REST: POST /api/v1/billing/spending-limit */
+export const spendingLimitApiSchema = z.object({
+  monthly_limit: int("monthly_limit").min(100, "monthly_limit must be at least 100 cents").max(100_000_000, "monthly_limit is too large").nullable(),
+  alert_threshold: z.number({ error: "alert_threshold must be a number" }).gt(0, "alert_threshold must be between 0 and 1").max(1, "alert_threshold must be between 0 and 1").optional(),
+});
+
+/** `{ field: [messages] }` from a zod error, for `fieldErrors` in results and 422 bodies. */
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "_";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}

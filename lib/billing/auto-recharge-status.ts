@@ -1,0 +1,87 @@
+import type { PlanId } from "@/db/schema";
+import { getPlan, quotePacks } from "./plans";
+
+/** Why auto-recharge will (active) or will not fire right now. Order of checks = order below. */
+export type AutoRechargeStatus =
+  | "not_available_on_plan"
+  | "needs_subscription"
+  | "disabled_after_failures"
+  | "off"
+  | "needs_payment_method"
+  | "requires_action"
+  | "recharging"
+  | "paused_monthly_cap"
+  | "paused_spending_limit"
+  | "active";
+
+export interface AutoRechargeFacts {
+  plan: PlanId;
+  hasActiveSubscription: boolean;
+  hasPaymentMethod: boolean;
+  enabled: boolean;
+  /** set when auto-recharge disabled itself after failed payments */
+  disabledAfterFailures: boolean;
+  threshold: number;
+  rechargePacks: number;
+  maxRechargesPerMonth: number;
+  spendingLimitCents: number | null;
+  /** auto attempts this calendar month that succeeded or are in flight */
+  rechargesThisMonth: number;
+  /** cents of those attempts */
+  spendThisMonthCents: number;
+  /** status of the org's open auto attempt, if any */
+  openAttempt: "pending" | "processing" | "requires_action" | null;
+}
+
+export const STATUS_MESSAGES: Record<AutoRechargeStatus, string> = {
+  not_available_on_plan: "Auto-reload not available on Free plan",
+  needs_subscription: "An active subscription is required to enable auto-recharge.",
+  disabled_after_failures: "Auto-recharge was disabled after multiple failed payment attempts. Please update your payment method and re-enable.",
+  off: "Auto-recharge is off.",
+  needs_payment_method: "A payment method is required to enable auto-recharge.",
+  requires_action: "A recharge is waiting for you to complete verification with your bank.",
+  recharging: "A recharge is in progress.",
+  paused_monthly_cap: "You've reached your monthly auto-reload limit. Auto-reload is paused until next month.",
+  paused_spending_limit: "You've reached your monthly spending limit. Auto-reload is paused until next month.",
+  active: "Auto-recharge is on.",
+};
+
+/** The org's auto-recharge status from plain facts (pure). */
+export function autoRechargeStatus(f: AutoRechargeFacts): AutoRechargeStatus {
+  const plan = getPlan(f.plan);
+  if (!plan.autoRechargeAllowed) return "not_available_on_plan";
+  if (f.disabledAfterFailures) return "disabled_after_failures";
+  if (!f.enabled) return "off";
+  if (!f.hasActiveSubscription) return "needs_subscription";
+  if (!f.hasPaymentMethod) return "needs_payment_method";
+  if (f.openAttempt === "requires_action") return "requires_action";
+  if (f.openAttempt) return "recharging";
+  if (f.rechargesThisMonth >= f.maxRechargesPerMonth) return "paused_monthly_cap";
+  if (f.spendingLimitCents !== null) {
+    const next = quotePacks(plan, f.rechargePacks).amountCents;
+    if (f.spendThisMonthCents + next > f.spendingLimitCents) return "paused_spending_limit";
+  }
+  return "active";
+}
+
+export type TriggerDecision =
+  | { create: true; packs: number; credits: number; amountCents: number; currency: string }
+  | { create: false; reason: AutoRechargeStatus | "above_threshold" };
+
+/** Create one auto-recharge attempt iff the status is active and the total balance is below the threshold. */
+export function decideTrigger(f: AutoRechargeFacts, balanceTotal: number): TriggerDecision {
+  const status = autoRechargeStatus(f);
+  if (status !== "active") return { create: false, reason: status };
+  if (balanceTotal >= f.threshold) return { create: false, reason: "above_threshold" };
+  return { create: true, ...quotePacks(getPlan(f.plan), f.rechargePacks) };
+}
+
+export type EnableRefusal = "not_available_on_plan" | "needs_subscription" | "needs_payment_method";
+
+/** The prerequisites for turning auto-recharge on, each with its own message (null = may enable). */
+export function enableRefusal(f: Pick<AutoRechargeFacts, "plan" | "hasActiveSubscription" | "hasPaymentMethod">): EnableRefusal | null {
+  if (!getPlan(f.plan).autoRechargeAllowed) return "not_available_on_plan";
+  if (!f.hasActiveSubscription) return "needs_subscription";
+  if (!f.hasPaymentMethod) return "needs_payment_method";
+  return null;
+}
