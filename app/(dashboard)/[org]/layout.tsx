@@ -1,0 +1,45 @@
+import { getDb } from "@/db/client";
+import { OrgSwitcher } from "@/components/layout/org-switcher";
+import { SettingsNav } from "@/components/layout/settings-nav";
+import { signOut } from "@/lib/auth/auth";
+import { requireMember } from "@/lib/auth/guards";
+import { listUserOrgs } from "@/lib/auth/membership";
+
+export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
+  const { org: slug } = await params;
+  const ctx = await requireMember(slug);
+  const orgs = await listUserOrgs(getDb(), ctx.user.id);
+  async function signOutAction() {
+    "use server";
+    await signOut({ redirectTo: "/sign-in" });
+  }
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <div className="flex items-center gap-3">
+            <span className="text-lg font-semibold tracking-tight">
+              <span aria-hidden className="mr-1 text-brand-600">◆</span>Refill
+            </span>
+            <span aria-hidden className="text-slate-300">/</span>
+            <OrgSwitcher current={ctx.org} orgs={orgs} />
+          </div>
+          <div className="flex items-center gap-3 text-sm">
+            <span className="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
+              {ctx.user.email} · <span className="capitalize">{ctx.role}</span>
+            </span>
+            <form action={signOutAction}>
+              <button type="submit" className="rounded-md px-2 py-1 text-slate-700 hover:bg-slate-100">
+                Sign out
+              </button>
+            </form>
+          </div>
+        </div>
+        <div className="mx-auto max-w-6xl px-4 pb-2">
+          <SettingsNav orgSlug={ctx.org.slug} />
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+export function SettingsNav({ orgSlug }: { orgSlug: string }) {
+  const pathname = usePathname();
+  const items = [
+    { href: `/${orgSlug}/settings/billing`, label: "Billing" },
+    { href: `/${orgSlug}/settings/api-keys`, label: "API keys" },
+  ];
+  return (
+    <nav aria-label="Settings" className="flex gap-1 overflow-x-auto">
+      {items.map((i) => (
+        <Link
+          key={i.href}
+          href={i.href}
+          aria-current={pathname === i.href ? "page" : undefined}
+          className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
+        >
+          {i.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,46 @@
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { users } from "@/db/schema";
+import { env } from "@/lib/env";
+import { verifyPassword } from "./password";
+
+export const signInSchema = z.object({
+  email: z.string().trim().toLowerCase().email("Enter a valid email address."),
+  password: z.string().min(1, "Enter your password.").max(200),
+});
+
+/**
+ * Auth.js v5: email + password (bcrypt) with JWT sessions. The session carries only the user id;
+ * roles are read from the database on every request by lib/auth/guards.
+ */
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  secret: env().AUTH_SECRET,
+  trustHost: true,
+  session: { strategy: "jwt" },
+  pages: { signIn: "/sign-in" },
+  providers: [
+    Credentials({
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw) {
+        const parsed = signInSchema.safeParse(raw);
+        if (!parsed.success) throw new CredentialsSignin();
+        const [user] = await getDb().select().from(users).where(eq(users.email, parsed.data.email));
+        if (!user?.passwordHash || !(await verifyPassword(parsed.data.password, user.passwordHash))) throw new CredentialsSignin();
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+});

@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+/** Body of `POST /api/v1/usage`. `quantity`: credits, integer 1..1,000,000; `idempotency_key`: ≤ 255 chars. */
+export const usageEventSchema = z.strictObject({
+  quantity: z
+    .number({ error: "quantity must be an integer between 1 and 1000000." })
+    .int("quantity must be an integer between 1 and 1000000.")
+    .min(1, "quantity must be an integer between 1 and 1000000.")
+    .max(1_000_000, "quantity must be an integer between 1 and 1000000."),
+  idempotency_key: z
+    .string({ error: "idempotency_key must be a string." })
+    .min(1, "idempotency_key must not be empty.")
+    .max(255, "idempotency_key must be at most 255 characters.")
+    .optional(),
+});
+export type UsageEventInput = z.infer<typeof usageEventSchema>;
