@@ -1,9 +1,60 @@
-import type { DbOrTx } from "@/db/client";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { autoRechargeSettings, organizations, type RechargeAttempt } from "@/db/schema";
+import { decideTrigger, type TriggerDecision } from "@/lib/billing/auto-recharge-status";
+import { NO_PAYMENT_METHOD_MESSAGE } from "@/lib/billing/decline-messages";
+import { enqueueJob } from "@/lib/jobs/queue";
+import { getBalance } from "@/lib/ledger";
+import { openIncident } from "@/lib/notifications/incidents";
+import { createRechargeAttempt } from "./attempts";
+import { loadAutoRechargeFacts } from "./facts";
+import { getAutoRechargeSettings } from "./settings";
+
+export type TriggerResult = { created: true; attempt: RechargeAttempt } | { created: false; reason: Exclude<TriggerDecision, { create: true }>["reason"] | "concurrent" };
 
 /**
- * Called after a debit commits. Placeholder until the auto-recharge engine lands: it will create at most
- * one recharge attempt when the org is eligible and below its threshold.
+ * After a debit commits, after settings are saved, and after a recharge lands: if auto-recharge is eligible
+ * and the total balance is below the threshold, create ONE attempt and queue its charge. Never calls Stripe.
+ *
+ * Exactly once: the decision and insert run under a row lock on the org's settings (serializes triggers of
+ * one org, so the monthly cap and spending limit hold), and the partial unique index allows one open
+ * auto attempt per org.
  */
-export async function maybeTriggerRecharge(_db: DbOrTx, _orgId: string, _opts: { now?: Date } = {}): Promise<unknown> {
-  return null;
+export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: Date } = {}): Promise<TriggerResult> {
+  const now = opts.now ?? new Date();
+  // Fast path without locks: most debits leave the balance above the threshold.
+  const [org] = await db.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
+  if (!org) return { created: false, reason: "off" };
+  const quick = await getAutoRechargeSettings(db, orgId, org.plan);
+  if (!quick.enabled) return { created: false, reason: "off" };
+  if ((await getBalance(db, orgId)).total >= quick.threshold) return { created: false, reason: "above_threshold" };
+
+  const result = await db.transaction(async (tx): Promise<TriggerResult & { monthKey?: string }> => {
+    const [locked] = await tx.select().from(autoRechargeSettings).where(eq(autoRechargeSettings.orgId, orgId)).for("update");
+    if (!locked) return { created: false, reason: "off" };
+    const { facts, window } = await loadAutoRechargeFacts(tx, orgId, { now });
+    const balance = await getBalance(tx, orgId);
+    const decision = decideTrigger(facts, balance.total);
+    if (!decision.create) return { created: false, reason: decision.reason, monthKey: window.key };
+    const attempt = await createRechargeAttempt(tx, {
+      orgId,
+      trigger: "auto",
+      packs: decision.packs,
+      credits: decision.credits,
+      amountCents: decision.amountCents,
+      currency: decision.currency,
+      balanceBefore: balance.total,
+      threshold: facts.threshold,
+      createdAt: now,
+    });
+    return attempt ? { created: true, attempt } : { created: false, reason: "concurrent" };
+  });
+
+  if (result.created) {
+    await enqueueJob("recharge.charge", { attemptId: result.attempt.id }, { singletonKey: result.attempt.id });
+  } else if (result.reason === "needs_payment_method") {
+    await openIncident(db, { orgId, kind: "no_payment_method", message: NO_PAYMENT_METHOD_MESSAGE, dedupeKey: `no_payment_method:${result.monthKey}` });
+  }
+  if (result.created) return { created: true, attempt: result.attempt };
+  return { created: false, reason: result.reason };
 }

@@ -1,0 +1,90 @@
+import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { organizations, rechargeAttempts, stripeCustomers, type Organization } from "@/db/schema";
+import type { AutoRechargeFacts } from "@/lib/billing/auto-recharge-status";
+import { monthWindow, type MonthWindow } from "@/lib/billing/cap-window";
+import { hasActiveSubscription } from "@/lib/stripe/sync-customer";
+import { getAutoRechargeSettings, type AutoRechargeSettings } from "./settings";
+
+/** Attempt statuses that count towards the monthly cap and spending limit (succeeded + in flight). */
+export const COUNTED_STATUSES = ["pending", "processing", "requires_action", "succeeded"] as const;
+export const OPEN_STATUSES = ["pending", "processing", "requires_action"] as const;
+
+export interface MonthUsage {
+  recharges: number;
+  spendCents: number;
+}
+
+/** Auto-recharges this calendar month (index range scan on org, trigger, created_at). */
+export async function countAutoRechargesInWindow(db: DbOrTx, orgId: string, window: MonthWindow): Promise<MonthUsage> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int`, cents: sql<number>`coalesce(sum(${rechargeAttempts.amountCents}), 0)::int` })
+    .from(rechargeAttempts)
+    .where(
+      and(
+        eq(rechargeAttempts.orgId, orgId),
+        eq(rechargeAttempts.trigger, "auto"),
+        gte(rechargeAttempts.createdAt, window.start),
+        lt(rechargeAttempts.createdAt, window.end),
+        inArray(rechargeAttempts.status, [...COUNTED_STATUSES]),
+      ),
+    );
+  return { recharges: row?.n ?? 0, spendCents: row?.cents ?? 0 };
+}
+
+export async function findOpenAutoAttempt(db: DbOrTx, orgId: string) {
+  const [row] = await db
+    .select({ id: rechargeAttempts.id, status: rechargeAttempts.status })
+    .from(rechargeAttempts)
+    .where(and(eq(rechargeAttempts.orgId, orgId), eq(rechargeAttempts.trigger, "auto"), inArray(rechargeAttempts.status, [...OPEN_STATUSES])))
+    .limit(1);
+  return row ?? null;
+}
+
+/** When credits last landed from a recharge (auto or manual), or null. */
+export async function lastRechargedAt(db: DbOrTx, orgId: string): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: rechargeAttempts.completedAt })
+    .from(rechargeAttempts)
+    .where(and(eq(rechargeAttempts.orgId, orgId), eq(rechargeAttempts.status, "succeeded")))
+    .orderBy(desc(rechargeAttempts.completedAt))
+    .limit(1);
+  return row?.at ?? null;
+}
+
+export interface LoadedFacts {
+  org: Organization;
+  settings: AutoRechargeSettings;
+  facts: AutoRechargeFacts;
+  window: MonthWindow;
+  month: MonthUsage;
+}
+
+/** Everything the pure eligibility rules need, read from our tables (no Stripe call). */
+export async function loadAutoRechargeFacts(db: DbOrTx, orgId: string, opts: { now?: Date; settings?: AutoRechargeSettings } = {}): Promise<LoadedFacts> {
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw new Error(`org ${orgId} not found`);
+  const settings = opts.settings ?? (await getAutoRechargeSettings(db, orgId, org.plan));
+  const window = monthWindow(opts.now ?? new Date(), org.timeZone);
+  const [month, open, activeSub, [customer]] = await Promise.all([
+    countAutoRechargesInWindow(db, orgId, window),
+    findOpenAutoAttempt(db, orgId),
+    hasActiveSubscription(db, orgId),
+    db.select({ pm: stripeCustomers.defaultPaymentMethodId }).from(stripeCustomers).where(eq(stripeCustomers.orgId, orgId)),
+  ]);
+  const facts: AutoRechargeFacts = {
+    plan: org.plan,
+    hasActiveSubscription: activeSub,
+    hasPaymentMethod: !!customer?.pm,
+    enabled: settings.enabled,
+    disabledAfterFailures: !!settings.disabledReason,
+    threshold: settings.threshold,
+    rechargePacks: settings.rechargePacks,
+    maxRechargesPerMonth: settings.maxRechargesPerMonth,
+    spendingLimitCents: settings.spendingLimitCents,
+    rechargesThisMonth: month.recharges,
+    spendThisMonthCents: month.spendCents,
+    openAttempt: (open?.status as AutoRechargeFacts["openAttempt"]) ?? null,
+  };
+  return { org, settings, facts, window, month };
+}
