@@ -19,6 +19,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Auth.js secret; the scripts generate and keep one under REFILL_DATA_DIR when unset. */
   AUTH_SECRET: z.string().min(16).optional(),
+  /** Port of the stripe-emulator the scripts start when STRIPE_SECRET_KEY is unset. */
+  STRIPE_EMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(12111),
   /** Stripe secret key. Unset: the scripts start stripe-emulator/ and set the three STRIPE_* values. */
   STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),
   /** Stripe webhook signing secret (`whsec_…`) for POST /api/webhooks/stripe. */

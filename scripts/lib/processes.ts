@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from "node:child_process";
+
+/**
+ * Spawns a child process with `env`, prefixing its output, and resolves once a line matches `ready`
+ * (rejects if it exits first or after `timeoutMs`).
+ */
+export function spawnUntilReady(
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; ready: RegExp; timeoutMs?: number; quiet?: boolean },
+): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+    let done = false;
+    const timer = setTimeout(() => finish(new Error(`${name} did not become ready in ${opts.timeoutMs ?? 60_000} ms`)), opts.timeoutMs ?? 60_000);
+    function finish(err?: Error) {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (err) {
+        child.kill("SIGTERM");
+        reject(err);
+      } else resolve(child);
+    }
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (!opts.quiet) for (const line of text.split("\n")) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+      if (opts.ready.test(text)) finish();
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => finish(new Error(`${name} exited with code ${code} before it was ready`)));
+  });
+}
+
+/** Stops children on SIGINT/SIGTERM and runs `cleanup` once. */
+export function onShutdown(children: () => ChildProcess[], cleanup: () => Promise<void>): void {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    for (const c of children()) c.kill(signal);
+    await cleanup().catch(() => {});
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
