@@ -1,0 +1,77 @@
+import { eq, sql } from "drizzle-orm";
+import type Stripe from "stripe";
+import type { Db } from "@/db/client";
+import { stripeEvents } from "@/db/schema";
+import { getStripe, webhookSecret } from "../client";
+import { handleCheckoutSessionCompleted } from "./checkout-session-completed";
+import { handleInvoicePaid } from "./invoice-paid";
+import { handlePaymentIntentChanged } from "./payment-intent-changed";
+import { handleSetupIntentSucceeded } from "./setup-intent-succeeded";
+import { handleCustomerStateChanged } from "./subscription-changed";
+import type { WebhookHandler } from "./types";
+
+/** The allow-list: event type → handler. Anything else is acknowledged and ignored. */
+export const WEBHOOK_HANDLERS: Readonly<Record<string, WebhookHandler>> = {
+  "checkout.session.completed": handleCheckoutSessionCompleted,
+  "checkout.session.async_payment_succeeded": handleCheckoutSessionCompleted,
+  "invoice.paid": handleInvoicePaid,
+  "customer.subscription.created": handleCustomerStateChanged,
+  "customer.subscription.updated": handleCustomerStateChanged,
+  "customer.subscription.deleted": handleCustomerStateChanged,
+  "customer.updated": handleCustomerStateChanged,
+  "payment_method.attached": handleCustomerStateChanged,
+  "payment_method.detached": handleCustomerStateChanged,
+  "setup_intent.succeeded": handleSetupIntentSucceeded,
+  "payment_intent.succeeded": handlePaymentIntentChanged,
+  "payment_intent.payment_failed": handlePaymentIntentChanged,
+  "payment_intent.requires_action": handlePaymentIntentChanged,
+  "payment_intent.canceled": handlePaymentIntentChanged,
+};
+
+export interface WebhookResponse {
+  status: number;
+  body: { eventId?: string; type?: string; result?: string; error?: string };
+}
+
+/**
+ * raw body → verify signature → record the event (unique id) → dispatch on the allow-list → result.
+ * Bad/missing signature: 400, nothing written. Handler error: 500 (Stripe retries; handlers are idempotent).
+ */
+export async function handleStripeWebhook(db: Db, rawBody: string, signature: string | null): Promise<WebhookResponse> {
+  let event: Stripe.Event;
+  try {
+    if (!signature) throw new Error("missing Stripe-Signature header");
+    event = getStripe().webhooks.constructEvent(rawBody, signature, webhookSecret());
+  } catch (err) {
+    return { status: 400, body: { error: `Webhook signature verification failed: ${(err as Error).message}` } };
+  }
+  const base = { eventId: event.id, type: event.type };
+  const [rec] = await db
+    .insert(stripeEvents)
+    .values({ id: event.id, type: event.type })
+    .onConflictDoUpdate({ target: stripeEvents.id, set: { deliveries: sql`${stripeEvents.deliveries} + 1` } })
+    .returning();
+  if (rec && (rec.outcome === "processed" || rec.outcome === "ignored") && rec.deliveries > 1) {
+    return { status: 200, body: { ...base, result: `duplicate: ${rec.result ?? rec.outcome}` } };
+  }
+
+  const handler = WEBHOOK_HANDLERS[event.type];
+  if (!handler) {
+    await finish(db, event.id, "ignored", "ignored: event type not handled");
+    return { status: 200, body: { ...base, result: "ignored: event type not handled" } };
+  }
+  try {
+    const r = await handler(db, event);
+    if (r.ignored) console.info(`[stripe-webhook] ${event.id} ${event.type}: ${r.result}`);
+    await finish(db, event.id, r.ignored ? "ignored" : "processed", r.result);
+    return { status: 200, body: { ...base, result: r.result } };
+  } catch (err) {
+    console.error(`[stripe-webhook] ${event.id} ${event.type} failed:`, err);
+    await finish(db, event.id, "failed", `error: ${(err as Error).message}`.slice(0, 500)).catch(() => {});
+    return { status: 500, body: { ...base, error: "Webhook handler failed; Stripe will retry." } };
+  }
+}
+
+async function finish(db: Db, id: string, outcome: "processed" | "ignored" | "failed", result: string) {
+  await db.update(stripeEvents).set({ outcome, result, processedAt: new Date() }).where(eq(stripeEvents.id, id));
+}

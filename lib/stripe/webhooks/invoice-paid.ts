@@ -1,0 +1,34 @@
+import { eq } from "drizzle-orm";
+import type Stripe from "stripe";
+import { creditBalances, subscriptions } from "@/db/schema";
+import { getPlan } from "@/lib/billing/plans";
+import { resetPlanCredits } from "@/lib/ledger";
+import { findOrgIdByCustomer } from "../customers";
+import { syncStripeCustomer } from "../sync-customer";
+import { customerIdOf, type WebhookHandler } from "./types";
+
+/**
+ * `invoice.paid` for a subscription period: sync, then reset plan credits (expire the rest, grant the
+ * allotment) once per invoice. An invoice for an older period than the one already granted is stale.
+ */
+export const handleInvoicePaid: WebhookHandler = async (db, event) => {
+  const invoice = event.data.object as Stripe.Invoice;
+  const customerId = customerIdOf(invoice.customer);
+  const orgId = customerId ? await findOrgIdByCustomer(db, customerId) : null;
+  if (!orgId || !customerId) return { result: `ignored: unknown customer ${customerId}`, ignored: true };
+  const subId = customerIdOf(invoice.parent?.subscription_details?.subscription ?? null);
+  if (!subId) return { result: "ignored: not a subscription invoice", ignored: true };
+  await syncStripeCustomer(db, customerId);
+  const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, subId));
+  if (!sub || sub.orgId !== orgId) return { result: `ignored: subscription ${subId} unknown for org`, ignored: true };
+
+  const line = invoice.lines?.data?.find((l) => l.period?.end) ?? null;
+  const periodEnd = line?.period?.end ? new Date(line.period.end * 1000) : sub.currentPeriodEnd;
+  const [bal] = await db.select({ resetsAt: creditBalances.planResetsAt }).from(creditBalances).where(eq(creditBalances.orgId, orgId));
+  if (periodEnd && bal?.resetsAt && bal.resetsAt.getTime() > periodEnd.getTime()) {
+    return { result: `stale: a later period (until ${bal.resetsAt.toISOString()}) is already granted` };
+  }
+  const allotment = getPlan(sub.plan).monthlyCredits;
+  const r = await resetPlanCredits(db, { orgId, allotment, resetsAt: periodEnd, reference: invoice.id!, idempotencyKey: `invoice:${invoice.id}` });
+  return { result: r.applied ? `plan credits reset to ${allotment}` : "plan credits already reset for this invoice" };
+};
