@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { apiKeys } from "@/db/schema";
+import { forgetCachedApiKeys } from "./api-key-cache";
 import { generateApiKeySecret } from "./api-key-secret";
 import type { CreateApiKeyInput } from "./api-key-schema";
 
@@ -23,6 +24,7 @@ export async function revokeApiKey(db: DbOrTx, orgId: string, keyId: string): Pr
     .set({ revokedAt: new Date() })
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id });
+  forgetCachedApiKeys();
   return rows.length > 0;
 }
 

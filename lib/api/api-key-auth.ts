@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { apiKeys, type ApiKeyScope } from "@/db/schema";
+import { cacheApiKey, getCachedApiKey } from "@/lib/api-keys/api-key-cache";
 import { hashApiKey } from "@/lib/api-keys/api-key-secret";
 import { apiError } from "./responses";
 
@@ -10,23 +11,29 @@ const lastUsedWrites = new Map<string, number>();
 
 /**
  * `Authorization: Bearer rfk_…` → the key's org. 401 `unauthorized` for a missing, unknown or revoked key;
- * 403 `forbidden` when the key has none of `anyOfScopes`. One indexed lookup by hash.
+ * 403 `forbidden` when the key has none of `anyOfScopes`. One indexed lookup by hash, cached briefly
+ * in-process (lib/api-keys/api-key-cache: revocation clears it).
  */
 export async function authenticateApiKey(request: Request, anyOfScopes: readonly ApiKeyScope[]): Promise<ApiKeyAuth> {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) return { ok: false, response: apiError(401, "unauthorized", "Missing API key: send `Authorization: Bearer <key>`.") };
-  const db = getDb();
-  const [key] = await db
-    .select({ id: apiKeys.id, orgId: apiKeys.orgId, scopes: apiKeys.scopes, revokedAt: apiKeys.revokedAt })
-    .from(apiKeys)
-    .where(eq(apiKeys.hash, hashApiKey(match[1]!)));
+  const hash = hashApiKey(match[1]!);
+  let key = getCachedApiKey(hash);
+  if (key === undefined) {
+    [key = null] = await getDb()
+      .select({ id: apiKeys.id, orgId: apiKeys.orgId, scopes: apiKeys.scopes, revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(eq(apiKeys.hash, hash));
+    cacheApiKey(hash, key);
+  }
   if (!key || key.revokedAt) return { ok: false, response: apiError(401, "unauthorized", "Invalid or revoked API key.") };
-  if (!anyOfScopes.some((s) => key.scopes.includes(s))) {
+  const scopes = key.scopes as ApiKeyScope[];
+  if (!anyOfScopes.some((s) => scopes.includes(s))) {
     return { ok: false, response: apiError(403, "forbidden", `This API key lacks the required scope (${anyOfScopes.join(" or ")}).`) };
   }
   touchLastUsed(key.id);
-  return { ok: true, orgId: key.orgId, keyId: key.id, scopes: key.scopes };
+  return { ok: true, orgId: key.orgId, keyId: key.id, scopes };
 }
 
 /** Records `last_used_at` at most once a minute per key, off the request's critical path. */

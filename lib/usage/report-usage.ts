@@ -1,23 +1,33 @@
 import type { DbOrTx } from "@/db/client";
-import { debitCredits, type Balance, type DebitResult } from "@/lib/ledger";
+import type { Balance, DebitResult } from "@/lib/ledger";
+import { createDebitCoalescer, type DebitCoalescer } from "@/lib/ledger/group-commit";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
 import type { UsageEventInput } from "./usage-schema";
 
+const coalescers = new WeakMap<object, DebitCoalescer>();
+
+function coalescerFor(db: DbOrTx): DebitCoalescer {
+  let c = coalescers.get(db);
+  if (!c) {
+    c = createDebitCoalescer(db, {
+      // One trigger check per committed flush (not per request): exactly-once is the trigger's own job.
+      afterFlush: (orgId) => maybeTriggerRecharge(db as Parameters<typeof maybeTriggerRecharge>[0], orgId),
+    });
+    coalescers.set(db, c);
+  }
+  return c;
+}
+
 /**
- * Debits reported usage for one org (in order, one transaction) and then — after the commit — lets the
- * auto-recharge trigger look at the new balance. The caller never waits for Stripe: the trigger only
- * records an attempt; a worker charges.
+ * Debits reported usage for one org, in order, through the group-commit queue (concurrent requests of
+ * one org share a transaction), then — after the commit — lets the auto-recharge trigger look at the
+ * new balance. The caller never waits for Stripe: the trigger only records an attempt; a worker charges.
  */
 export async function reportUsage(db: DbOrTx, orgId: string, events: readonly UsageEventInput[]): Promise<DebitResult[]> {
-  const results = await debitCredits(
-    db,
+  return coalescerFor(db).debit(
     orgId,
     events.map((e) => ({ quantity: e.quantity, idempotencyKey: e.idempotency_key ?? null })),
   );
-  if (results.some((r) => r.ok && !r.replayed) || results.some((r) => !r.ok)) {
-    await maybeTriggerRecharge(db, orgId).catch((err) => console.error("[recharge] trigger failed", { orgId, err }));
-  }
-  return results;
 }
 
 /** `{ plan_credits, topup_credits, total }` — the API's balance object. */

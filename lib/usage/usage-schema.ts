@@ -14,3 +14,11 @@ export const usageEventSchema = z.strictObject({
     .optional(),
 });
 export type UsageEventInput = z.infer<typeof usageEventSchema>;
+
+/** Body of `POST /api/v1/usage/batch`: 1..1,000 events, applied in order. */
+export const usageBatchSchema = z.strictObject({
+  events: z
+    .array(usageEventSchema, { error: "events must be an array of usage events." })
+    .min(1, "events must contain at least 1 event.")
+    .max(1000, "events must contain at most 1000 events."),
+});

@@ -1,0 +1,20 @@
+import type { Db } from "@/db/client";
+import { deliverEmail } from "@/lib/notifications/emails";
+import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
+import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
+import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
+import type { JobName } from "./queue";
+
+/** What each job does (shared by the pg-boss worker and the tests' inline runner). */
+export async function runJob(db: Db, name: JobName, data: Record<string, unknown>): Promise<unknown> {
+  switch (name) {
+    case "recharge.charge":
+      return chargeRechargeAttempt(db, String(data.attemptId));
+    case "recharge.trigger":
+      return maybeTriggerRecharge(db, String(data.orgId));
+    case "reconcile":
+      return reconcileRechargeAttempts(db);
+    case "email":
+      return deliverEmail(db, String(data.emailId));
+  }
+}

@@ -1,0 +1,178 @@
+import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { checkoutSessions, ledgerEntries, rechargeAttempts, stripeCustomers, subscriptions, type IncidentKind, type Organization } from "@/db/schema";
+import { autoRechargeStatus, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
+import { declineMessage } from "@/lib/billing/decline-messages";
+import { getPlan, type Plan } from "@/lib/billing/plans";
+import { getBalance, type Balance } from "@/lib/ledger";
+import { listOpenIncidents } from "@/lib/notifications/incidents";
+import { loadAutoRechargeFacts, lastRechargedAt } from "@/lib/recharge/facts";
+import type { AutoRechargeSettings } from "@/lib/recharge/settings";
+import { LIVE_SUBSCRIPTION_STATUSES } from "@/lib/stripe/sync-customer";
+
+export interface CardSummary {
+  brand: string;
+  last4: string;
+  expMonth: number | null;
+  expYear: number | null;
+}
+
+export interface SubscriptionSummary {
+  status: string;
+  currentPeriodEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+}
+
+export interface DailyUsage {
+  /** YYYY-MM-DD in the org's time zone */
+  day: string;
+  credits: number;
+}
+
+export interface PaymentRow {
+  id: string;
+  kind: "auto" | "manual" | "purchase";
+  date: Date;
+  credits: number;
+  amountCents: number;
+  currency: string;
+  status: string;
+  failureMessage: string | null;
+  /** verification link target for requires_action attempts */
+  attemptId: string | null;
+}
+
+export interface IncidentView {
+  id: string;
+  kind: IncidentKind;
+  message: string;
+  attemptId: string | null;
+  createdAt: Date;
+}
+
+export interface BillingPageData {
+  plan: Plan;
+  subscription: SubscriptionSummary | null;
+  card: CardSummary | null;
+  balance: Balance;
+  settings: AutoRechargeSettings;
+  status: AutoRechargeStatus;
+  rechargesThisMonth: number;
+  spendThisMonthCents: number;
+  /** first instant of next month in the org's time zone (when a paused cap lifts) */
+  monthEndsAt: Date;
+  lastRechargedAt: Date | null;
+  incidents: IncidentView[];
+  dailyUsage: DailyUsage[];
+  payments: PaymentRow[];
+  /** an open (pending/processing) attempt id of any trigger, so the page can say "being added" */
+  requiresActionAttemptId: string | null;
+}
+
+/** Everything the Billing page shows, read in parallel through `orgId`-scoped queries. */
+export async function loadBillingPage(db: DbOrTx, org: Organization, opts: { now?: Date } = {}): Promise<BillingPageData> {
+  const now = opts.now ?? new Date();
+  const [loaded, balance, sub, customer, last, incidents, dailyUsage, payments] = await Promise.all([
+    loadAutoRechargeFacts(db, org.id, { now }),
+    getBalance(db, org.id),
+    currentSubscription(db, org.id),
+    db.select().from(stripeCustomers).where(eq(stripeCustomers.orgId, org.id)),
+    lastRechargedAt(db, org.id),
+    listOpenIncidents(db, org.id),
+    dailyUsageLast30Days(db, org.id, org.timeZone, now),
+    listPayments(db, org.id, 20),
+  ]);
+  const c = customer[0];
+  const card = c?.defaultPaymentMethodId && c.cardLast4 ? { brand: c.cardBrand ?? "card", last4: c.cardLast4, expMonth: c.cardExpMonth, expYear: c.cardExpYear } : null;
+  const requiresAction = payments.find((p) => p.status === "requires_action" && p.kind !== "purchase");
+  return {
+    plan: getPlan(org.plan),
+    subscription: sub,
+    card,
+    balance,
+    settings: loaded.settings,
+    status: autoRechargeStatus(loaded.facts),
+    rechargesThisMonth: loaded.month.recharges,
+    spendThisMonthCents: loaded.month.spendCents,
+    monthEndsAt: loaded.window.end,
+    lastRechargedAt: last,
+    incidents,
+    dailyUsage,
+    payments,
+    requiresActionAttemptId: requiresAction?.attemptId ?? null,
+  };
+}
+
+async function currentSubscription(db: DbOrTx, orgId: string): Promise<SubscriptionSummary | null> {
+  const [row] = await db
+    .select({ status: subscriptions.status, currentPeriodEnd: subscriptions.currentPeriodEnd, cancelAtPeriodEnd: subscriptions.cancelAtPeriodEnd })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, LIVE_SUBSCRIPTION_STATUSES)))
+    .orderBy(desc(subscriptions.updatedAt))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Credits used per day (usage debits) for the last 30 days in the org's time zone, zero-filled. */
+export async function dailyUsageLast30Days(db: DbOrTx, orgId: string, timeZone: string, now: Date): Promise<DailyUsage[]> {
+  const since = new Date(now.getTime() - 30 * 24 * 3600_000);
+  const day = sql<string>`to_char(${ledgerEntries.createdAt} at time zone ${timeZone}, 'YYYY-MM-DD')`;
+  const rows = await db
+    .select({ day, credits: sql<number>`coalesce(sum(-${ledgerEntries.delta}), 0)::int` })
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.orgId, orgId), eq(ledgerEntries.kind, "usage"), gte(ledgerEntries.createdAt, since)))
+    .groupBy(day);
+  const byDay = new Map(rows.map((r) => [r.day, r.credits]));
+  const fmt = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  const out: DailyUsage[] = [];
+  for (let i = 29; i >= 0; i--) {
+    const key = fmt.format(new Date(now.getTime() - i * 24 * 3600_000));
+    out.push({ day: key, credits: byDay.get(key) ?? 0 });
+  }
+  return out;
+}
+
+/** Recharges (auto + Top Up Now) and Checkout purchases, newest first. */
+export async function listPayments(db: DbOrTx, orgId: string, limit = 20): Promise<PaymentRow[]> {
+  const [attempts, purchases] = await Promise.all([
+    db
+      .select()
+      .from(rechargeAttempts)
+      .where(eq(rechargeAttempts.orgId, orgId))
+      .orderBy(desc(rechargeAttempts.createdAt))
+      .limit(limit),
+    db
+      .select()
+      .from(checkoutSessions)
+      .where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.mode, "payment")))
+      .orderBy(desc(checkoutSessions.createdAt))
+      .limit(limit),
+  ]);
+  const rows: PaymentRow[] = [
+    ...attempts.map((a) => ({
+      id: a.id,
+      kind: a.trigger,
+      date: a.createdAt,
+      credits: a.credits,
+      amountCents: a.amountCents,
+      currency: a.currency,
+      status: a.status,
+      failureMessage: a.status === "failed" || a.status === "requires_action" ? (a.failureMessage ?? declineMessage(a.failureCode, a.declineCode)) : null,
+      attemptId: a.id,
+    })),
+    ...purchases.map((p) => ({
+      id: p.id,
+      kind: "purchase" as const,
+      date: p.createdAt,
+      credits: p.credits ?? 0,
+      amountCents: p.amountCents ?? 0,
+      currency: p.currency,
+      status: p.completedAt ? "succeeded" : "open",
+      failureMessage: null,
+      attemptId: null,
+    })),
+  ];
+  return rows.sort((a, b) => b.date.getTime() - a.date.getTime()).slice(0, limit);
+}
+
+export type { Organization };

@@ -1,0 +1,37 @@
+import type { Db } from "@/db/client";
+import { memberships, type PlanId } from "@/db/schema";
+import { createUser } from "@/lib/orgs/create-user";
+import { writeAutoRechargeSettings } from "@/lib/recharge/settings";
+import { attachTestCard, subscribeOrgToPlan } from "@/lib/stripe/provision";
+import { makeOrg } from "./factories";
+
+/**
+ * An org with an owner, a Stripe customer, a card (test PaymentMethod) and, for paid plans, an active
+ * subscription — all through the real domain functions and the emulator.
+ */
+export async function makeBillingOrg(
+  db: Db,
+  opts: { planId?: PlanId; card?: string | null; plan?: number; topup?: number; autoRecharge?: { threshold: number; packs?: number; max?: number; limitCents?: number | null } } = {},
+) {
+  const planId = opts.planId ?? "starter";
+  const org = await makeOrg(db, { planId: "free", plan: opts.plan, topup: opts.topup });
+  const owner = await createUser(db, { email: `owner-${org.slug}@example.test`, name: "Owner", password: "password-123" });
+  await db.insert(memberships).values({ orgId: org.id, userId: owner.id, role: "owner" });
+  if (opts.card !== null) await attachTestCard(db, org.id, opts.card ?? "pm_card_visa");
+  if (planId !== "free") await subscribeOrgToPlan(db, org.id, planId);
+  if (opts.autoRecharge) {
+    await writeAutoRechargeSettings(db, {
+      orgId: org.id,
+      plan: planId,
+      patch: {
+        enabled: true,
+        threshold: opts.autoRecharge.threshold,
+        rechargePacks: opts.autoRecharge.packs ?? 1,
+        maxRechargesPerMonth: opts.autoRecharge.max ?? 10,
+        spendingLimitCents: opts.autoRecharge.limitCents ?? null,
+      },
+      actor: { source: "system" },
+    });
+  }
+  return { org: { ...org, plan: planId }, owner };
+}
