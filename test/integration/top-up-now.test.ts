@@ -55,7 +55,8 @@ describe("Top Up Now through each saveable test card", () => {
   });
 
   it("pm_card_authenticationRequired: requires_action with a verification link; credits land once verification completes", async () => {
-    const { org } = await makeBillingOrg(t.db, { card: "pm_card_authenticationRequired" });
+    // Free plan: a subscription's first invoice would itself need verification with this card
+    const { org } = await makeBillingOrg(t.db, { card: "pm_card_authenticationRequired", planId: "free" });
     const before = await getBalance(t.db, org.id);
     const r = await topUpNow(t.db, { orgId: org.id, userId: null, packs: 2 });
     expect(r).toMatchObject({ ok: true, status: "requires_action" });
@@ -71,9 +72,9 @@ describe("Top Up Now through each saveable test card", () => {
     await h.emu.admin("POST", `payment_intents/${piId}/authenticate`, { outcome: "complete" });
     const done = await completeVerification(t.db, { orgId: org.id, attemptId: r.attemptId! });
     expect(done.status).toBe("succeeded");
-    expect((await getBalance(t.db, org.id)).topupCredits - before.topupCredits).toBe(2000);
+    expect((await getBalance(t.db, org.id)).topupCredits - before.topupCredits).toBe(200);
     await completeVerification(t.db, { orgId: org.id, attemptId: r.attemptId! });
-    expect((await getBalance(t.db, org.id)).topupCredits - before.topupCredits).toBe(2000);
+    expect((await getBalance(t.db, org.id)).topupCredits - before.topupCredits).toBe(200);
   });
 
   it("keeps balance == sum(entries)", async () => {
