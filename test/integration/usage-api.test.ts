@@ -104,3 +104,39 @@ describe("GET /api/v1/balance", () => {
     expect((await balance.GET(new Request("http://x/api/v1/balance"))).status).toBe(401);
   });
 });
+
+describe("POST /api/v1/usage/batch", () => {
+  let batch: typeof import("@/app/api/v1/usage/batch/route");
+  let key: string;
+  beforeAll(async () => {
+    batch = await import("@/app/api/v1/usage/batch/route");
+    const org = await makeOrg(t.db, { plan: 5, topup: 5 });
+    key = (await createApiKey(t.db, org.id, null, { name: "batch", scopes: ["usage:write"] })).secret;
+  });
+  const send = (body: unknown, k = key) =>
+    batch.POST(new Request("http://x/api/v1/usage/batch", { method: "POST", headers: { authorization: `Bearer ${k}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+
+  it("answers each event in order with the single endpoint's semantics", async () => {
+    const res = await send({ events: [{ quantity: 4 }, { quantity: 7 }, { quantity: 3, idempotency_key: "b1" }, { quantity: 3, idempotency_key: "b1" }] });
+    expect(res.status).toBe(200);
+    const { results } = await res.json();
+    expect(results.map((r: { status: number }) => r.status)).toEqual([200, 402, 200, 200]);
+    expect(results[0].balance).toEqual({ plan_credits: 1, topup_credits: 5, total: 6 });
+    expect(results[1].error.code).toBe("insufficient_credits");
+    expect(results[2].balance.total).toBe(3);
+    expect(results[3].id).toBe(results[2].id);
+  });
+
+  it("422 and nothing applied when one event is invalid", async () => {
+    const res = await send({ events: [{ quantity: 1 }, { quantity: -1 }] });
+    expect(res.status).toBe(422);
+    expect((await res.json()).error.fields).toHaveProperty(["events.1.quantity"]);
+    const again = await send({ events: [{ quantity: 3 }] });
+    expect((await again.json()).results[0].balance.total).toBe(0);
+  });
+
+  it("422 for an empty or oversized batch", async () => {
+    expect((await send({ events: [] })).status).toBe(422);
+    expect((await send({ events: Array.from({ length: 1001 }, () => ({ quantity: 1 })) })).status).toBe(422);
+  });
+});
