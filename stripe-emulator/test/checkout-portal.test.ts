@@ -37,7 +37,7 @@ describe('checkout sessions (API)', () => {
     expect((done.customer as Stripe.Customer).id).toBe(customer.id);
     expect((await t.stripe.paymentMethods.retrieve(paymentIntent.payment_method as string)).customer).toBe(customer.id);
     const events = (await t.stripe.events.list({ limit: 100 })).data.reverse().map((e) => e.type);
-    const order = ['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'checkout.session.completed'].map((type) => events.lastIndexOf(type));
+    const order = ['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'checkout.session.completed'].map((type) => (events as string[]).lastIndexOf(type));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(order.every((i) => i >= 0)).toBe(true);
   });

@@ -106,7 +106,7 @@ describe('subscriptions', () => {
     expect(changed.items.data[0]!.price.id).toBe(bigPlan.id);
     const invoices = await t.stripe.invoices.list({ subscription: subscription.id });
     expect(invoices.data[0]).toMatchObject({ billing_reason: 'subscription_update', status: 'paid', amount_paid: 5000 });
-    const updatedEvent = (await t.stripe.events.list({ type: 'customer.subscription.updated' })).data.find((e) => (e.data.object as Stripe.Subscription).id === subscription.id && e.data.previous_attributes?.items);
+    const updatedEvent = (await t.stripe.events.list({ type: 'customer.subscription.updated' })).data.find((e) => (e.data.object as Stripe.Subscription).id === subscription.id && (e.data.previous_attributes as Record<string, unknown> | undefined)?.items);
     expect(updatedEvent).toBeDefined();
     const ending = await t.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
     expect(ending).toMatchObject({ cancel_at_period_end: true, status: 'active', cancel_at: FEB_15 });
