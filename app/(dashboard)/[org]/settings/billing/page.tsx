@@ -1,28 +1,158 @@
 import type { Metadata } from "next";
+import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { checkoutSessions } from "@/db/schema";
+import { AskOwnerButton } from "@/components/billing/ask-owner-button";
+import { AutoRechargeSection } from "@/components/billing/auto-recharge-section";
 import { CreditsTile } from "@/components/billing/credits-tile";
+import { IncidentBanners, type IncidentBanner } from "@/components/billing/incident-banners";
 import { LedgerHistory } from "@/components/billing/ledger-history";
+import { PacksDialog } from "@/components/billing/packs-dialog";
+import { cardLabel, PaymentMethodCard } from "@/components/billing/payment-method-card";
+import { PaymentHistory } from "@/components/billing/payment-history";
+import { PlanCard } from "@/components/billing/plan-card";
+import { CheckoutReturnBanner, ZeroBalanceBanner } from "@/components/billing/status-banners";
+import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT, type PackPricing } from "@/components/billing/types";
+import { UsageCard } from "@/components/billing/usage-card";
+import { suggestedThreshold } from "@/components/billing/usage-math";
 import { requireMember } from "@/lib/auth/guards";
-import { getBalance } from "@/lib/ledger";
+import { CURRENCY } from "@/lib/billing/plans";
+import { formatPackPrice, formatPerCreditRate } from "@/lib/billing/money";
+import { loadBillingPage, type IncidentView } from "@/lib/queries/billing-page";
 import { listLedgerEntries } from "@/lib/queries/ledger-history";
+import {
+  addCardAction,
+  buyCreditsAction,
+  dismissIncidentAction,
+  managePlanAction,
+  requestTopUpAction,
+  saveAutoRechargeAction,
+  topUpNowAction,
+  upgradePlanAction,
+} from "./billing-actions";
 
 export const metadata: Metadata = { title: "Billing" };
 
-export default async function BillingPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<{ before?: string }> }) {
+type Search = { before?: string; checkout?: string; setup?: string; upgrade?: string; session_id?: string };
+
+function incidentFix(i: IncidentView, base: string): IncidentBanner["fix"] {
+  switch (i.kind) {
+    case "no_payment_method":
+      return { label: "Set up card", href: "#payment-method" };
+    case "card_declined":
+    case "disabled_after_failures":
+      return { label: "Update payment method", href: "#payment-method" };
+    case "verification_needed":
+      return i.attemptId ? { label: "Complete verification", href: `${base}/verify/${i.attemptId}` } : null;
+    case "internal_error":
+      return { label: "Retry now", href: "#credits" };
+    case "spending_limit_reached":
+      return { label: "Raise the limit", href: "#auto-recharge" };
+  }
+}
+
+export default async function BillingPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<Search> }) {
   const { org: slug } = await params;
-  const { before } = await searchParams;
-  const ctx = await requireMember(slug);
+  const search = await searchParams;
+  const { org, role } = await requireMember(slug);
+  const isOwner = role === "owner";
   const db = getDb();
-  const beforeId = before && /^\d+$/.test(before) ? Number(before) : null;
-  const [balance, ledger] = await Promise.all([getBalance(db, ctx.org.id), listLedgerEntries(db, ctx.org.id, { before: beforeId })]);
+  const base = `/${slug}/settings/billing`;
+  const beforeId = search.before && /^\d+$/.test(search.before) ? Number(search.before) : null;
+  const [data, ledger] = await Promise.all([loadBillingPage(db, org), listLedgerEntries(db, org.id, { before: beforeId })]);
+  const { plan, balance, settings } = data;
+
+  const returnKind = search.checkout === "success" ? "payment" : search.setup === "success" ? "setup" : search.upgrade === "success" ? "upgrade" : search.checkout === "canceled" || search.setup === "canceled" ? "canceled" : null;
+  let returnPending = false;
+  if (returnKind && returnKind !== "canceled" && search.session_id) {
+    const [row] = await db.select({ completedAt: checkoutSessions.completedAt }).from(checkoutSessions).where(and(eq(checkoutSessions.id, search.session_id), eq(checkoutSessions.orgId, org.id)));
+    returnPending = !!row && !row.completedAt;
+  }
+
+  const pricing: PackPricing = {
+    planName: plan.name,
+    packCredits: plan.packCredits,
+    packPriceCents: plan.packPriceCents,
+    currency: CURRENCY,
+    perCreditRate: formatPerCreditRate(plan),
+    packPriceLabel: formatPackPrice(plan),
+  };
+  const incidents: IncidentBanner[] = data.incidents.map((i) => ({ id: i.id, kind: i.kind, message: i.message, createdAt: i.createdAt.toISOString(), fix: incidentFix(i, base) }));
+  const autoOn = data.status === "active" || data.status === "recharging";
+  const suggested = suggestedThreshold(data.dailyUsage);
+
+  const creditActions = isOwner ? (
+    <>
+      <PacksDialog mode="topup" pricing={pricing} action={topUpNowAction.bind(null, slug)} cardLabel={data.card ? cardLabel(data.card) : undefined} disabledReason={data.card ? undefined : "Add a card to top up now."} />
+      <PacksDialog mode="buy" pricing={pricing} action={buyCreditsAction.bind(null, slug)} />
+    </>
+  ) : (
+    <>
+      <PacksDialog mode="buy" pricing={pricing} action={buyCreditsAction.bind(null, slug)} disabledReason={OWNER_ONLY_BUY} />
+      <AskOwnerButton action={requestTopUpAction.bind(null, slug)} />
+    </>
+  );
+
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Billing</h1>
-        <p className="text-sm text-slate-600">Credits, usage and payments for {ctx.org.name}.</p>
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Billing</h1>
+          <p className="text-sm text-slate-600">Credits, auto-recharge and payments for {org.name}.</p>
+        </div>
+        {!isOwner ? (
+          <p className="rounded-md bg-slate-100 px-3 py-1.5 text-sm text-slate-700" data-testid="read-only-note">
+            You're an editor: this page is read-only.
+          </p>
+        ) : null}
       </div>
-      <CreditsTile {...balance} timeZone={ctx.org.timeZone} />
-      <LedgerHistory page={ledger} basePath={`/${slug}/settings/billing`} timeZone={ctx.org.timeZone} />
+
+      {returnKind ? <CheckoutReturnBanner kind={returnKind} pending={returnPending} /> : null}
+      {balance.total === 0 && !autoOn ? <ZeroBalanceBanner isOwner={isOwner} autoRechargeAllowed={plan.autoRechargeAllowed} /> : null}
+      <IncidentBanners incidents={incidents} dismissAction={dismissIncidentAction.bind(null, slug)} canDismiss={isOwner} />
+
+      <CreditsTile {...balance} timeZone={org.timeZone} actions={creditActions} />
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <PlanCard
+          plan={plan}
+          subscription={data.subscription}
+          timeZone={org.timeZone}
+          upgradeAction={isOwner ? upgradePlanAction.bind(null, slug) : undefined}
+          manageAction={isOwner ? managePlanAction.bind(null, slug) : undefined}
+          disabledReason={isOwner ? undefined : OWNER_ONLY_PAYMENT}
+        />
+        <PaymentMethodCard card={data.card} action={isOwner ? addCardAction.bind(null, slug) : undefined} disabledReason={isOwner ? undefined : OWNER_ONLY_PAYMENT} />
+      </div>
+
+      <AutoRechargeSection
+        planId={plan.id}
+        autoRechargeAllowed={plan.autoRechargeAllowed}
+        pricing={pricing}
+        settings={{
+          enabled: settings.enabled && !settings.disabledReason,
+          threshold: settings.threshold,
+          rechargePacks: settings.rechargePacks,
+          maxRechargesPerMonth: settings.maxRechargesPerMonth,
+          monthlyLimitCents: settings.spendingLimitCents,
+        }}
+        status={data.status}
+        rechargesThisMonth={data.rechargesThisMonth}
+        monthEndsAt={data.monthEndsAt}
+        lastRechargedAt={data.lastRechargedAt}
+        timeZone={org.timeZone}
+        balanceTotal={balance.total}
+        suggestedThreshold={suggested}
+        maxRechargesCeiling={Math.max(1, plan.maxRechargesPerMonthCeiling)}
+        upgradeHref="#plan"
+        action={saveAutoRechargeAction.bind(null, slug)}
+        disabledReason={isOwner ? undefined : OWNER_ONLY_AUTO_RECHARGE}
+      />
+
+      <UsageCard daily={data.dailyUsage} planAllotment={balance.planAllotment} planCredits={balance.planCredits} planResetsAt={balance.planResetsAt} balanceTotal={balance.total} timeZone={org.timeZone} />
+
+      <PaymentHistory rows={data.payments} timeZone={org.timeZone} verifyBase={`${base}/verify`} />
+      <LedgerHistory page={ledger} basePath={base} timeZone={org.timeZone} exportHref={`${base}/export`} />
     </div>
   );
 }

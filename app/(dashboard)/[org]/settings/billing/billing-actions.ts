@@ -1,0 +1,154 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { checkoutSessions } from "@/db/schema";
+import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT, type BillingActionResult } from "@/components/billing/types";
+import { autoRechargeFormSchema } from "@/components/billing/schemas";
+import { authorizeAction } from "@/lib/auth/guards";
+import { buyPacksSchema, fieldErrorsOf } from "@/lib/billing/auto-recharge-schema";
+import { getPlan, quotePacks } from "@/lib/billing/plans";
+import { env } from "@/lib/env";
+import { dismissIncident } from "@/lib/notifications/incidents";
+import { enqueueEmails, recordEmail } from "@/lib/notifications/emails";
+import { topUpRequestEmail } from "@/lib/notifications/templates";
+import { applySettings, saveSpendingLimit } from "@/lib/recharge/save-settings";
+import { topUpNow } from "@/lib/recharge/top-up-now";
+import { priceIdForPlan } from "@/lib/stripe/catalog";
+import { getStripe } from "@/lib/stripe/client";
+import { ensureStripeCustomer, getStripeCustomer } from "@/lib/stripe/customers";
+
+/**
+ * The Billing page's server actions. Each: membership + role from the DB → owner check → zod parse (the
+ * schema the form's resolver uses) → domain function → revalidate → typed result.
+ */
+const billingPath = (slug: string) => `/${slug}/settings/billing`;
+const returnUrl = (slug: string, q: string) => `${env().APP_URL}${billingPath(slug)}?${q}`;
+
+export async function saveAutoRechargeAction(orgSlug: string, input: unknown): Promise<BillingActionResult> {
+  const authz = await authorizeAction(orgSlug, { owner: true, message: OWNER_ONLY_AUTO_RECHARGE });
+  if (!authz.ok) return authz;
+  const { org, user } = authz.ctx;
+  const parsed = autoRechargeFormSchema(org.plan).safeParse(input);
+  if (!parsed.success) return { ok: false, code: "validation_error", message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  const { monthlyLimitCents, ...next } = parsed.data;
+  const db = getDb();
+  const actor = { source: "ui" as const, userId: user.id };
+  const limit = await saveSpendingLimit(db, { orgId: org.id, input: { monthlyLimitCents, alertPercent: 80 }, actor });
+  if (!limit.ok) return limit;
+  const r = await applySettings(db, { org, next, actor });
+  revalidatePath(billingPath(orgSlug));
+  if (!r.ok) return r;
+  return { ok: true, message: r.message };
+}
+
+export async function topUpNowAction(orgSlug: string, packs: unknown): Promise<BillingActionResult<{ status?: string; verifyUrl?: string }>> {
+  const authz = await authorizeAction(orgSlug, { owner: true, message: OWNER_ONLY_BUY });
+  if (!authz.ok) return authz;
+  const parsed = buyPacksSchema.safeParse({ packs });
+  if (!parsed.success) return { ok: false, code: "validation_error", message: "Choose between 1 and 100 packs.", fieldErrors: fieldErrorsOf(parsed.error) };
+  const r = await topUpNow(getDb(), { orgId: authz.ctx.org.id, userId: authz.ctx.user.id, packs: parsed.data.packs });
+  revalidatePath(billingPath(orgSlug));
+  if (!r.ok) return { ok: false, code: r.code, message: r.message };
+  return { ok: true, status: r.status, message: r.message, verifyUrl: r.verifyUrl };
+}
+
+export async function buyCreditsAction(orgSlug: string, packs: unknown): Promise<BillingActionResult<{ url?: string }>> {
+  const authz = await authorizeAction(orgSlug, { owner: true, message: OWNER_ONLY_BUY });
+  if (!authz.ok) return authz;
+  const parsed = buyPacksSchema.safeParse({ packs });
+  if (!parsed.success) return { ok: false, code: "validation_error", message: "Choose between 1 and 100 packs.", fieldErrors: fieldErrorsOf(parsed.error) };
+  const { org, user } = authz.ctx;
+  const db = getDb();
+  const plan = getPlan(org.plan);
+  const quote = quotePacks(plan, parsed.data.packs);
+  const customer = await ensureStripeCustomer(db, org.id, { email: user.email });
+  const session = await getStripe().checkout.sessions.create({
+    mode: "payment",
+    customer,
+    line_items: [
+      {
+        quantity: quote.packs,
+        price_data: { currency: quote.currency, unit_amount: plan.packPriceCents, product_data: { name: `${plan.packCredits.toLocaleString("en-US")} credits (${plan.name})` } },
+      },
+    ],
+    payment_intent_data: { setup_future_usage: "off_session" },
+    metadata: { org_id: org.id, packs: String(quote.packs) },
+    success_url: returnUrl(orgSlug, "checkout=success&session_id={CHECKOUT_SESSION_ID}"),
+    cancel_url: returnUrl(orgSlug, "checkout=canceled"),
+  });
+  await db.insert(checkoutSessions).values({ id: session.id, orgId: org.id, mode: "payment", packs: quote.packs, credits: quote.credits, amountCents: quote.amountCents, currency: quote.currency, createdBy: user.id });
+  return { ok: true, url: session.url ?? undefined };
+}
+
+export async function addCardAction(orgSlug: string): Promise<BillingActionResult<{ url?: string }>> {
+  const authz = await authorizeAction(orgSlug, { owner: true, message: OWNER_ONLY_PAYMENT });
+  if (!authz.ok) return authz;
+  const { org, user } = authz.ctx;
+  const db = getDb();
+  const customer = await ensureStripeCustomer(db, org.id, { email: user.email });
+  const session = await getStripe().checkout.sessions.create({
+    mode: "setup",
+    customer,
+    currency: "usd",
+    success_url: returnUrl(orgSlug, "setup=success&session_id={CHECKOUT_SESSION_ID}"),
+    cancel_url: returnUrl(orgSlug, "setup=canceled"),
+  });
+  await db.insert(checkoutSessions).values({ id: session.id, orgId: org.id, mode: "setup", createdBy: user.id });
+  return { ok: true, url: session.url ?? undefined };
+}
+
+export async function upgradePlanAction(orgSlug: string): Promise<BillingActionResult<{ url?: string }>> {
+  const authz = await authorizeAction(orgSlug, { owner: true, message: OWNER_ONLY_PAYMENT });
+  if (!authz.ok) return authz;
+  const { org, user } = authz.ctx;
+  const db = getDb();
+  const customer = await ensureStripeCustomer(db, org.id, { email: user.email });
+  const plan = getPlan("starter");
+  const session = await getStripe().checkout.sessions.create({
+    mode: "subscription",
+    customer,
+    line_items: [{ price: await priceIdForPlan(plan), quantity: 1 }],
+    success_url: returnUrl(orgSlug, "upgrade=success&session_id={CHECKOUT_SESSION_ID}"),
+    cancel_url: returnUrl(orgSlug, "upgrade=canceled"),
+  });
+  await db.insert(checkoutSessions).values({ id: session.id, orgId: org.id, mode: "subscription", plan: plan.id, createdBy: user.id });
+  return { ok: true, url: session.url ?? undefined };
+}
+
+export async function managePlanAction(orgSlug: string): Promise<BillingActionResult<{ url?: string }>> {
+  const authz = await authorizeAction(orgSlug, { owner: true, message: OWNER_ONLY_PAYMENT });
+  if (!authz.ok) return authz;
+  const customer = await getStripeCustomer(getDb(), authz.ctx.org.id);
+  if (!customer) return { ok: false, code: "no_customer", message: "No subscription to manage yet." };
+  const portal = await getStripe().billingPortal.sessions.create({ customer: customer.customerId, return_url: returnUrl(orgSlug, "portal=return") });
+  return { ok: true, url: portal.url };
+}
+
+export async function dismissIncidentAction(orgSlug: string, incidentId: unknown): Promise<BillingActionResult> {
+  const authz = await authorizeAction(orgSlug, { owner: true, message: "Only the organization owner can dismiss billing alerts." });
+  if (!authz.ok) return authz;
+  const id = z.uuid().safeParse(incidentId);
+  if (!id.success || !(await dismissIncident(getDb(), { orgId: authz.ctx.org.id, incidentId: id.data, userId: authz.ctx.user.id }))) {
+    return { ok: false, code: "not_found", message: "This alert no longer exists." };
+  }
+  revalidatePath(billingPath(orgSlug));
+  return { ok: true };
+}
+
+/** Any member (editors above all): emails the owners asking for a top-up, at most once per 10 minutes per requester. */
+export async function requestTopUpAction(orgSlug: string): Promise<BillingActionResult> {
+  const authz = await authorizeAction(orgSlug, { owner: false });
+  if (!authz.ok) return authz;
+  const { org, user } = authz.ctx;
+  const bucket = Math.floor(Date.now() / 600_000);
+  const ids = await recordEmail(getDb(), {
+    orgId: org.id,
+    kind: "top_up_request",
+    content: topUpRequestEmail({ orgName: org.name, requesterEmail: user.email, note: null, billingUrl: `${env().APP_URL}${billingPath(orgSlug)}` }),
+    dedupeKey: `top_up_request:${user.id}:${bucket}`,
+  });
+  await enqueueEmails(ids);
+  return { ok: true, message: "We emailed the owners of this organization." };
+}

@@ -1,0 +1,39 @@
+"use client";
+
+import { useState } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import type { BillingActionResult } from "./types";
+
+export type RequestTopUpAction = () => Promise<BillingActionResult>;
+
+/** Editors: one click emails the org's owners asking for a top-up. */
+export function AskOwnerButton({ action }: { action: RequestTopUpAction }) {
+  const [state, setState] = useState<"idle" | "sending" | "sent">("idle");
+  return (
+    <div className="flex flex-col items-end">
+      <Button
+        variant="secondary"
+        disabled={state !== "idle"}
+        onClick={async () => {
+          setState("sending");
+          const r = await action();
+          if (r.ok) {
+            setState("sent");
+            toast.success(r.message ?? "We emailed the owners of this organization.");
+          } else {
+            setState("idle");
+            toast.error(r.message);
+          }
+        }}
+      >
+        {state === "sent" ? "Request sent ✓" : state === "sending" ? "Sending…" : "Ask an owner to top up"}
+      </Button>
+      {state === "sent" ? (
+        <p role="status" className="mt-1 text-xs text-slate-600">
+          The owners were emailed.
+        </p>
+      ) : null}
+    </div>
+  );
+}

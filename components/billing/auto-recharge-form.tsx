@@ -1,0 +1,199 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useState } from "react";
+import { Controller, useForm } from "react-hook-form";
+import { toast } from "sonner";
+import type { PlanId } from "@/db/schema";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Switch } from "@/components/ui/switch";
+import { formatCredits, formatMoney } from "@/lib/billing/money";
+import { autoRechargeFormSchema, type AutoRechargeFormInput } from "./schemas";
+import { firstError, type BillingActionResult, type PackPricing } from "./types";
+
+export type SaveAutoRechargeAction = (input: AutoRechargeFormInput) => Promise<BillingActionResult>;
+
+function centsToDollars(c: number | null): string {
+  return c === null ? "" : (c / 100).toFixed(2);
+}
+
+/** The Auto-Recharge settings form: switch, threshold, amount, monthly cap, optional spending limit. */
+export function AutoRechargeForm({
+  planId,
+  pricing,
+  initial,
+  balanceTotal,
+  suggestedThreshold,
+  maxRechargesCeiling,
+  action,
+  disabledReason,
+}: {
+  planId: PlanId;
+  pricing: PackPricing;
+  initial: AutoRechargeFormInput;
+  balanceTotal: number;
+  suggestedThreshold: number;
+  maxRechargesCeiling: number;
+  action: SaveAutoRechargeAction;
+  /** editors: every control disabled with this reason */
+  disabledReason?: string;
+}) {
+  const form = useForm<AutoRechargeFormInput>({ resolver: zodResolver(autoRechargeFormSchema(planId)), defaultValues: initial, mode: "onBlur" });
+  const [pending, setPending] = useState<AutoRechargeFormInput | null>(null);
+  const [serverError, setServerError] = useState<string | null>(null);
+  const disabled = !!disabledReason;
+  const errors = form.formState.errors;
+  const packs = form.watch("rechargePacks");
+  const packsValid = Number.isInteger(packs) && packs >= 1 && packs <= 100;
+  const rechargeLabel = packsValid ? `${formatCredits(packs * pricing.packCredits)} credits for ${formatMoney(packs * pricing.packPriceCents, pricing.currency)}` : "—";
+
+  async function save(values: AutoRechargeFormInput) {
+    setServerError(null);
+    const r = await action(values);
+    if (!r.ok) {
+      for (const [k, v] of Object.entries(r.fieldErrors ?? {})) {
+        const msg = firstError(v);
+        if (msg && k in values) form.setError(k as keyof AutoRechargeFormInput, { message: msg });
+      }
+      setServerError(r.message);
+      toast.error(r.message);
+      return;
+    }
+    form.reset(values);
+    toast.success(r.message ?? "Auto-recharge settings updated.");
+  }
+
+  async function onSubmit(values: AutoRechargeFormInput) {
+    if (values.enabled && balanceTotal < values.threshold) {
+      setPending(values);
+      return;
+    }
+    await save(values);
+  }
+
+  const pendingAmount = pending ? formatMoney(pending.rechargePacks * pricing.packPriceCents, pricing.currency) : "";
+
+  return (
+    <form onSubmit={form.handleSubmit(onSubmit)} noValidate aria-describedby={disabled ? "auto-recharge-disabled-reason" : undefined}>
+      {disabled ? (
+        <p id="auto-recharge-disabled-reason" className="mb-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700">
+          🔒 {disabledReason}
+        </p>
+      ) : null}
+      <Controller
+        control={form.control}
+        name="enabled"
+        render={({ field }) => (
+          <Switch id="auto-recharge-enabled" label="Enable auto-recharge" checked={field.value} onCheckedChange={field.onChange} disabled={disabled} describedBy="auto-recharge-enabled-hint" />
+        )}
+      />
+      <p id="auto-recharge-enabled-hint" className="mt-1 text-xs text-slate-600">
+        When your balance falls below the threshold, we charge your card for the recharge amount.
+      </p>
+      <fieldset disabled={disabled} className="mt-5 grid gap-4 sm:grid-cols-2">
+        <legend className="sr-only">Auto-recharge settings</legend>
+        <Field
+          id="threshold"
+          label="When balance falls below"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          suffix="credits"
+          hint={`Suggested: ${formatCredits(suggestedThreshold)} (about one hour of your typical usage).`}
+          error={errors.threshold?.message}
+          {...form.register("threshold", { valueAsNumber: true })}
+        />
+        <Field
+          id="recharge-packs"
+          label="Recharge amount"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={100}
+          suffix="packs"
+          hint={<span data-testid="recharge-amount-label">= {rechargeLabel}</span>}
+          error={errors.rechargePacks?.message}
+          {...form.register("rechargePacks", { valueAsNumber: true })}
+        />
+        <Field
+          id="max-recharges"
+          label="Max recharges per month"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={maxRechargesCeiling}
+          hint={`Up to ${maxRechargesCeiling} on ${pricing.planName}.`}
+          error={errors.maxRechargesPerMonth?.message}
+          {...form.register("maxRechargesPerMonth", { valueAsNumber: true })}
+        />
+        <Controller
+          control={form.control}
+          name="monthlyLimitCents"
+          render={({ field }) => (
+            <MoneyField id="monthly-limit" initialCents={initial.monthlyLimitCents} onCents={field.onChange} onBlur={field.onBlur} error={errors.monthlyLimitCents?.message} disabled={disabled} />
+          )}
+        />
+      </fieldset>
+      {serverError ? (
+        <p role="alert" className="mt-4 text-sm font-medium text-red-700">
+          {serverError}
+        </p>
+      ) : null}
+      <div className="mt-5 flex flex-wrap items-center justify-end gap-3">
+        <Button type="submit" disabled={disabled || form.formState.isSubmitting}>
+          {form.formState.isSubmitting ? "Saving…" : "Save auto-recharge settings"}
+        </Button>
+      </div>
+      <Dialog open={pending !== null} onOpenChange={(o) => !o && setPending(null)} title="A recharge will be charged now">
+        <p className="text-sm text-slate-700" data-testid="charge-now-warning">
+          Your balance ({formatCredits(balanceTotal)} credits) is below the threshold ({formatCredits(pending?.threshold ?? 0)} credits). Saving turns auto-recharge on and{" "}
+          <strong>charges {pendingAmount} now</strong> for {formatCredits((pending?.rechargePacks ?? 0) * pricing.packCredits)} credits.
+        </p>
+        <div className="mt-4 flex justify-end gap-2">
+          <Button type="button" variant="ghost" onClick={() => setPending(null)}>
+            Cancel
+          </Button>
+          <Button
+            type="button"
+            onClick={async () => {
+              const v = pending!;
+              setPending(null);
+              await save(v);
+            }}
+          >
+            Save and charge {pendingAmount}
+          </Button>
+        </div>
+      </Dialog>
+    </form>
+  );
+}
+
+/** Dollars typed by a person, cents for the schema ("" → no limit, junk → NaN so zod says why). */
+function MoneyField({ id, initialCents, onCents, onBlur, error, disabled }: { id: string; initialCents: number | null; onCents: (c: number | null) => void; onBlur: () => void; error?: string; disabled?: boolean }) {
+  const [text, setText] = useState(centsToDollars(initialCents));
+  return (
+    <Field
+      id={id}
+      label="Monthly spending limit (optional)"
+      type="text"
+      inputMode="decimal"
+      placeholder="No limit"
+      suffix="USD"
+      value={text}
+      disabled={disabled}
+      hint="Auto-recharge pauses when this month's recharges would exceed it. Leave empty for no limit."
+      error={error}
+      onBlur={onBlur}
+      onChange={(e) => {
+        setText(e.target.value);
+        const s = e.target.value.replace(/[$,\s]/g, "");
+        if (s === "") return onCents(null);
+        const n = Number(s);
+        onCents(Number.isFinite(n) ? Math.round(n * 100) : Number.NaN);
+      }}
+    />
+  );
+}

@@ -1,0 +1,93 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { formatDateTime } from "@/lib/format";
+import type { AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
+import { AutoRechargeForm, type SaveAutoRechargeAction } from "./auto-recharge-form";
+import { CapUsage } from "./cap-usage";
+import type { AutoRechargeFormInput } from "./schemas";
+import { describeStatus } from "./status-text";
+import type { PackPricing } from "./types";
+import type { PlanId } from "@/db/schema";
+
+export interface AutoRechargeSectionProps {
+  planId: PlanId;
+  autoRechargeAllowed: boolean;
+  pricing: PackPricing;
+  settings: AutoRechargeFormInput;
+  status: AutoRechargeStatus;
+  rechargesThisMonth: number;
+  monthEndsAt: Date;
+  lastRechargedAt: Date | null;
+  timeZone: string;
+  balanceTotal: number;
+  suggestedThreshold: number;
+  maxRechargesCeiling: number;
+  upgradeHref: string;
+  action: SaveAutoRechargeAction;
+  disabledReason?: string;
+}
+
+/** Auto-Recharge: status in words, the rate, the monthly counter, "Last recharged", and the settings form. */
+export function AutoRechargeSection(p: AutoRechargeSectionProps) {
+  const s = describeStatus(p.status, { monthEndsAt: p.monthEndsAt, timeZone: p.timeZone });
+  return (
+    <Card
+      id="auto-recharge"
+      title="Auto-Recharge"
+      description="Keep your balance topped up automatically so usage is never refused."
+      actions={
+        <span data-testid="auto-recharge-status">
+          <Badge tone={s.tone}>{s.label}</Badge>
+        </span>
+      }
+    >
+      {!p.autoRechargeAllowed ? (
+        <div className="flex flex-col items-start gap-3 rounded-lg border border-dashed border-slate-300 px-4 py-5 sm:flex-row sm:items-center sm:justify-between">
+          <div>
+            <p className="font-medium text-slate-900" data-testid="auto-recharge-unavailable">
+              Auto-reload not available on Free plan
+            </p>
+            <p className="text-sm text-slate-600">Upgrade to Starter or Pro to recharge automatically at a lower rate ({p.pricing.packPriceLabel} now).</p>
+          </div>
+          <Link href={p.upgradeHref} className="text-sm font-semibold text-brand-700 underline-offset-2 hover:underline">
+            Upgrade plan →
+          </Link>
+        </div>
+      ) : (
+        <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
+          <div>
+            <p className="mb-4 text-sm text-slate-700" data-testid="auto-recharge-status-detail">
+              {s.detail}
+            </p>
+            <AutoRechargeForm
+              planId={p.planId}
+              pricing={p.pricing}
+              initial={p.settings}
+              balanceTotal={p.balanceTotal}
+              suggestedThreshold={p.suggestedThreshold}
+              maxRechargesCeiling={p.maxRechargesCeiling}
+              action={p.action}
+              disabledReason={p.disabledReason}
+            />
+          </div>
+          <aside className="space-y-4 rounded-lg bg-slate-50 p-4" aria-label="Auto-recharge summary">
+            <div>
+              <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Rate</p>
+              <p className="text-sm font-medium text-slate-900" data-testid="auto-recharge-rate">
+                {p.pricing.packPriceLabel}
+              </p>
+            </div>
+            <CapUsage used={p.rechargesThisMonth} cap={p.settings.maxRechargesPerMonth} />
+            <div>
+              <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Last recharged</p>
+              <p className="text-sm text-slate-900" data-testid="last-recharged">
+                {p.lastRechargedAt ? formatDateTime(p.lastRechargedAt, p.timeZone) : "Never"}
+              </p>
+            </div>
+          </aside>
+        </div>
+      )}
+    </Card>
+  );
+}

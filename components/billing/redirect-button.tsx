@@ -1,0 +1,50 @@
+"use client";
+
+import { useState } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import type { BillingActionResult } from "./types";
+
+export type RedirectAction = () => Promise<BillingActionResult<{ url?: string }>>;
+
+/** A button that asks a server action for a Stripe URL (Checkout, Billing Portal) and goes there. */
+export function RedirectButton({ label, action, variant = "secondary", disabledReason, testId }: { label: string; action?: RedirectAction; variant?: "primary" | "secondary"; disabledReason?: string; testId?: string }) {
+  const [busy, setBusy] = useState(false);
+  const reasonId = testId ? `${testId}-reason` : undefined;
+  if (disabledReason || !action) {
+    return (
+      <span className="inline-flex flex-col items-start">
+        <Button variant={variant} disabled aria-describedby={reasonId} data-testid={testId}>
+          {label}
+        </Button>
+        {disabledReason ? (
+          <span id={reasonId} className="mt-1 text-xs text-slate-600">
+            {disabledReason}
+          </span>
+        ) : null}
+      </span>
+    );
+  }
+  return (
+    <Button
+      variant={variant}
+      data-testid={testId}
+      disabled={busy}
+      onClick={async () => {
+        setBusy(true);
+        try {
+          const r = await action();
+          if (r.ok && r.url) {
+            window.location.assign(r.url);
+            return;
+          }
+          toast.error(r.ok ? "Something went wrong. Please try again." : r.message);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      {busy ? "Redirecting…" : label}
+    </Button>
+  );
+}
