@@ -12,7 +12,7 @@ import { registerCheckoutRoutes, expireDueCheckoutSessions } from './resources/c
 import { registerCustomerRoutes } from './resources/customers.js';
 import { registerEventRoutes } from './resources/events.js';
 import { registerInvoiceRoutes } from './resources/invoices.js';
-import { registerPaymentIntentRoutes } from './resources/payment-intents.js';
+import { registerPaymentIntentRoutes } from './resources/payment-intent-routes.js';
 import { registerPaymentMethodRoutes } from './resources/payment-methods.js';
 import { registerProductPriceRoutes } from './resources/products-prices.js';
 import { registerSetupIntentRoutes } from './resources/setup-intents.js';

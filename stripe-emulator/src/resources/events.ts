@@ -1,10 +1,9 @@
 import { invalidRequest } from '../errors.js';
-import type { Emulator } from '../emulator.js';
 import { newId, nowSeconds, randomToken } from '../ids.js';
 import { LIST_PARAMS, matchesCreated, paginate } from '../lists.js';
 import { assertKnownParams, mergeMetadata, optionalString, requiredString } from '../params.js';
 import type { Router } from '../router.js';
-import { render, type StripeObject } from '../store.js';
+import { render } from '../store.js';
 
 function typeMatches(pattern: string, type: string): boolean {
   return pattern.endsWith('.*') ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
