@@ -105,6 +105,12 @@ export async function handleApiRequest(
     // the operation has happened; the key stays "in flight" while we hang, then the result is stored
     await new Promise((resolve) => setTimeout(resolve, emulator.faults.hang_ms ?? 10_000));
   }
-  if (idempotencyKey) idempotency.complete(apiKey, idempotencyKey, result);
+  if (idempotencyKey) {
+    // Stripe saves a result only once the endpoint started executing: requests rejected by
+    // validation (400/404 invalid_request_error) leave the key free for a corrected retry.
+    const executed = result.status < 400 || result.status === 402 || result.status >= 500;
+    if (executed) idempotency.complete(apiKey, idempotencyKey, result);
+    else idempotency.release(apiKey, idempotencyKey);
+  }
   if (!response.destroyed) send(result);
 }

@@ -50,6 +50,13 @@ describe('idempotency', () => {
     expect(error.message).toContain('Keys for idempotent requests can only be used with the same parameters');
   });
 
+  it('does not store validation errors: a corrected request may reuse the key', async () => {
+    const invalid = await stripeError(t.stripe.paymentIntents.create({ amount: 1000 } as never, { idempotencyKey: 'key-fix' }));
+    expect(invalid).toMatchObject({ statusCode: 400, code: 'parameter_missing', param: 'currency' });
+    const fixed = await t.stripe.paymentIntents.create({ amount: 1000, currency: 'usd' }, { idempotencyKey: 'key-fix' });
+    expect(fixed.status).toBe('requires_payment_method');
+  });
+
   it('answers 409 while the first request with the key is still in flight', async () => {
     await t.admin('POST', 'faults', { hang_next_requests: 1, hang_ms: 600 });
     const slow = rawPost('/v1/customers', 'email=slow%40test.dev', 'key-3');
