@@ -70,7 +70,7 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
           emailIds.push(...(await recordEmail(tx, { orgId: a.orgId, kind: "still_low", content: low, dedupeKey: `attempt:${a.id}:still_low` })));
           retrigger = a.orgId;
         }
-        emailIds.push(...(await checkSpendingAlert(tx, { org: org!, settings, now })));
+        emailIds.push(...(await checkSpendingAlert(tx, { org: org!, settings, now: a.createdAt })));
       }
       return { attemptId, status: "succeeded", changed: true, credited: credit.applied };
     }

@@ -7,7 +7,7 @@ import { enqueueJob } from "@/lib/jobs/queue";
 import { getBalance } from "@/lib/ledger";
 import { openIncident } from "@/lib/notifications/incidents";
 import { createRechargeAttempt } from "./attempts";
-import { loadAutoRechargeFacts } from "./facts";
+import { findOpenAutoAttempt, loadAutoRechargeFacts } from "./facts";
 import { getAutoRechargeSettings } from "./settings";
 
 export type TriggerResult = { created: true; attempt: RechargeAttempt } | { created: false; reason: Exclude<TriggerDecision, { create: true }>["reason"] | "concurrent" };
@@ -28,6 +28,8 @@ export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: 
   const quick = await getAutoRechargeSettings(db, orgId, org.plan);
   if (!quick.enabled) return { created: false, reason: "off" };
   if ((await getBalance(db, orgId)).total >= quick.threshold) return { created: false, reason: "above_threshold" };
+  const open = await findOpenAutoAttempt(db, orgId);
+  if (open) return { created: false, reason: open.status === "requires_action" ? "requires_action" : "recharging" };
 
   const result = await db.transaction(async (tx): Promise<TriggerResult & { monthKey?: string }> => {
     const [locked] = await tx.select().from(autoRechargeSettings).where(eq(autoRechargeSettings.orgId, orgId)).for("update");

@@ -3,6 +3,8 @@ import { memberships, type PlanId } from "@/db/schema";
 import { createUser } from "@/lib/orgs/create-user";
 import { writeAutoRechargeSettings } from "@/lib/recharge/settings";
 import { attachTestCard, subscribeOrgToPlan } from "@/lib/stripe/provision";
+import { getBalance } from "@/lib/ledger";
+import { eventually } from "./billing-harness";
 import { makeOrg } from "./factories";
 
 /**
@@ -11,14 +13,20 @@ import { makeOrg } from "./factories";
  */
 export async function makeBillingOrg(
   db: Db,
-  opts: { planId?: PlanId; card?: string | null; plan?: number; topup?: number; autoRecharge?: { threshold: number; packs?: number; max?: number; limitCents?: number | null } } = {},
+  opts: { planId?: PlanId; card?: string | null; plan?: number; topup?: number; waitForPlanCredits?: boolean; autoRecharge?: { threshold: number; packs?: number; max?: number; limitCents?: number | null } } = {},
 ) {
   const planId = opts.planId ?? "starter";
   const org = await makeOrg(db, { planId: "free", plan: opts.plan, topup: opts.topup });
   const owner = await createUser(db, { email: `owner-${org.slug}@example.test`, name: "Owner", password: "password-123" });
   await db.insert(memberships).values({ orgId: org.id, userId: owner.id, role: "owner" });
   if (opts.card !== null) await attachTestCard(db, org.id, opts.card ?? "pm_card_visa");
-  if (planId !== "free") await subscribeOrgToPlan(db, org.id, planId);
+  if (planId !== "free") {
+    await subscribeOrgToPlan(db, org.id, planId);
+    // the subscription's first invoice.paid webhook grants the plan credits asynchronously: wait for it
+    if (opts.waitForPlanCredits !== false) {
+      await eventually(async () => (await getBalance(db, org.id)).planAllotment > 0, 10_000, "plan credits from invoice.paid");
+    }
+  }
   if (opts.autoRecharge) {
     await writeAutoRechargeSettings(db, {
       orgId: org.id,

@@ -15,6 +15,8 @@ export interface BillingHarness {
   deliveries: { type?: string; status: number; result?: string }[];
   /** jobs run by the inline queue, in order */
   jobs: { name: JobName; data: Record<string, unknown> }[];
+  /** "inline": jobs run at once (awaited); "manual": only recorded in `jobs` (run them with runJob) */
+  queue: "inline" | "manual";
   stop: () => Promise<void>;
 }
 
@@ -45,20 +47,22 @@ export async function startBillingHarness(db: Db, opts: { queue?: "inline" | "ma
   setJobSender({
     send: async (name, data) => {
       jobs.push({ name, data });
-      if ((opts.queue ?? "inline") === "inline") await runJob(db, name, data);
+      if (harness.queue === "inline") await runJob(db, name, data);
     },
   });
-  return {
+  const harness: BillingHarness = {
     emu,
     webhookUrl,
     deliveries,
     jobs,
+    queue: opts.queue ?? "inline",
     stop: async () => {
       setJobSender(null);
       await emu.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return harness;
 }
 
 /** Waits until `check` returns truthy (polling), or throws after `timeoutMs`. */

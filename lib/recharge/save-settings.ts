@@ -1,0 +1,68 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { organizations } from "@/db/schema";
+import { enableRefusal, STATUS_MESSAGES, type EnableRefusal } from "@/lib/billing/auto-recharge-status";
+import { autoRechargeSettingsSchema, fieldErrorsOf, spendingLimitSchema, type AutoRechargeSettingsInput, type SpendingLimitInput } from "@/lib/billing/auto-recharge-schema";
+import { loadAutoRechargeFacts } from "./facts";
+import { writeAutoRechargeSettings, type Actor, type AutoRechargeSettings } from "./settings";
+import { maybeTriggerRecharge, type TriggerResult } from "./trigger";
+
+export const SETTINGS_SAVED_MESSAGE = "Auto-recharge settings updated.";
+
+export type SaveSettingsResult =
+  | { ok: true; settings: AutoRechargeSettings; trigger: TriggerResult; message: string }
+  | { ok: false; code: "validation_error"; message: string; fieldErrors: Record<string, string[]> }
+  | { ok: false; code: EnableRefusal; message: string };
+
+/**
+ * Saves the auto-recharge form (owner already checked by the caller). Enabling checks the prerequisites,
+ * each with its own message; re-enabling clears "disabled after failures". Audited. Saving while already
+ * below the threshold triggers a recharge at once.
+ */
+export async function saveAutoRechargeSettings(db: Db, p: { orgId: string; input: unknown; actor: Actor; now?: Date }): Promise<SaveSettingsResult> {
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, p.orgId));
+  if (!org) throw new Error(`org ${p.orgId} not found`);
+  const parsed = autoRechargeSettingsSchema(org.plan).safeParse(p.input);
+  if (!parsed.success) return { ok: false, code: "validation_error", message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  return applySettings(db, { org, next: parsed.data, actor: p.actor, now: p.now });
+}
+
+/** Shared by the form and the REST API once the input is a full, valid settings object. */
+export async function applySettings(
+  db: Db,
+  p: { org: typeof organizations.$inferSelect; next: AutoRechargeSettingsInput; actor: Actor; now?: Date },
+): Promise<SaveSettingsResult> {
+  const { facts, settings: current } = await loadAutoRechargeFacts(db, p.org.id, { now: p.now });
+  if (p.next.enabled) {
+    const refusal = enableRefusal(facts);
+    if (refusal) return { ok: false, code: refusal, message: STATUS_MESSAGES[refusal] };
+  }
+  const reenabling = p.next.enabled && (!current.enabled || current.disabledReason);
+  const settings = await db.transaction((tx) =>
+    writeAutoRechargeSettings(tx, {
+      orgId: p.org.id,
+      plan: p.org.plan,
+      patch: { ...p.next, ...(reenabling ? { disabledReason: null, disabledAt: null, consecutiveFailures: 0 } : {}) },
+      actor: p.actor,
+    }),
+  );
+  const trigger = await maybeTriggerRecharge(db, p.org.id, { now: p.now });
+  return { ok: true, settings, trigger, message: SETTINGS_SAVED_MESSAGE };
+}
+
+export type SaveSpendingLimitResult =
+  | { ok: true; settings: AutoRechargeSettings; message: string }
+  | { ok: false; code: "validation_error"; message: string; fieldErrors: Record<string, string[]> };
+
+/** Sets or clears the monthly spending limit (cents) and its alert percentage. */
+export async function saveSpendingLimit(db: Db, p: { orgId: string; input: unknown; actor: Actor }): Promise<SaveSpendingLimitResult> {
+  const parsed = spendingLimitSchema.safeParse(p.input);
+  if (!parsed.success) return { ok: false, code: "validation_error", message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  const v: SpendingLimitInput = parsed.data;
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, p.orgId));
+  const settings = await db.transaction((tx) =>
+    writeAutoRechargeSettings(tx, { orgId: p.orgId, plan: org!.plan, patch: { spendingLimitCents: v.monthlyLimitCents, spendingAlertPercent: v.alertPercent }, actor: p.actor }),
+  );
+  await maybeTriggerRecharge(db, p.orgId);
+  return { ok: true, settings, message: v.monthlyLimitCents === null ? "Spending limit removed." : "Spending limit updated." };
+}
