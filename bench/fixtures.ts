@@ -41,7 +41,7 @@ export async function growHistory(sql: postgres.Sql, orgId: string, entries: num
   if (attempts > 0) {
     await sql`
       INSERT INTO recharge_attempts (org_id, trigger, status, packs, credits, amount_cents, currency, payment_intent_id, balance_before, threshold, created_at, updated_at, completed_at)
-      SELECT ${orgId}, 'auto', 'succeeded', 1, 1000, 2000, 'usd', 'pi_bench_' || g, 500, 1000,
+      SELECT ${orgId}, 'auto', 'succeeded', 1, 1000, 2000, 'usd', 'pi_bench_' || replace(${orgId}::text, '-', '') || '_' || g, 500, 1000,
              now() - make_interval(mins => g * 50), now() - make_interval(mins => g * 50), now() - make_interval(mins => g * 50)
       FROM generate_series(1, ${attempts}::int) g`;
   }

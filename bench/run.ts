@@ -69,7 +69,7 @@ try {
     headers: { authorization: `Bearer ${stack.demo.apiKey}`, "content-type": "application/json" },
     body: JSON.stringify({ enabled: true, threshold, recharge_packs: 25, max_recharges_per_month: 31 }),
   });
-  let recharge: Awaited<ReturnType<typeof checkRechargeExactlyOnce>> | { skipped: string } = { skipped: `enabling failed: ${enable.status} ${await enable.text()}` };
+  let recharge: Awaited<ReturnType<typeof checkRechargeExactlyOnce>> | { skipped: string } = { skipped: `enabling auto-recharge failed: ${enable.status} ${(await enable.text()).slice(0, 160)}` };
   if (enable.ok && acmeId) {
     await load({ url: `${APP_URL}/api/v1/usage`, connections: CLIENTS, seconds: SECONDS, headers: { authorization: `Bearer ${stack.demo.apiKey}` }, body: JSON.stringify({ quantity: 5 }) });
     for (let i = 0; i < 60; i++) {

@@ -52,7 +52,7 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
     databaseUrl,
     webhookSecret: readFileSync(path.join(dataDir, "stripe-webhook-secret"), "utf8").trim(),
     demo: JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8")),
-    serverPid: () => findPid(`-p ${STACK.port}`),
+    serverPid: () => findServerPid(child.pid!),
     stop: async () => {
       try {
         process.kill(-child.pid!, "SIGTERM");
@@ -62,13 +62,17 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   };
 }
 
-/** The pid of the Next.js server process (its command line contains `marker`). */
-function findPid(marker: string): number | null {
+/** The Next.js server: the descendant of the launcher whose title is `next-server` (or `next start`). */
+function findServerPid(launcherPid: number): number | null {
+  const parentOf = (pid: string) => Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
-      if (cmd.includes("next") && cmd.includes(marker) && !cmd.includes("tsx")) return Number(entry);
+      if (!/next-server|next\/dist\/bin\/next start/.test(cmd)) continue;
+      for (let p = entry, hops = 0; p && p !== "1" && hops < 6; p = String(parentOf(p)), hops++) {
+        if (Number(p) === launcherPid) return Number(entry);
+      }
     } catch {}
   }
   return null;
