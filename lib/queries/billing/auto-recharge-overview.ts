@@ -1,0 +1,61 @@
+import type { DbOrTx } from "@/db/client";
+import { autoRechargeStatus, STATUS_MESSAGES, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
+import { getPlan } from "@/lib/billing/plans";
+import { lastRechargedAt, loadAutoRechargeFacts } from "@/lib/recharge/facts";
+
+/** Everything the Auto-recharge card and `GET /api/v1/billing/auto-topup` show. Plain, serializable. */
+export interface AutoRechargeOverview {
+  enabled: boolean;
+  threshold: number;
+  rechargePacks: number;
+  rechargeCredits: number;
+  /** cents of one recharge */
+  rechargeAmountCents: number;
+  currency: string;
+  maxRechargesPerMonth: number;
+  rechargesUsedThisMonth: number;
+  spendingLimitCents: number | null;
+  spendingAlertPercent: number;
+  spendThisMonthCents: number;
+  status: AutoRechargeStatus;
+  statusMessage: string;
+  /** ISO time, or null */
+  lastRechargedAt: string | null;
+  /** ISO: when the monthly counters reset (1st of next month, org time zone) */
+  monthResetsAt: string;
+  consecutiveFailures: number;
+  /** plan limits for the form */
+  limits: { autoRechargeAllowed: boolean; thresholdMax: number; maxRechargesPerMonthMax: number; packCredits: number; packPriceCents: number };
+}
+
+export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: { now?: Date } = {}): Promise<AutoRechargeOverview> {
+  const { org, settings, facts, window, month } = await loadAutoRechargeFacts(db, orgId, opts);
+  const plan = getPlan(org.plan);
+  const status = autoRechargeStatus(facts);
+  const last = await lastRechargedAt(db, orgId);
+  return {
+    enabled: settings.enabled,
+    threshold: settings.threshold,
+    rechargePacks: settings.rechargePacks,
+    rechargeCredits: settings.rechargePacks * plan.packCredits,
+    rechargeAmountCents: settings.rechargePacks * plan.packPriceCents,
+    currency: "usd",
+    maxRechargesPerMonth: settings.maxRechargesPerMonth,
+    rechargesUsedThisMonth: month.recharges,
+    spendingLimitCents: settings.spendingLimitCents,
+    spendingAlertPercent: settings.spendingAlertPercent,
+    spendThisMonthCents: month.spendCents,
+    status,
+    statusMessage: STATUS_MESSAGES[status],
+    lastRechargedAt: last ? last.toISOString() : null,
+    monthResetsAt: window.end.toISOString(),
+    consecutiveFailures: settings.consecutiveFailures,
+    limits: {
+      autoRechargeAllowed: plan.autoRechargeAllowed,
+      thresholdMax: plan.thresholdCeiling,
+      maxRechargesPerMonthMax: plan.maxRechargesPerMonthCeiling,
+      packCredits: plan.packCredits,
+      packPriceCents: plan.packPriceCents,
+    },
+  };
+}
