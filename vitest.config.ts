@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -23,7 +22,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      ...(existsSync("stripe-emulator/vitest.config.ts") ? ["stripe-emulator/vitest.config.ts"] : []),
+      {
+        // the emulator's own suite (also runnable alone: npm run test:emulator)
+        test: {
+          name: "emulator",
+          include: ["stripe-emulator/test/**/*.test.ts"],
+          environment: "node",
+          pool: "forks",
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
     ],
   },
 });
