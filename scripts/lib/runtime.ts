@@ -7,6 +7,7 @@ import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from "@/db
 import { runMigrations } from "@/db/migrate";
 import { env, resetEnvCache } from "@/lib/env";
 import { isDatabaseEmpty, seedDemo, type DemoCredentials } from "@/lib/seed/seed-demo";
+import { seedStripe } from "@/lib/stripe/seed-stripe";
 import { spawnUntilReady } from "./processes";
 
 /**
@@ -85,6 +86,7 @@ export async function prepareRuntime(opts: { fresh?: boolean; log?: (s: string) 
     if (await isDatabaseEmpty(handle.db)) {
       log("Empty database: seeding the demo organizations…");
       seeded = await seedDemo(handle.db);
+      await seedStripe(handle.db, log).catch((err: unknown) => log(`Stripe seed failed (continuing): ${(err as Error).message}`));
       seededNow = true;
       writeFileSync(path.join(dataDir, "demo-credentials.json"), JSON.stringify({ ...seeded, appUrl: env().APP_URL }, null, 2) + "\n");
     } else if (existsSync(path.join(dataDir, "demo-credentials.json"))) {
