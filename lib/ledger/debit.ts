@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { creditBalances, ledgerEntries, usageEvents } from "@/db/schema";
 import { planDebits, type AppliedUsage, type DebitRequest } from "@/lib/billing/debit-plan";
-import { assertCredits, lockBalance, toBalance, type Balance } from "./balance";
+import { assertCredits, LedgerError, toBalance, type Balance } from "./balance";
 
 export type { DebitRequest } from "@/lib/billing/debit-plan";
 
@@ -11,9 +10,20 @@ export type DebitResult =
   | { ok: true; id: string; quantity: number; balance: Balance; replayed: boolean }
   | { ok: false; code: "insufficient_credits"; quantity: number; balance: Balance };
 
+interface LockedRow {
+  plan_credits: number;
+  topup_credits: number;
+  plan_allotment: number;
+  plan_resets_at: string | Date | null;
+  prior: { id: string; quantity: number; idempotency_key: string; plan_credits_after: number; topup_credits_after: number }[];
+}
+
 /**
- * Debits usage for one org: plan pool first, then top-up pool, all requests in ONE transaction
- * (one balance update, one multi-row insert of usage events and ledger entries), in arrival order.
+ * Debits usage for one org: plan pool first, then top-up pool, all requests in ONE transaction of two
+ * statements — (1) lock the balance row and read the prior results of the requests' idempotency keys,
+ * (2) one statement that updates the balance and inserts the usage events and their ledger entries —
+ * so the row lock is held for as few round trips as possible. Decisions are made by the pure
+ * `planDebits` on the locked (true) balance, in arrival order.
  *
  * `requests`: 1..n, each `quantity` an integer ≥ 1 (credits). Returns one result per request, in order:
  * success with the balance after it, a replay of the first result for an idempotency key already applied,
@@ -23,39 +33,52 @@ export type DebitResult =
 export async function debitCredits(db: DbOrTx, orgId: string, requests: readonly DebitRequest[]): Promise<DebitResult[]> {
   for (const r of requests) assertCredits(r.quantity, "quantity");
   if (requests.length === 0) return [];
+  const keys = [...new Set(requests.map((r) => r.idempotencyKey).filter((k): k is string => !!k))];
   return db.transaction(async (tx) => {
-    const row = await lockBalance(tx, orgId);
-    const keys = [...new Set(requests.map((r) => r.idempotencyKey).filter((k): k is string => !!k))];
+    const priorSql = keys.length
+      ? sql`(SELECT json_agg(json_build_object('id', u.id, 'quantity', u.quantity, 'idempotency_key', u.idempotency_key,
+              'plan_credits_after', u.plan_credits_after, 'topup_credits_after', u.topup_credits_after))
+             FROM usage_events u WHERE u.org_id = b.org_id AND u.idempotency_key IN ${keys})`
+      : sql`NULL`;
+    const [row] = (await tx.execute(sql`
+      SELECT b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, ${priorSql} AS prior
+      FROM credit_balances b WHERE b.org_id = ${orgId} FOR UPDATE`)) as unknown as LockedRow[];
+    if (!row) throw new LedgerError("balance_missing", `No credit balance for org ${orgId}`);
+
     const prior = new Map<string, AppliedUsage>();
-    if (keys.length > 0) {
-      const found = await tx
-        .select()
-        .from(usageEvents)
-        .where(and(eq(usageEvents.orgId, orgId), inArray(usageEvents.idempotencyKey, keys)));
-      for (const u of found) prior.set(u.idempotencyKey!, { ...u, idempotencyKey: u.idempotencyKey });
+    for (const u of row.prior ?? []) {
+      prior.set(u.idempotency_key, {
+        id: u.id,
+        quantity: u.quantity,
+        idempotencyKey: u.idempotency_key,
+        planCreditsAfter: u.plan_credits_after,
+        topupCreditsAfter: u.topup_credits_after,
+      });
     }
+    const start = { planCredits: row.plan_credits, topupCredits: row.topup_credits };
+    const plan = planDebits(start, requests, prior, randomUUID);
 
-    const plan = planDebits(row, requests, prior, randomUUID);
     if (plan.newUsages.length > 0) {
-      await tx
-        .update(creditBalances)
-        .set({ planCredits: plan.final.planCredits, topupCredits: plan.final.topupCredits, updatedAt: new Date() })
-        .where(eq(creditBalances.orgId, orgId));
-      await tx.insert(usageEvents).values(plan.newUsages.map((u) => ({ ...u, orgId })));
-      await tx.insert(ledgerEntries).values(
-        plan.entries.map((e) => ({
-          orgId,
-          pool: e.pool,
-          delta: e.delta,
-          kind: "usage" as const,
-          reference: e.usageId,
-          idempotencyKey: `usage:${e.usageId}:${e.pool}`,
-          balanceAfter: e.balanceAfter,
-        })),
+      const usageRows = plan.newUsages.map(
+        (u) => sql`(${u.id}::uuid, ${orgId}::uuid, ${u.idempotencyKey}, ${u.quantity}::int, ${u.planCreditsAfter}::int, ${u.topupCreditsAfter}::int)`,
       );
+      const entryRows = plan.entries.map(
+        (e) =>
+          sql`(${orgId}::uuid, ${e.pool}::credit_pool, ${e.delta}::int, 'usage'::ledger_entry_kind, ${e.usageId}, ${`usage:${e.usageId}:${e.pool}`}, ${e.balanceAfter}::int)`,
+      );
+      await tx.execute(sql`
+        WITH balance AS (
+          UPDATE credit_balances SET plan_credits = ${plan.final.planCredits}, topup_credits = ${plan.final.topupCredits}, updated_at = now()
+          WHERE org_id = ${orgId}
+        ), usage AS (
+          INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after)
+          VALUES ${sql.join(usageRows, sql`, `)}
+        )
+        INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, idempotency_key, balance_after)
+        VALUES ${sql.join(entryRows, sql`, `)}`);
     }
 
-    const extra = { planAllotment: row.planAllotment, planResetsAt: row.planResetsAt };
+    const extra = { planAllotment: row.plan_allotment, planResetsAt: row.plan_resets_at ? new Date(row.plan_resets_at) : null };
     return plan.outcomes.map((o): DebitResult => {
       if (!o.ok) return { ok: false, code: o.code, quantity: o.quantity, balance: toBalance({ ...o.balance, ...extra }) };
       const balance = toBalance({ planCredits: o.usage.planCreditsAfter, topupCredits: o.usage.topupCreditsAfter, ...extra });

@@ -40,9 +40,13 @@ export function createDebitCoalescer(
       const batch = queue.splice(0, maxBatch);
       try {
         const results = await debitCredits(db, orgId, batch.map((p) => p.request));
-        if (opts.afterFlush) await opts.afterFlush(orgId, results).catch((err) => console.error("[ledger] afterFlush failed", { orgId, err }));
-        batch.forEach((p, i) => p.resolve(results[i]!));
         opts.onFlushed?.(orgId, results);
+        // The after-flush work (the recharge trigger) runs beside the next flush, off the row lock's
+        // critical path; this batch's callers are answered once it is done.
+        const after = opts.afterFlush
+          ? opts.afterFlush(orgId, results).catch((err) => console.error("[ledger] afterFlush failed", { orgId, err }))
+          : Promise.resolve();
+        void after.then(() => batch.forEach((p, i) => p.resolve(results[i]!)));
       } catch (err) {
         for (const p of batch) p.reject(err);
       }

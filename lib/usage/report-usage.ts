@@ -1,7 +1,7 @@
-import type { DbOrTx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import type { Balance, DebitResult } from "@/lib/ledger";
 import { createDebitCoalescer, type DebitCoalescer } from "@/lib/ledger/group-commit";
-import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
+import { afterDebitFlush } from "./after-debit";
 import type { UsageEventInput } from "./usage-schema";
 
 const coalescers = new WeakMap<object, DebitCoalescer>();
@@ -11,7 +11,7 @@ function coalescerFor(db: DbOrTx): DebitCoalescer {
   if (!c) {
     c = createDebitCoalescer(db, {
       // One trigger check per committed flush (not per request): exactly-once is the trigger's own job.
-      afterFlush: (orgId) => maybeTriggerRecharge(db as Parameters<typeof maybeTriggerRecharge>[0], orgId),
+      afterFlush: (orgId, results) => afterDebitFlush(db as Db, orgId, results),
     });
     coalescers.set(db, c);
   }
