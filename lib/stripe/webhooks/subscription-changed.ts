@@ -1,4 +1,3 @@
-import type Stripe from "stripe";
 import { syncStripeCustomer } from "../sync-customer";
 import { customerIdOf, type WebhookHandler } from "./types";
 
