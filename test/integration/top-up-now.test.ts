@@ -35,7 +35,7 @@ describe("Top Up Now through each saveable test card", () => {
   });
 
   it("pm_card_chargeCustomerFail: fails with card_declined, an actionable message and an incident; nothing credited", async () => {
-    const { org } = await makeBillingOrg(t.db, { card: "pm_card_chargeCustomerFail" });
+    const { org } = await makeBillingOrg(t.db, { card: "pm_card_chargeCustomerFail", planId: "free" });
     const before = await getBalance(t.db, org.id);
     const r = await topUpNow(t.db, { orgId: org.id, userId: null, packs: 1 });
     expect(r).toMatchObject({ ok: false, code: "charge_failed" });
@@ -46,7 +46,7 @@ describe("Top Up Now through each saveable test card", () => {
   });
 
   it("insufficient funds after authentication: fails with decline_code insufficient_funds", async () => {
-    const { org } = await makeBillingOrg(t.db, { card: "pm_card_authenticationRequiredChargeDeclinedInsufficientFunds" });
+    const { org } = await makeBillingOrg(t.db, { card: "pm_card_authenticationRequiredChargeDeclinedInsufficientFunds", planId: "free" });
     const r = await topUpNow(t.db, { orgId: org.id, userId: null, packs: 1 });
     expect(r.ok).toBe(false);
     expect(await attemptsOf(org.id)).toMatchObject([{ status: "failed", failure_code: "card_declined", decline_code: "insufficient_funds" }]);

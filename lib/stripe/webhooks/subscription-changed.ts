@@ -1,3 +1,4 @@
+import type Stripe from "stripe";
 import { syncStripeCustomer } from "../sync-customer";
 import { customerIdOf, type WebhookHandler } from "./types";
 
