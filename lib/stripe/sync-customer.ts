@@ -1,7 +1,7 @@
 import { and, eq, inArray, notInArray } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { DbOrTx } from "@/db/client";
-import { organizations, stripeCustomers, subscriptions, type PlanId } from "@/db/schema";
+import { organizations, rechargeAttempts, stripeCustomers, subscriptions, type PlanId } from "@/db/schema";
 import { planForLookupKey } from "@/lib/billing/plans";
 import { expirePlanCredits } from "@/lib/ledger";
 import { getAutoRechargeSettings, writeAutoRechargeSettings } from "@/lib/recharge/settings";
@@ -51,6 +51,7 @@ export async function syncStripeCustomer(db: DbOrTx, customerId: string): Promis
   return db.transaction(async (tx) => {
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).for("update");
     const previousPlan = org!.plan;
+    const [before] = await tx.select({ pm: stripeCustomers.defaultPaymentMethodId }).from(stripeCustomers).where(eq(stripeCustomers.orgId, orgId));
     await tx
       .update(stripeCustomers)
       .set({
@@ -62,6 +63,15 @@ export async function syncStripeCustomer(db: DbOrTx, customerId: string): Promis
         syncedAt: new Date(),
       })
       .where(eq(stripeCustomers.orgId, orgId));
+
+    // A new default card replaces a payment stuck waiting for verification: that auto attempt is canceled so
+    // auto-recharge can try the new card (if the old PaymentIntent still succeeds, settling credits it).
+    if (pm?.id && before?.pm && pm.id !== before.pm) {
+      await tx
+        .update(rechargeAttempts)
+        .set({ status: "canceled", completedAt: new Date(), updatedAt: new Date() })
+        .where(and(eq(rechargeAttempts.orgId, orgId), eq(rechargeAttempts.trigger, "auto"), eq(rechargeAttempts.status, "requires_action")));
+    }
 
     const seen: string[] = [];
     for (const sub of subs.data) {

@@ -160,6 +160,51 @@ describe("failure policy", () => {
   });
 });
 
+describe("verification and incidents", () => {
+  it("authentication_required off-session: requires_action, a banner and an email with the link; credits land after verification", async () => {
+    h.queue = "manual";
+    const { org, owner } = await makeBillingOrg(t.db, { autoRecharge: { threshold: 100_000 } });
+    await attachTestCard(t.db, org.id, "pm_card_authenticationRequired");
+    const r = await maybeTriggerRecharge(t.db, org.id);
+    if (!r.created) throw new Error("no attempt");
+    expect((await chargeRechargeAttempt(t.db, r.attempt.id)).status).toBe("requires_action");
+    expect(await statusOf(org.id)).toBe("requires_action");
+    expect(await maybeTriggerRecharge(t.db, org.id)).toEqual({ created: false, reason: "requires_action" });
+    const [incident] = await t.sql`SELECT kind FROM billing_incidents WHERE attempt_id = ${r.attempt.id}`;
+    expect(incident!.kind).toBe("verification_needed");
+    const [mail] = await t.sql`SELECT text FROM outgoing_emails WHERE org_id = ${org.id} AND kind = 'verification_needed' AND "to" = ${owner.email}`;
+    expect(mail!.text).toContain(`http://app.test/${org.slug}/settings/billing/verify/${r.attempt.id}`);
+    const before = (await getBalance(t.db, org.id)).topupCredits;
+    const { startVerification, completeVerification } = await import("@/lib/recharge/verification");
+    expect(await startVerification(t.db, { orgId: org.id, attemptId: r.attempt.id, returnUrl: "http://app.test/return" })).toMatchObject({ kind: "redirect" });
+    const [a] = await t.sql`SELECT payment_intent_id FROM recharge_attempts WHERE id = ${r.attempt.id}`;
+    await h.emu.admin("POST", `payment_intents/${a!.payment_intent_id}/authenticate`, { outcome: "complete" });
+    expect((await completeVerification(t.db, { orgId: org.id, attemptId: r.attempt.id })).status).toBe("succeeded");
+    expect((await getBalance(t.db, org.id)).topupCredits - before).toBe(1000);
+  });
+
+  it("each incident is dismissed on its own and stays dismissed; a new failure is a new banner", async () => {
+    h.queue = "manual";
+    const { org, owner } = await makeBillingOrg(t.db, { autoRecharge: { threshold: 100_000 } });
+    await attachTestCard(t.db, org.id, "pm_card_chargeCustomerFail");
+    for (let i = 0; i < 2; i++) {
+      const r = await maybeTriggerRecharge(t.db, org.id);
+      if (r.created) await chargeRechargeAttempt(t.db, r.attempt.id);
+    }
+    const { getOpenIncidents } = await import("@/lib/queries/billing");
+    const { dismissIncident } = await import("@/lib/notifications/incidents");
+    const open = await getOpenIncidents(t.db, org.id);
+    expect(open.map((i) => [i.kind, i.action])).toEqual([["card_declined", "update_payment_method"], ["card_declined", "update_payment_method"]]);
+    expect(await dismissIncident(t.db, { orgId: org.id, incidentId: open[0]!.id, userId: owner.id })).toBe(true);
+    expect((await getOpenIncidents(t.db, org.id)).map((i) => i.id)).toEqual([open[1]!.id]);
+    const other = await makeBillingOrg(t.db, { planId: "free", card: null });
+    expect(await dismissIncident(t.db, { orgId: other.org.id, incidentId: open[1]!.id, userId: null })).toBe(false);
+    const r = await maybeTriggerRecharge(t.db, org.id);
+    if (r.created) await chargeRechargeAttempt(t.db, r.attempt.id);
+    expect(await getOpenIncidents(t.db, org.id)).toHaveLength(3); // the third failure also disabled auto-recharge
+  });
+});
+
 describe("monthly cap and spending limit at the month boundary", () => {
   it("never exceeds the cap at 23:59:59 on the last day, and resumes on the 1st", async () => {
     h.queue = "manual";
