@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
 export const creditPoolEnum = pgEnum("credit_pool", ["plan", "topup"]);
@@ -82,6 +82,21 @@ export const usageEvents = pgTable(
     index("usage_events_org_created_idx").on(t.orgId, t.createdAt),
     check("usage_events_quantity_positive", sql`${t.quantity} > 0`),
   ],
+);
+
+/**
+ * Usage per org per hour (UTC), maintained by the ledger's debit statement: the Billing page's usage
+ * chart and "typical hourly usage" read at most 720 rows for 30 days, however busy the org is.
+ */
+export const usageHourly = pgTable(
+  "usage_hourly",
+  {
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    credits: bigint("credits", { mode: "number" }).notNull(),
+    events: integer("events").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.hour] })],
 );
 
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;

@@ -21,7 +21,8 @@ interface LockedRow {
 /**
  * Debits usage for one org: plan pool first, then top-up pool, all requests in ONE transaction of two
  * statements — (1) lock the balance row and read the prior results of the requests' idempotency keys,
- * (2) one statement that updates the balance and inserts the usage events and their ledger entries —
+ * (2) one statement that updates the balance, inserts the usage events and their ledger entries and adds
+ * them to the hourly usage rollup (`usage_hourly`) —
  * so the row lock is held for as few round trips as possible. Decisions are made by the pure
  * `planDebits` on the locked (true) balance, in arrival order.
  *
@@ -73,6 +74,11 @@ export async function debitCredits(db: DbOrTx, orgId: string, requests: readonly
         ), usage AS (
           INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after)
           VALUES ${sql.join(usageRows, sql`, `)}
+        ), hourly AS (
+          INSERT INTO usage_hourly (org_id, hour, credits, events)
+          VALUES (${orgId}, date_trunc('hour', now()), ${plan.newUsages.reduce((n, u) => n + u.quantity, 0)}, ${plan.newUsages.length})
+          ON CONFLICT (org_id, hour) DO UPDATE
+            SET credits = usage_hourly.credits + excluded.credits, events = usage_hourly.events + excluded.events
         )
         INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, idempotency_key, balance_after)
         VALUES ${sql.join(entryRows, sql`, `)}`);

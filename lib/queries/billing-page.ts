@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { checkoutSessions, ledgerEntries, rechargeAttempts, stripeCustomers, subscriptions, type IncidentKind, type Organization } from "@/db/schema";
+import { checkoutSessions, rechargeAttempts, stripeCustomers, subscriptions, usageHourly, type IncidentKind, type Organization } from "@/db/schema";
 import { autoRechargeStatus, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { declineMessage } from "@/lib/billing/decline-messages";
 import { getPlan, type Plan } from "@/lib/billing/plans";
@@ -113,15 +113,18 @@ async function currentSubscription(db: DbOrTx, orgId: string): Promise<Subscript
   return row ?? null;
 }
 
-/** Credits used per day (usage debits) for the last 30 days in the org's time zone, zero-filled. */
+/**
+ * Credits used per day (usage debits) for the last 30 days in the org's time zone, zero-filled. Reads the
+ * hourly rollup `usage_hourly` (≤ 720 rows), so the cost does not grow with the org's usage volume.
+ */
 export async function dailyUsageLast30Days(db: DbOrTx, orgId: string, timeZone: string, now: Date): Promise<DailyUsage[]> {
   const since = new Date(now.getTime() - 30 * 24 * 3600_000);
-  const day = sql<string>`to_char(${ledgerEntries.createdAt} at time zone ${timeZone}, 'YYYY-MM-DD')`;
+  const day = sql<string>`to_char(${usageHourly.hour} at time zone ${timeZone}, 'YYYY-MM-DD')`;
   const rows = await db
-    .select({ day, credits: sql<number>`coalesce(sum(-${ledgerEntries.delta}), 0)::int` })
-    .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.orgId, orgId), eq(ledgerEntries.kind, "usage"), gte(ledgerEntries.createdAt, since)))
-    .groupBy(day);
+    .select({ day, credits: sql<number>`coalesce(sum(${usageHourly.credits}), 0)::int` })
+    .from(usageHourly)
+    .where(and(eq(usageHourly.orgId, orgId), gte(usageHourly.hour, since)))
+    .groupBy(sql`1`);
   const byDay = new Map(rows.map((r) => [r.day, r.credits]));
   const fmt = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
   const out: DailyUsage[] = [];

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { checkoutSessions, organizations, stripeCustomers, subscriptions, usageEvents } from "@/db/schema";
+import { checkoutSessions, organizations, stripeCustomers, subscriptions, usageHourly } from "@/db/schema";
 import { formatPackPrice, formatPerCreditRate } from "@/lib/billing/money";
 import { getPlan } from "@/lib/billing/plans";
 import { getBalance } from "@/lib/ledger";
@@ -53,15 +53,15 @@ export async function listPurchases(db: DbOrTx, orgId: string, limit = 20) {
   return rows.map((r) => ({ id: r.id, date: r.completedAt!.toISOString(), packs: r.packs!, credits: r.credits!, amountCents: r.amountCents!, currency: r.currency }));
 }
 
-/** Credits used per UTC day for the last `days` days (missing days are 0). */
+/** Credits used per UTC day for the last `days` days (missing days are 0), from the hourly rollup. */
 export async function getUsagePerDay(db: DbOrTx, orgId: string, opts: { days?: number; now?: Date } = {}) {
   const days = opts.days ?? 30;
   const now = opts.now ?? new Date();
   const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
   const rows = await db
-    .select({ day: sql<string>`to_char(date_trunc('day', ${usageEvents.createdAt} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`, credits: sql<number>`sum(${usageEvents.quantity})::int` })
-    .from(usageEvents)
-    .where(and(eq(usageEvents.orgId, orgId), gte(usageEvents.createdAt, since)))
+    .select({ day: sql<string>`to_char(${usageHourly.hour} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`, credits: sql<number>`sum(${usageHourly.credits})::int` })
+    .from(usageHourly)
+    .where(and(eq(usageHourly.orgId, orgId), gte(usageHourly.hour, since)))
     .groupBy(sql`1`);
   const byDay = new Map(rows.map((r) => [r.day, r.credits]));
   return Array.from({ length: days }, (_, i) => {
