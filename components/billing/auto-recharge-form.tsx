@@ -79,7 +79,7 @@ export function AutoRechargeForm({
     <form onSubmit={form.handleSubmit(onSubmit)} noValidate aria-describedby={disabled ? "auto-recharge-disabled-reason" : undefined}>
       {disabled ? (
         <p id="auto-recharge-disabled-reason" className="mb-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700">
-          🔒 {disabledReason}
+          {disabledReason}
         </p>
       ) : null}
       <Controller

@@ -20,7 +20,7 @@ export function UsageCard({ daily, planAllotment, planCredits, planResetsAt, bal
   const pct = planAllotment > 0 ? Math.round((used / planAllotment) * 100) : 0;
   const suggested = suggestedThreshold(daily);
   return (
-    <Card id="usage" title="Usage" description="Plan credits are used first, then top-up credits.">
+    <Card id="usage" title="Usage" description="How fast you use credits, and what that means for your balance.">
       <div className="space-y-6">
         <div className="space-y-1.5">
           <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">

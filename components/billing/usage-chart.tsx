@@ -15,7 +15,7 @@ export function UsageChart({ data }: { data: DailyUsage[] }) {
   return (
     <div className="h-48 w-full" aria-hidden>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: 0 }}>
+        <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="day" tickFormatter={shortDay} tick={{ fontSize: 11, fill: "#475569" }} interval="preserveStartEnd" tickLine={false} axisLine={false} minTickGap={16} />
           <YAxis tickFormatter={(v: number) => fmt.format(v)} tick={{ fontSize: 11, fill: "#475569" }} width={48} tickLine={false} axisLine={false} allowDecimals={false} />
