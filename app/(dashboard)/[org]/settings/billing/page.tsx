@@ -16,6 +16,7 @@ import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT, type Pack
 import { UsageCard } from "@/components/billing/usage-card";
 import { suggestedThreshold } from "@/components/billing/usage-math";
 import { requireMember } from "@/lib/auth/guards";
+import { syncCheckoutReturn } from "@/lib/stripe/checkout-return";
 import { CURRENCY } from "@/lib/billing/plans";
 import { formatPackPrice, formatPerCreditRate } from "@/lib/billing/money";
 import { loadBillingPage, type IncidentView } from "@/lib/queries/billing-page";
@@ -59,6 +60,10 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   const db = getDb();
   const base = `/${slug}/settings/billing`;
   const beforeId = search.before && /^\d+$/.test(search.before) ? Number(search.before) : null;
+  // Back from Checkout (card setup / subscription): converge from Stripe now, as the webhook does (credits: webhook only).
+  if (search.session_id && (search.setup === "success" || search.upgrade === "success")) {
+    await syncCheckoutReturn(db, { orgId: org.id, sessionId: search.session_id }).catch(() => null);
+  }
   const [data, ledger] = await Promise.all([loadBillingPage(db, org), listLedgerEntries(db, org.id, { before: beforeId })]);
   const { plan, balance, settings } = data;
 
