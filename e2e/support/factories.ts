@@ -186,3 +186,27 @@ export async function setOrgPlan(orgId: string, plan: PlanId) {
 }
 
 export { autoRechargeSettings, memberships };
+
+/**
+ * An org whose customer, card and (paid plans) subscription live at the stripe-emulator, made through the
+ * engine's provisioning functions. Paid plans get their plan credits from the `invoice.paid` webhook.
+ */
+export async function makeStripeOrg(name: string, o: { plan: PlanId; card?: string; planCredits?: number; topupCredits?: number }): Promise<MadeOrg> {
+  const made = await makePageState(name, { plan: "free", planCredits: o.planCredits ?? 100, topupCredits: o.topupCredits });
+  const { attachTestCard, subscribeOrgToPlan } = await import("../../lib/stripe/provision");
+  if (o.card) await attachTestCard(testDb(), made.org.id, o.card);
+  if (o.plan !== "free") await subscribeOrgToPlan(testDb(), made.org.id, o.plan);
+  return { ...made, org: { ...made.org, plan: o.plan } };
+}
+
+/** An API key with `usage:write` for the org (the secret, once). */
+export async function makeApiKey(orgId: string): Promise<string> {
+  const { createApiKey } = await import("../../lib/api-keys/manage-api-keys");
+  const key = await createApiKey(testDb(), orgId, null, { name: "e2e", scopes: ["usage:write", "billing:read"] });
+  return key.secret;
+}
+
+export async function getAutoRechargeRow(orgId: string) {
+  const [row] = await testDb().select().from(autoRechargeSettings).where(eq(autoRechargeSettings.orgId, orgId));
+  return row ?? null;
+}
