@@ -1,0 +1,125 @@
+import { expect, test, type Page } from "@playwright/test";
+import { expectAccessible, openBilling, snap } from "./support/billing-page";
+import { closeTestDb, getTotalBalance, makeApiKey, makeStripeOrg } from "./support/factories";
+import { E2E } from "./support/config";
+
+/**
+ * Money moving for real through the stripe-emulator: hosted Checkout (setup and payment mode), Top Up Now
+ * off-session, a declining card, and auto-recharge landing after usage crosses the threshold.
+ */
+test.afterAll(closeTestDb);
+test.describe.configure({ timeout: 90_000 });
+
+async function fillCard(page: Page, number: string) {
+  await page.getByLabel("Card number").fill(number);
+  await page.getByLabel("Expiration").fill("12 / 34");
+  await page.getByLabel("CVC").fill("123");
+}
+
+async function expectBalance(page: Page, orgId: string, total: number) {
+  await expect.poll(() => getTotalBalance(orgId), { timeout: 20_000 }).toBe(total);
+  await page.reload();
+  await expect(page.getByTestId("total-balance")).toHaveText(total.toLocaleString("en-US"));
+}
+
+test("owner adds a card through hosted Checkout (setup mode) and sees it on the Billing page", async ({ page }, testInfo) => {
+  const { org, owner } = await makeStripeOrg("Add Card", { plan: "free" });
+  await openBilling(page, owner.email, org.slug);
+  await expect(page.getByTestId("payment-method")).toContainText("No payment method");
+  await page.getByRole("button", { name: "Add card" }).click();
+  await expect(page.getByRole("heading", { name: "Set up your card" })).toBeVisible();
+  await fillCard(page, "4242 4242 4242 4242");
+  await page.getByRole("button", { name: "Save card" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${org.slug}/settings/billing\\?setup=success`));
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("payment-method")).toContainText("•••• 4242", { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByTestId("payment-method")).toContainText("Expires 12/2034");
+  await expect(page.getByRole("button", { name: "Update card" })).toBeVisible();
+  await snap(page, testInfo, "card-added");
+});
+
+test("owner buys 3 packs through hosted Checkout and the balance rises by exactly 3 packs", async ({ page }, testInfo) => {
+  const { org, owner } = await makeStripeOrg("Buy Packs", { plan: "free", planCredits: 60 });
+  await openBilling(page, owner.email, org.slug);
+  await page.getByRole("button", { name: "Buy Credits" }).click();
+  const dialog = page.getByRole("dialog", { name: "Buy credits" });
+  await dialog.getByLabel("Number of packs").fill("3");
+  await expect(dialog.getByTestId("buy-total")).toHaveText("$84.00");
+  await dialog.getByRole("button", { name: "Continue to checkout" }).click();
+  await expect(page.getByTestId("total")).toHaveText("$84.00");
+  await fillCard(page, "4242 4242 4242 4242");
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page).toHaveURL(/checkout=success/);
+  await expect(page.getByTestId("checkout-return")).toContainText("Payment received");
+  await expectBalance(page, org.id, 60 + 300);
+  await expect(page.getByTestId("checkout-return")).toContainText("your credits were added");
+  await expect(page.getByRole("table", { name: "Recharges and purchases" })).toContainText("Buy Credits");
+  await snap(page, testInfo, "bought-3-packs");
+});
+
+test("a card declined in hosted Checkout shows the decline message and grants nothing", async ({ page }) => {
+  const { org, owner } = await makeStripeOrg("Checkout Decline", { plan: "free", planCredits: 60 });
+  await openBilling(page, owner.email, org.slug);
+  await page.getByRole("button", { name: "Buy Credits" }).click();
+  await page.getByRole("dialog", { name: "Buy credits" }).getByRole("button", { name: "Continue to checkout" }).click();
+  await fillCard(page, "4000 0000 0000 0002");
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page.getByText(/declined/i).first()).toBeVisible();
+  await page.waitForTimeout(1000);
+  expect(await getTotalBalance(org.id)).toBe(60);
+});
+
+test("Top Up Now charges the saved card off-session: toast, exact balance, history row", async ({ page }, testInfo) => {
+  const { org, owner } = await makeStripeOrg("Top Up Now", { plan: "free", card: "pm_card_visa", planCredits: 80 });
+  await openBilling(page, owner.email, org.slug);
+  await page.getByRole("button", { name: "Top Up Now" }).click();
+  const dialog = page.getByRole("dialog", { name: "Top up now" });
+  await expect(dialog).toContainText("Visa •••• 4242");
+  await dialog.getByLabel("Number of packs").fill("2");
+  await dialog.getByRole("button", { name: "Charge $56.00" }).click();
+  await expect(page.getByText("Credits topped up successfully.")).toBeVisible();
+  await expectBalance(page, org.id, 280);
+  await expect(page.getByRole("table", { name: "Recharges and purchases" })).toContainText("Top Up Now");
+  await expect(page.getByRole("table", { name: "Recharges and purchases" })).toContainText("Succeeded");
+  await snap(page, testInfo, "topped-up");
+});
+
+test("Top Up Now with a declining card shows the decline message and grants nothing", async ({ page }, testInfo) => {
+  const { org, owner } = await makeStripeOrg("Top Up Decline", { plan: "free", card: "pm_card_chargeCustomerFail", planCredits: 80 });
+  await openBilling(page, owner.email, org.slug);
+  await page.getByRole("button", { name: "Top Up Now" }).click();
+  const dialog = page.getByRole("dialog", { name: "Top up now" });
+  await dialog.getByRole("button", { name: /^Charge/ }).click();
+  await expect(dialog.getByRole("alert")).toContainText("Your card was declined");
+  await snap(page, testInfo, "top-up-declined");
+  await expectAccessible(page);
+  await page.keyboard.press("Escape");
+  expect(await getTotalBalance(org.id)).toBe(80);
+  await page.reload();
+  await expect(page.getByRole("table", { name: "Recharges and purchases" })).toContainText("Failed");
+  await expect(page.getByRole("table", { name: "Recharges and purchases" })).toContainText("declined");
+});
+
+test("owner enables auto-recharge, usage crosses the threshold, the recharge lands and the counter moves", async ({ page, request }, testInfo) => {
+  const { org, owner } = await makeStripeOrg("Auto Recharge Lands", { plan: "starter", card: "pm_card_visa", planCredits: 0 });
+  // Plan credits arrive with the subscription's invoice.paid webhook.
+  await expect.poll(() => getTotalBalance(org.id), { timeout: 20_000 }).toBe(2000);
+  await openBilling(page, owner.email, org.slug);
+  await page.getByRole("switch", { name: "Enable auto-recharge" }).click();
+  await page.getByLabel("When balance falls below").fill("1500");
+  await page.getByLabel("Recharge amount").fill("1");
+  await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
+  await expect(page.getByText("Auto-recharge settings updated.")).toBeVisible();
+  await expect(page.getByTestId("cap-usage-text")).toContainText("0 of 10 used this month");
+
+  const key = await makeApiKey(org.id);
+  const res = await request.post(`${E2E.appUrl}/api/v1/usage`, { headers: { authorization: `Bearer ${key}` }, data: { quantity: 600, idempotency_key: "e2e-auto-1" } });
+  expect(res.status()).toBe(200);
+  await expectBalance(page, org.id, 1400 + 1000);
+  await expect(page.getByTestId("cap-usage-text")).toContainText("1 of 10 used this month");
+  await expect(page.getByTestId("last-recharged")).not.toHaveText("Never");
+  await expect(page.getByRole("table", { name: "Recharges and purchases" })).toContainText("Auto-recharge");
+  await snap(page, testInfo, "auto-recharge-landed");
+});
