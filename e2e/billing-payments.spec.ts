@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectAccessible, openBilling, snap } from "./support/billing-page";
-import { closeTestDb, getTotalBalance, makeApiKey, makeStripeOrg } from "./support/factories";
+import { addIncident, closeTestDb, getTotalBalance, makeApiKey, makeStripeOrg, swapCard } from "./support/factories";
 import { E2E } from "./support/config";
 
 /**
@@ -122,4 +122,49 @@ test("owner enables auto-recharge, usage crosses the threshold, the recharge lan
   await expect(page.getByTestId("last-recharged")).not.toHaveText("Never");
   await expect(page.getByRole("table", { name: "Recharges and purchases" })).toContainText("Auto-recharge");
   await snap(page, testInfo, "auto-recharge-landed");
+});
+
+test("auto-recharge with a declining card: its banner shows, dismiss hides that incident only, the editor sees it read-only", async ({ page, browser, request }, testInfo) => {
+  const { org, owner, editor } = await makeStripeOrg("Auto Recharge Declined", { plan: "starter", card: "pm_card_visa", planCredits: 0 });
+  await expect.poll(() => getTotalBalance(org.id), { timeout: 20_000 }).toBe(2000);
+  await swapCard(org.id, "pm_card_chargeCustomerFail");
+  await addIncident(org.id, "internal_error", "An internal error occurred");
+  await openBilling(page, owner.email, org.slug);
+  await page.getByRole("switch", { name: "Enable auto-recharge" }).click();
+  await page.getByLabel("When balance falls below").fill("1500");
+  await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
+  await expect(page.getByText("Auto-recharge settings updated.")).toBeVisible();
+  const key = await makeApiKey(org.id);
+  const res = await request.post(`${E2E.appUrl}/api/v1/usage`, { headers: { authorization: `Bearer ${key}` }, data: { quantity: 600, idempotency_key: "e2e-auto-decline-1" } });
+  expect(res.status()).toBe(200);
+  const banner = page.getByTestId("incident-card_declined");
+  await expect(async () => {
+    await page.reload();
+    await expect(banner).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(banner).toContainText("declined");
+  await expect(banner.getByRole("link", { name: "Update payment method" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Recharges and purchases" })).toContainText("Failed");
+  expect(await getTotalBalance(org.id)).toBe(1400);
+  await snap(page, testInfo, "auto-recharge-declined-owner");
+
+  // The editor sees the same banners and values, read-only.
+  const ctx = await browser.newContext({ baseURL: E2E.appUrl });
+  const ep = await ctx.newPage();
+  await openBilling(ep, editor.email, org.slug);
+  await expect(ep.getByTestId("incident-card_declined")).toBeVisible();
+  await expect(ep.getByTestId("incident-card_declined").getByRole("button", { name: /Dismiss/ })).toBeDisabled();
+  await expect(ep.getByRole("switch", { name: "Enable auto-recharge" })).toBeDisabled();
+  await expect(ep.getByText("Only the organization owner can manage auto-recharge.")).toBeVisible();
+  await snap(ep, testInfo, "auto-recharge-declined-editor");
+  await expectAccessible(ep);
+  await ctx.close();
+
+  // The owner dismisses the decline: the other incident stays.
+  await banner.getByRole("button", { name: /Dismiss/ }).click();
+  await expect(banner).toHaveCount(0);
+  await page.waitForTimeout(500);
+  await page.reload();
+  await expect(page.getByTestId("incident-card_declined")).toHaveCount(0);
+  await expect(page.getByTestId("incident-internal_error")).toBeVisible();
 });

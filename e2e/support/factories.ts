@@ -210,3 +210,9 @@ export async function getAutoRechargeRow(orgId: string) {
   const [row] = await testDb().select().from(autoRechargeSettings).where(eq(autoRechargeSettings.orgId, orgId));
   return row ?? null;
 }
+
+/** Replaces the org's default card at the emulator (e.g. with a declining test card). */
+export async function swapCard(orgId: string, paymentMethod: string): Promise<void> {
+  const { attachTestCard } = await import("../../lib/stripe/provision");
+  await attachTestCard(testDb(), orgId, paymentMethod);
+}
