@@ -19,6 +19,8 @@ export interface AutoRechargeSectionProps {
   rechargesThisMonth: number;
   monthEndsAt: Date;
   lastRechargedAt: Date | null;
+  /** the most recent auto-recharge attempt, when it did not succeed (why the last one failed) */
+  lastProblem: { date: Date; label: string; message: string | null } | null;
   timeZone: string;
   balanceTotal: number;
   suggestedThreshold: number;
@@ -85,6 +87,15 @@ export function AutoRechargeSection(p: AutoRechargeSectionProps) {
                 {p.lastRechargedAt ? formatDateTime(p.lastRechargedAt, p.timeZone) : "Never"}
               </p>
             </div>
+            {p.lastProblem ? (
+              <div data-testid="last-attempt-problem">
+                <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Last attempt</p>
+                <p className="text-sm font-medium text-red-800">
+                  {p.lastProblem.label} · {formatDateTime(p.lastProblem.date, p.timeZone)}
+                </p>
+                {p.lastProblem.message ? <p className="text-xs text-slate-700">{p.lastProblem.message}</p> : null}
+              </div>
+            ) : null}
           </aside>
         </div>
       )}

@@ -15,7 +15,7 @@ export function cardLabel(card: CardSummary): string {
 export function PaymentMethodCard({ card, action, disabledReason }: { card: CardSummary | null; action?: RedirectAction; disabledReason?: string }) {
   return (
     <Card id="payment-method" title="Payment method" description="Used for auto-recharge and Top Up Now.">
-      <div className="flex flex-col gap-4 sm:flex-row sm:items-center sm:justify-between">
+      <div className="flex flex-col items-start gap-4">
         {card ? (
           <div className="flex items-center gap-3" data-testid="payment-method">
             <span aria-hidden className="flex h-9 w-14 items-center justify-center rounded-md border border-slate-200 bg-slate-50 text-xs font-semibold uppercase text-slate-700">

@@ -26,7 +26,7 @@ export function PlanCard({
   const renewal = subscription?.currentPeriodEnd ? formatDate(subscription.currentPeriodEnd, timeZone) : null;
   return (
     <Card id="plan" title="Plan">
-      <div className="flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
+      <div className="flex flex-col items-start gap-4">
         <div>
           <p className="flex items-center gap-2">
             <span className="text-2xl font-semibold text-slate-900" data-testid="plan-name">

@@ -85,6 +85,11 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   const incidents: IncidentBanner[] = data.incidents.map((i) => ({ id: i.id, kind: i.kind, message: i.message, createdAt: i.createdAt.toISOString(), fix: incidentFix(i, base) }));
   const autoOn = data.status === "active" || data.status === "recharging";
   const suggested = suggestedThreshold(data.dailyUsage);
+  const lastAuto = data.payments.find((p) => p.kind === "auto");
+  const lastProblem =
+    lastAuto && (lastAuto.status === "failed" || lastAuto.status === "requires_action")
+      ? { date: lastAuto.date, label: lastAuto.status === "failed" ? "Failed" : "Waiting for verification", message: lastAuto.failureMessage }
+      : null;
 
   const creditActions = isOwner ? (
     <>
@@ -145,6 +150,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
         rechargesThisMonth={data.rechargesThisMonth}
         monthEndsAt={data.monthEndsAt}
         lastRechargedAt={data.lastRechargedAt}
+        lastProblem={lastProblem}
         timeZone={org.timeZone}
         balanceTotal={balance.total}
         suggestedThreshold={suggested}
