@@ -186,3 +186,17 @@ test("a Free owner upgrades to Starter through hosted Checkout and the page show
   await expect(page.getByTestId("plan-renewal")).toContainText("Renews on");
   await snap(page, testInfo, "upgraded");
 });
+
+test("Top Up Now with a card that needs 3-D Secure: Complete verification, then the credits land", async ({ page }, testInfo) => {
+  const { org, owner } = await makeStripeOrg("Top Up Verify", { plan: "free", card: "pm_card_authenticationRequired", planCredits: 50 });
+  await openBilling(page, owner.email, org.slug);
+  await page.getByRole("button", { name: "Top Up Now" }).click();
+  await page.getByRole("dialog", { name: "Top up now" }).getByRole("button", { name: /^Charge/ }).click();
+  // The app sends the owner to the verification page (emulator's 3-D Secure page).
+  await page.getByRole("button", { name: "Complete authentication" }).click();
+  await expect(page).toHaveURL(/verify=/);
+  await expect(page.getByTestId("verify-return")).toContainText("Verification complete");
+  await expectBalance(page, org.id, 150);
+  await expect(page.getByRole("table", { name: "Recharges and purchases" })).toContainText("Succeeded");
+  await snap(page, testInfo, "verified");
+});

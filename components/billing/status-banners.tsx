@@ -39,3 +39,13 @@ export function CheckoutReturnBanner({ kind, pending }: { kind: "payment" | "set
     </Alert>
   );
 }
+
+/** Back from "Complete verification" (3-D Secure): what happened to the payment. */
+export function VerificationReturnBanner({ status }: { status: string }) {
+  if (status === "succeeded") return <Alert tone="success" role="status" testId="verify-return" title="Verification complete — your credits were added" />;
+  if (status === "processing" || status === "pending") return <Alert tone="info" role="status" testId="verify-return" title="Verification complete — the payment is processing">Credits are added as soon as it completes.</Alert>;
+  if (status === "requires_action") return <Alert tone="warning" role="status" testId="verify-return" title="Verification not finished">The payment still needs verification. Use “Complete verification” to try again.</Alert>;
+  if (status === "forbidden") return <Alert tone="warning" role="status" testId="verify-return" title="Only the organization owner can complete verification" />;
+  if (status === "failed" || status === "canceled") return <Alert tone="danger" role="status" testId="verify-return" title="Verification failed — nothing was charged">Try again or update your payment method.</Alert>;
+  return <Alert tone="danger" role="status" testId="verify-return" title="We couldn't complete the verification">Please try again in a few minutes.</Alert>;
+}

@@ -11,7 +11,7 @@ import { PacksDialog } from "@/components/billing/packs-dialog";
 import { cardLabel, PaymentMethodCard } from "@/components/billing/payment-method-card";
 import { PaymentHistory } from "@/components/billing/payment-history";
 import { PlanCard } from "@/components/billing/plan-card";
-import { CheckoutReturnBanner, ZeroBalanceBanner } from "@/components/billing/status-banners";
+import { CheckoutReturnBanner, VerificationReturnBanner, ZeroBalanceBanner } from "@/components/billing/status-banners";
 import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT, type PackPricing } from "@/components/billing/types";
 import { UsageCard } from "@/components/billing/usage-card";
 import { suggestedThreshold } from "@/components/billing/usage-math";
@@ -34,7 +34,7 @@ import {
 
 export const metadata: Metadata = { title: "Billing" };
 
-type Search = { before?: string; checkout?: string; setup?: string; upgrade?: string; session_id?: string };
+type Search = { before?: string; checkout?: string; setup?: string; upgrade?: string; session_id?: string; verify?: string };
 
 function incidentFix(i: IncidentView, base: string): IncidentBanner["fix"] {
   switch (i.kind) {
@@ -118,6 +118,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
       </div>
 
       {returnKind ? <CheckoutReturnBanner kind={returnKind} pending={returnPending} /> : null}
+      {search.verify ? <VerificationReturnBanner status={search.verify} /> : null}
       {balance.total === 0 && !autoOn ? <ZeroBalanceBanner isOwner={isOwner} autoRechargeAllowed={plan.autoRechargeAllowed} /> : null}
       <IncidentBanners incidents={incidents} dismissAction={dismissIncidentAction.bind(null, slug)} canDismiss={isOwner} />
 
