@@ -143,3 +143,50 @@ test("the ledger CSV export is for members only", async ({ page, request }) => {
   expect(text.split("\n")[0]).toBe("id,created_at,kind,pool,delta,balance_after,reference");
   expect(text).toContain(",usage,plan,-10,1990,");
 });
+
+test("the ledger is paginated, newest first", async ({ page }) => {
+  const { org, owner } = await makePageState("Ledger Pages", { plan: "starter", card: true, debits: 30 });
+  await openBilling(page, owner.email, org.slug);
+  const ledger = page.locator("#ledger");
+  await expect(ledger.locator("tbody tr")).toHaveCount(25);
+  await expect(ledger.locator("tbody tr").first()).toContainText("1,970");
+  await ledger.getByRole("link", { name: "Older entries →" }).click();
+  await expect(page).toHaveURL(/before=\d+/);
+  await expect(ledger.locator("tbody tr")).toHaveCount(6);
+  await expect(ledger.locator("tbody tr").last()).toContainText("Plan credits granted");
+  await expect(ledger.getByRole("link", { name: "Older entries →" })).toHaveCount(0);
+});
+
+test("keyboard only: Buy Credits opens, focus is trapped in the dialog, Escape closes and returns focus", async ({ page }) => {
+  const { org, owner } = await makePageState("Keyboard Only", { plan: "starter", card: true, planCredits: 900 });
+  await openBilling(page, owner.email, org.slug);
+  const buy = page.getByRole("button", { name: "Buy Credits" });
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press("Tab");
+    if (await buy.evaluate((el) => el === document.activeElement)) break;
+  }
+  await expect(buy).toBeFocused();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Buy credits" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel("Number of packs")).toBeFocused();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type("10");
+  await expect(dialog.getByTestId("buy-total")).toHaveText("$200.00");
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press("Tab");
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  }
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(buy).toBeFocused();
+  // The switch is reachable and toggles with Space.
+  const sw = page.getByRole("switch", { name: "Enable auto-recharge" });
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press("Tab");
+    if (await sw.evaluate((el) => el === document.activeElement)) break;
+  }
+  await expect(sw).toBeFocused();
+  await page.keyboard.press("Space");
+  await expect(sw).toBeChecked();
+});

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatDateTime } from "@/lib/format";
+import { formatCredits, formatMoney } from "@/lib/billing/money";
 import type { AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { AutoRechargeForm, type SaveAutoRechargeAction } from "./auto-recharge-form";
 import { CapUsage } from "./cap-usage";
@@ -78,6 +79,14 @@ export function AutoRechargeSection(p: AutoRechargeSectionProps) {
               <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Rate</p>
               <p className="text-sm font-medium text-slate-900" data-testid="auto-recharge-rate">
                 {p.pricing.packPriceLabel}
+              </p>
+            </div>
+            <div data-testid="next-recharge">
+              <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Next recharge</p>
+              <p className="text-sm text-slate-900">
+                {p.status === "active" || p.status === "recharging"
+                  ? `When your balance falls below ${formatCredits(p.settings.threshold)} credits: +${formatCredits(p.settings.rechargePacks * p.pricing.packCredits)} credits for ${formatMoney(p.settings.rechargePacks * p.pricing.packPriceCents, p.pricing.currency)}`
+                  : "None scheduled while auto-recharge is not active"}
               </p>
             </div>
             <CapUsage used={p.rechargesThisMonth} cap={p.settings.maxRechargesPerMonth} />

@@ -20,10 +20,13 @@ export function CapUsage({ used, cap }: { used: number; cap: number }) {
       <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
         <span className="font-medium text-slate-800">Recharges this month</span>
         <span className="tabular-nums text-slate-700" data-testid="cap-usage-text">
-          {used} of {cap} used this month ({pct}%){toneWords[tone]}
+          {used} of {cap} used this month ({pct}%){used >= cap && cap > 0 ? " — limit reached" : toneWords[tone]}
         </span>
       </div>
       <Progress value={used} max={cap} tone={tone} label="Recharges used this month" testId="cap-usage-bar" />
+      <p className="text-xs text-slate-600" data-testid="cap-left">
+        {Math.max(0, cap - used)} recharge{cap - used === 1 ? "" : "s"} left this month
+      </p>
     </div>
   );
 }

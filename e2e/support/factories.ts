@@ -54,6 +54,8 @@ export interface PageStateOptions {
   /** auto attempts this month, by status */
   attempts?: { status: RechargeStatus; failureCode?: string; declineCode?: string; failureMessage?: string }[];
   incidents?: { kind: IncidentKind; message: string; at?: Date }[];
+  /** this many separate 1-credit usage debits (ledger entries), after the rest */
+  debits?: number;
   /** this many succeeded auto-recharges earlier this month (bulk; for the cap counter) */
   succeededAttempts?: number;
 }
@@ -90,6 +92,10 @@ export async function makePageState(name: string, o: PageStateOptions): Promise<
   if (toDebit > 0) {
     const [r] = await debitCredits(db, org.id, [{ quantity: toDebit, idempotencyKey: "e2e:usage-1" }]);
     if (!r?.ok) throw new Error(`could not debit ${toDebit}`);
+  }
+  if (o.debits) {
+    const results = await debitCredits(db, org.id, Array.from({ length: o.debits }, (_, i) => ({ quantity: 1, idempotencyKey: `e2e:debit-${i}` })));
+    if (results.some((r) => !r.ok)) throw new Error("debits refused");
   }
   if (o.card || o.plan !== "free") {
     await db.insert(stripeCustomers).values({
