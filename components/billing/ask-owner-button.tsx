@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { toast } from "sonner";
+import { notify as toast } from "./notify";
 import { Button } from "@/components/ui/button";
 import type { BillingActionResult } from "./types";
 

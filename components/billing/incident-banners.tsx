@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useOptimistic, useTransition } from "react";
-import { toast } from "sonner";
+import { notify as toast } from "./notify";
 import type { IncidentKind } from "@/db/schema";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonClass } from "@/components/ui/button";

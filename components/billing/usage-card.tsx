@@ -42,17 +42,13 @@ export function UsageCard({ daily, planAllotment, planCredits, planResetsAt, bal
           ) : (
             <>
               <UsageChart data={daily} />
-              <table className="sr-only">
-                <caption>Credits used per day</caption>
-                <tbody>
-                  {daily.filter((d) => d.credits > 0).map((d) => (
-                    <tr key={d.day}>
-                      <th scope="row">{d.day}</th>
-                      <td>{d.credits}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <ul className="sr-only" aria-label="Credits used per day">
+                {daily.filter((d) => d.credits > 0).map((d) => (
+                  <li key={d.day}>
+                    {d.day}: {formatCredits(d.credits)} credits
+                  </li>
+                ))}
+              </ul>
             </>
           )}
         </div>
