@@ -39,14 +39,17 @@ test("owner saves auto-recharge settings: field errors next to their field, then
   await expect(page.getByTestId("recharge-amount-label")).toHaveText("= 3,000 credits for $60.00");
   await page.getByLabel("Max recharges per month").fill("5");
   await page.getByLabel("Monthly spending limit (optional)").fill("200");
+  await page.getByLabel("Email me at (% of the limit)").fill("50");
   await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
   await expect(page.getByText("Auto-recharge settings updated.")).toBeVisible();
   await expect(page.getByTestId("auto-recharge-status")).toHaveText("Active");
   const row = await getAutoRechargeRow(org.id);
-  expect(row).toMatchObject({ enabled: true, threshold: 250, rechargePacks: 3, maxRechargesPerMonth: 5, spendingLimitCents: 20000 });
+  expect(row).toMatchObject({ enabled: true, threshold: 250, rechargePacks: 3, maxRechargesPerMonth: 5, spendingLimitCents: 20000, spendingAlertPercent: 50 });
   await page.reload();
   await expect(page.getByLabel("Monthly spending limit (optional)")).toHaveValue("200.00");
   await expect(page.getByTestId("cap-usage-text")).toContainText("0 of 5 used this month");
+  await expect(page.getByTestId("spend-this-month")).toContainText("$0.00 of $200.00 limit");
+  await expect(page.getByTestId("next-recharge")).toContainText("When your balance falls below 250 credits: +3,000 credits for $60.00");
 });
 
 test("saving while below the threshold says BEFORE saving that a recharge will be charged now", async ({ page }, testInfo) => {

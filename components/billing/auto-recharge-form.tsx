@@ -135,6 +135,18 @@ export function AutoRechargeForm({
             <MoneyField id="monthly-limit" initialCents={initial.monthlyLimitCents} onCents={field.onChange} onBlur={field.onBlur} error={errors.monthlyLimitCents?.message} disabled={disabled} />
           )}
         />
+        <Field
+          id="alert-percent"
+          label="Email me at (% of the limit)"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={100}
+          suffix="%"
+          hint="An email to the owners when this month's recharges reach this share of the limit."
+          error={errors.spendingAlertPercent?.message}
+          {...form.register("spendingAlertPercent", { valueAsNumber: true })}
+        />
       </fieldset>
       {serverError ? (
         <p role="alert" className="mt-4 text-sm font-medium text-red-700">

@@ -18,6 +18,7 @@ export interface AutoRechargeSectionProps {
   settings: AutoRechargeFormInput;
   status: AutoRechargeStatus;
   rechargesThisMonth: number;
+  spendThisMonthCents: number;
   monthEndsAt: Date;
   lastRechargedAt: Date | null;
   /** the most recent auto-recharge attempt, when it did not succeed (why the last one failed) */
@@ -90,6 +91,13 @@ export function AutoRechargeSection(p: AutoRechargeSectionProps) {
               </p>
             </div>
             <CapUsage used={p.rechargesThisMonth} cap={p.settings.maxRechargesPerMonth} />
+            <div data-testid="spend-this-month">
+              <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Spent on auto-recharge this month</p>
+              <p className="text-sm text-slate-900">
+                {formatMoney(p.spendThisMonthCents, p.pricing.currency)}
+                {p.settings.monthlyLimitCents !== null ? ` of ${formatMoney(p.settings.monthlyLimitCents, p.pricing.currency)} limit` : " (no limit)"}
+              </p>
+            </div>
             <div>
               <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Last recharged</p>
               <p className="text-sm text-slate-900" data-testid="last-recharged">

@@ -7,7 +7,10 @@ import { autoRechargeSettingsSchema, spendingLimitSchema } from "@/lib/billing/a
  * The same schema is the react-hook-form resolver and what the server action parses.
  */
 export function autoRechargeFormSchema(planId: PlanId) {
-  return autoRechargeSettingsSchema(planId).extend({ monthlyLimitCents: spendingLimitSchema.shape.monthlyLimitCents });
+  return autoRechargeSettingsSchema(planId).extend({
+    monthlyLimitCents: spendingLimitSchema.shape.monthlyLimitCents,
+    spendingAlertPercent: spendingLimitSchema.shape.alertPercent.unwrap(),
+  });
 }
 export type AutoRechargeFormInput = z.infer<ReturnType<typeof autoRechargeFormSchema>>;
 

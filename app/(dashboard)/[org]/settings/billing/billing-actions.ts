@@ -32,10 +32,10 @@ export async function saveAutoRechargeAction(orgSlug: string, input: unknown): P
   const { org, user } = authz.ctx;
   const parsed = autoRechargeFormSchema(org.plan).safeParse(input);
   if (!parsed.success) return { ok: false, code: "validation_error", message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
-  const { monthlyLimitCents, ...next } = parsed.data;
+  const { monthlyLimitCents, spendingAlertPercent, ...next } = parsed.data;
   const db = getDb();
   const actor = { source: "ui" as const, userId: user.id };
-  const limit = await saveSpendingLimit(db, { orgId: org.id, input: { monthlyLimitCents, alertPercent: 80 }, actor });
+  const limit = await saveSpendingLimit(db, { orgId: org.id, input: { monthlyLimitCents, alertPercent: spendingAlertPercent }, actor });
   if (!limit.ok) return limit;
   const r = await applySettings(db, { org, next, actor });
   revalidatePath(billingPath(orgSlug));

@@ -146,7 +146,9 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
           rechargePacks: settings.rechargePacks,
           maxRechargesPerMonth: settings.maxRechargesPerMonth,
           monthlyLimitCents: settings.spendingLimitCents,
+          spendingAlertPercent: settings.spendingAlertPercent,
         }}
+        spendThisMonthCents={data.spendThisMonthCents}
         status={data.status}
         rechargesThisMonth={data.rechargesThisMonth}
         monthEndsAt={data.monthEndsAt}
