@@ -235,6 +235,53 @@ test("editor · Starter · paused by cap · zero", async ({ page }, testInfo) =>
   await expectAccessible(page);
 });
 
+test("owner · Free · zero balance: the banner says usage is refused and how to fix it", async ({ page }, testInfo) => {
+  const { org, owner } = await makePageState("Free Zero Owner", { plan: "free", planCredits: 0 });
+  await openBilling(page, owner.email, org.slug);
+  const banner = page.getByTestId("zero-balance-banner");
+  await expect(banner).toContainText("You're out of credits — usage is being refused");
+  await expect(banner).toContainText("402 Payment Required");
+  await expect(banner).toContainText("upgrade your plan to use auto-recharge");
+  await expect(banner.getByRole("link", { name: "Buy credits" })).toBeVisible();
+  await expect(page.getByTestId("runway")).toContainText("No usage in the last 7 days");
+  await snap(page, testInfo, "owner-free-zero");
+  await expectAccessible(page);
+});
+
+test("owner · Pro · paused by the spending limit · low", async ({ page }, testInfo) => {
+  const { org, owner } = await makePageState("Pro Spending Limit", {
+    plan: "pro",
+    card: true,
+    planCredits: 300,
+    autoRecharge: { enabled: true, threshold: 1000, packs: 2, max: 20, limitCents: 6000 },
+    succeededAttempts: 2,
+  });
+  await openBilling(page, owner.email, org.slug);
+  await expect(page.getByTestId("auto-recharge-status")).toContainText("Paused until");
+  await expect(page.getByTestId("auto-recharge-status-detail")).toContainText("You've reached your monthly spending limit");
+  await expect(page.getByTestId("spend-this-month")).toContainText("$60.00 of $60.00 limit");
+  await expect(page.getByTestId("auto-recharge-rate")).toHaveText("$15.00 per 1,000 credits");
+  await expect(page.getByTestId("cap-usage-text")).toContainText("2 of 20 used this month");
+  await snap(page, testInfo, "owner-pro-spending-limit");
+  await expectAccessible(page);
+});
+
+test("editor · Starter · a recharge in flight · low: status says so, values visible", async ({ page }, testInfo) => {
+  const { org, editor } = await makePageState("Editor Recharging", {
+    plan: "starter",
+    card: true,
+    planCredits: 90,
+    autoRecharge: { enabled: true, threshold: 100 },
+    attempts: [{ status: "processing" }],
+  });
+  await openBilling(page, editor.email, org.slug);
+  await expect(page.getByTestId("auto-recharge-status")).toHaveText("Recharging");
+  await expect(page.getByRole("table", { name: "Recharges and purchases" })).toContainText("Processing");
+  await expect(page.getByTestId("cap-usage-text")).toContainText("1 of 10 used this month");
+  await snap(page, testInfo, "editor-starter-recharging-low");
+  await expectAccessible(page);
+});
+
 for (const [used, tone] of [
   [50, "ok"],
   [51, "warning"],

@@ -35,7 +35,7 @@ export function CheckoutReturnBanner({ kind, pending }: { kind: "payment" | "set
   if (kind === "upgrade") return <Alert tone="success" role="status" title={pending ? "Subscription received — activating your plan…" : "Your plan is active"} testId="checkout-return" />;
   return (
     <Alert tone="success" role="status" testId="checkout-return" title={pending ? "Payment received — your credits are being added" : "Payment received — your credits were added"}>
-      {pending ? "This takes a few seconds; refresh to see your new balance." : null}
+      {pending ? "This takes a few seconds; this page updates by itself." : null}
     </Alert>
   );
 }

@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { checkoutSessions } from "@/db/schema";
 import { AskOwnerButton } from "@/components/billing/ask-owner-button";
+import { AutoRefresh } from "@/components/billing/auto-refresh";
 import { AutoRechargeSection } from "@/components/billing/auto-recharge-section";
 import { CreditsTile } from "@/components/billing/credits-tile";
 import { IncidentBanners, type IncidentBanner } from "@/components/billing/incident-banners";
@@ -118,6 +119,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
       </div>
 
       {returnKind ? <CheckoutReturnBanner kind={returnKind} pending={returnPending} /> : null}
+      {returnPending || data.status === "recharging" || data.payments.some((p) => p.status === "processing" || p.status === "pending") ? <AutoRefresh /> : null}
       {search.verify ? <VerificationReturnBanner status={search.verify} /> : null}
       {balance.total === 0 && !autoOn ? <ZeroBalanceBanner isOwner={isOwner} autoRechargeAllowed={plan.autoRechargeAllowed} /> : null}
       <IncidentBanners incidents={incidents} dismissAction={dismissIncidentAction.bind(null, slug)} canDismiss={isOwner} />
