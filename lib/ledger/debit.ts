@@ -60,28 +60,34 @@ export async function debitCredits(db: DbOrTx, orgId: string, requests: readonly
     const plan = planDebits(start, requests, prior, randomUUID);
 
     if (plan.newUsages.length > 0) {
-      const usageRows = plan.newUsages.map(
-        (u) => sql`(${u.id}::uuid, ${orgId}::uuid, ${u.idempotencyKey}, ${u.quantity}::int, ${u.planCreditsAfter}::int, ${u.topupCreditsAfter}::int)`,
+      // Rows travel as one JSON parameter each, so the statement text is the same for every batch size
+      // (one prepared statement) and Postgres parses them in one pass.
+      const usageJson = JSON.stringify(
+        plan.newUsages.map((u) => ({ id: u.id, key: u.idempotencyKey, q: u.quantity, p: u.planCreditsAfter, t: u.topupCreditsAfter })),
       );
-      const entryRows = plan.entries.map(
-        (e) =>
-          sql`(${orgId}::uuid, ${e.pool}::credit_pool, ${e.delta}::int, 'usage'::ledger_entry_kind, ${e.usageId}, ${`usage:${e.usageId}:${e.pool}`}, ${e.balanceAfter}::int)`,
+      const entryJson = JSON.stringify(
+        plan.entries.map((e) => ({ pool: e.pool, d: e.delta, ref: e.usageId, key: `usage:${e.usageId}:${e.pool}`, after: e.balanceAfter })),
       );
+      const credits = plan.newUsages.reduce((n, u) => n + u.quantity, 0);
       await tx.execute(sql`
         WITH balance AS (
           UPDATE credit_balances SET plan_credits = ${plan.final.planCredits}, topup_credits = ${plan.final.topupCredits}, updated_at = now()
           WHERE org_id = ${orgId}
         ), usage AS (
           INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after)
-          VALUES ${sql.join(usageRows, sql`, `)}
+          SELECT u.id, ${orgId}, u.key, u.q, u.p, u.t
+          FROM json_to_recordset(${usageJson}::json) AS u(id uuid, key text, q int, p int, t int)
         ), hourly AS (
           INSERT INTO usage_hourly (org_id, hour, credits, events)
-          VALUES (${orgId}, date_trunc('hour', now()), ${plan.newUsages.reduce((n, u) => n + u.quantity, 0)}, ${plan.newUsages.length})
+          VALUES (${orgId}, date_trunc('hour', now()), ${credits}, ${plan.newUsages.length})
           ON CONFLICT (org_id, hour) DO UPDATE
             SET credits = usage_hourly.credits + excluded.credits, events = usage_hourly.events + excluded.events
         )
         INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, idempotency_key, balance_after)
-        VALUES ${sql.join(entryRows, sql`, `)}`);
+        SELECT ${orgId}, e.pool::credit_pool, e.d, 'usage', e.ref, e.key, e.after
+        FROM ROWS FROM (json_to_recordset(${entryJson}::json) AS (pool text, d int, ref text, key text, after int))
+          WITH ORDINALITY AS e(pool, d, ref, key, after, n)
+        ORDER BY e.n`);
     }
 
     const extra = { planAllotment: row.plan_allotment, planResetsAt: row.plan_resets_at ? new Date(row.plan_resets_at) : null };
