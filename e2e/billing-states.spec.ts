@@ -243,7 +243,7 @@ test("owner · Free · zero balance: the banner says usage is refused and how to
   await expect(banner).toContainText("402 Payment Required");
   await expect(banner).toContainText("upgrade your plan to use auto-recharge");
   await expect(banner.getByRole("link", { name: "Buy credits" })).toBeVisible();
-  await expect(page.getByTestId("runway")).toContainText("No usage in the last 7 days");
+  await expect(page.getByTestId("runway")).toContainText("balance lasts less than an hour");
   await snap(page, testInfo, "owner-free-zero");
   await expectAccessible(page);
 });
