@@ -101,7 +101,19 @@ export function AutoRechargeForm({
           inputMode="numeric"
           min={1}
           suffix="credits"
-          hint={`Suggested: ${formatCredits(suggestedThreshold)} (about one hour of your typical usage).`}
+          hint={
+            <>
+              Suggested: {formatCredits(suggestedThreshold)} (about one hour of your typical usage).{" "}
+              <button
+                type="button"
+                disabled={disabled}
+                className="font-medium text-brand-700 underline-offset-2 hover:underline disabled:text-slate-500 disabled:no-underline"
+                onClick={() => form.setValue("threshold", suggestedThreshold, { shouldDirty: true, shouldValidate: true })}
+              >
+                Use {formatCredits(suggestedThreshold)}
+              </button>
+            </>
+          }
           error={errors.threshold?.message}
           {...form.register("threshold", { valueAsNumber: true })}
         />

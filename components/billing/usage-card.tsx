@@ -14,7 +14,24 @@ function runwayText(days: number | null): string {
 }
 
 /** This period's plan-credit consumption, credits per day (30 days), runway and the suggested threshold. */
-export function UsageCard({ daily, planAllotment, planCredits, planResetsAt, balanceTotal, timeZone }: { daily: DailyUsage[]; planAllotment: number; planCredits: number; planResetsAt: Date | null; balanceTotal: number; timeZone: string }) {
+export function UsageCard({
+  daily,
+  planAllotment,
+  planCredits,
+  planResetsAt,
+  balanceTotal,
+  timeZone,
+  showSuggestion = true,
+}: {
+  daily: DailyUsage[];
+  planAllotment: number;
+  planCredits: number;
+  planResetsAt: Date | null;
+  balanceTotal: number;
+  timeZone: string;
+  /** the suggested auto-recharge threshold (plans with auto-recharge) */
+  showSuggestion?: boolean;
+}) {
   const used = Math.max(0, planAllotment - planCredits);
   const total30 = daily.reduce((s, d) => s + d.credits, 0);
   const pct = planAllotment > 0 ? Math.round((used / planAllotment) * 100) : 0;
@@ -56,9 +73,11 @@ export function UsageCard({ daily, planAllotment, planCredits, planResetsAt, bal
           <p className="rounded-lg bg-slate-50 px-4 py-3 text-sm text-slate-800" data-testid="runway">
             {runwayText(runwayDays(balanceTotal, daily))}
           </p>
-          <p className="rounded-lg bg-slate-50 px-4 py-3 text-sm text-slate-800" data-testid="suggested-threshold">
-            Suggested auto-recharge threshold: <strong className="tabular-nums">{formatCredits(suggested)} credits</strong> — one hour of your typical usage.
-          </p>
+          {showSuggestion ? (
+            <p className="rounded-lg bg-slate-50 px-4 py-3 text-sm text-slate-800" data-testid="suggested-threshold">
+              Suggested auto-recharge threshold: <strong className="tabular-nums">{formatCredits(suggested)} credit{suggested === 1 ? "" : "s"}</strong> — one hour of your typical usage.
+            </p>
+          ) : null}
         </div>
       </div>
     </Card>

@@ -165,7 +165,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
         disabledReason={isOwner ? undefined : OWNER_ONLY_AUTO_RECHARGE}
       />
 
-      <UsageCard daily={data.dailyUsage} planAllotment={balance.planAllotment} planCredits={balance.planCredits} planResetsAt={balance.planResetsAt} balanceTotal={balance.total} timeZone={org.timeZone} />
+      <UsageCard daily={data.dailyUsage} planAllotment={balance.planAllotment} planCredits={balance.planCredits} planResetsAt={balance.planResetsAt} balanceTotal={balance.total} timeZone={org.timeZone} showSuggestion={plan.autoRechargeAllowed} />
 
       <PaymentHistory rows={data.payments} timeZone={org.timeZone} verifyBase={`${base}/verify`} />
       <LedgerHistory page={ledger} basePath={base} timeZone={org.timeZone} exportHref={`${base}/export`} />
