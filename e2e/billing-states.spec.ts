@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible, main, openBilling, snap } from "./support/billing-page";
-import { closeTestDb, makePageState } from "./support/factories";
+import { closeTestDb, listOrgEmails, makePageState } from "./support/factories";
 
 /**
  * The state matrix of the Billing page: role × plan × auto-recharge status × balance. Each test builds its
@@ -43,7 +43,7 @@ test("owner · Free · auto-reload not available · healthy balance", async ({ p
 });
 
 test("editor · Free · zero balance: usage refused banner, no controls, ask an owner", async ({ page }, testInfo) => {
-  const { org, editor } = await makePageState("Free Zero", { plan: "free", planCredits: 0 });
+  const { org, owner, editor } = await makePageState("Free Zero", { plan: "free", planCredits: 0 });
   await openBilling(page, editor.email, org.slug);
   await expect(page.getByTestId("total-balance")).toHaveText("0");
   await expect(page.getByTestId("zero-balance-banner")).toContainText("usage is being refused");
@@ -57,6 +57,10 @@ test("editor · Free · zero balance: usage refused banner, no controls, ask an 
   await expectAccessible(page);
   await page.getByRole("button", { name: "Ask an owner to top up" }).click();
   await expect(page.getByRole("button", { name: "Request sent ✓" })).toBeDisabled();
+  // The owners got an email naming who asked.
+  await expect.poll(async () => (await listOrgEmails(org.id)).filter((m) => m.kind === "top_up_request").map((m) => m.to)).toEqual([owner.email]);
+  const [mail] = await listOrgEmails(org.id);
+  expect(mail!.subject).toContain(editor.email);
 });
 
 test("owner · Starter · off · healthy: the switch is enabled and unchecked", async ({ page }, testInfo) => {

@@ -222,3 +222,10 @@ export async function swapCard(orgId: string, paymentMethod: string): Promise<vo
   const { attachTestCard } = await import("../../lib/stripe/provision");
   await attachTestCard(testDb(), orgId, paymentMethod);
 }
+
+/** Emails recorded for the org (outgoing_emails), newest first. */
+export async function listOrgEmails(orgId: string) {
+  const { outgoingEmails } = await import("../../db/schema");
+  const { desc } = await import("drizzle-orm");
+  return testDb().select().from(outgoingEmails).where(eq(outgoingEmails.orgId, orgId)).orderBy(desc(outgoingEmails.createdAt));
+}
