@@ -200,3 +200,19 @@ test("Top Up Now with a card that needs 3-D Secure: Complete verification, then 
   await expect(page.getByRole("table", { name: "Recharges and purchases" })).toContainText("Succeeded");
   await snap(page, testInfo, "verified");
 });
+
+test("Manage plan opens the Billing Portal; cancelling there shows on the Billing page", async ({ page }, testInfo) => {
+  const { org, owner } = await makeStripeOrg("Manage Plan", { plan: "starter", card: "pm_card_visa", planCredits: 0 });
+  await expect.poll(() => getTotalBalance(org.id), { timeout: 20_000 }).toBe(2000);
+  await openBilling(page, owner.email, org.slug);
+  await page.getByRole("button", { name: "Manage plan" }).click();
+  await expect(page.getByText("Billing portal")).toBeVisible();
+  await page.getByRole("button", { name: "Cancel subscription" }).click();
+  await page.getByRole("link", { name: "Return to merchant" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${org.slug}/settings/billing`));
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator("#plan")).toContainText(/Cancels on|Free/, { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await snap(page, testInfo, "after-portal-cancel");
+});
