@@ -216,3 +216,19 @@ test("Manage plan opens the Billing Portal; cancelling there shows on the Billin
   }).toPass({ timeout: 20_000 });
   await snap(page, testInfo, "after-portal-cancel");
 });
+
+test("saving below the threshold: confirm the warning and the immediate recharge lands", async ({ page }, testInfo) => {
+  const { org, owner } = await makeStripeOrg("Immediate Recharge", { plan: "starter", card: "pm_card_visa", planCredits: 0 });
+  await expect.poll(() => getTotalBalance(org.id), { timeout: 20_000 }).toBe(2000);
+  await openBilling(page, owner.email, org.slug);
+  await page.getByRole("switch", { name: "Enable auto-recharge" }).click();
+  await page.getByLabel("When balance falls below").fill("2500");
+  await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
+  const dialog = page.getByRole("dialog", { name: "A recharge will be charged now" });
+  await expect(dialog).toContainText("charges $20.00 now for 1,000 credits");
+  await dialog.getByRole("button", { name: "Save and charge $20.00" }).click();
+  await expect(page.getByText("Auto-recharge settings updated.")).toBeVisible();
+  await expectBalance(page, org.id, 3000);
+  await expect(page.getByTestId("cap-usage-text")).toContainText("1 of 10 used this month");
+  await snap(page, testInfo, "immediate-recharge");
+});
