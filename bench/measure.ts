@@ -60,13 +60,16 @@ export async function load(opts: {
   headers?: Record<string, string>;
   body?: string;
   perRequest?: number;
+  /** stop after this many requests instead of after `seconds` */
+  amount?: number;
   setupRequest?: (req: { headers?: Record<string, string>; body?: string | Buffer }) => { headers?: Record<string, string>; body?: string | Buffer };
 }): Promise<Throughput & { non2xx: number }> {
   const result = await autocannon({
     url: opts.url,
     method: "POST",
     connections: opts.connections,
-    duration: opts.seconds,
+    duration: opts.amount ? undefined : opts.seconds,
+    amount: opts.amount,
     headers: { "content-type": "application/json", ...opts.headers },
     body: opts.body,
     requests: opts.setupRequest ? [{ method: "POST", setupRequest: opts.setupRequest as never }] : undefined,

@@ -79,7 +79,8 @@ try {
   if (enable.ok && acmeId) {
     await settle(); // saving below the threshold recharges at once: not a crossing under load
     const since = new Date();
-    await load({ url: `${APP_URL}/api/v1/usage`, connections: CLIENTS, seconds: SECONDS, headers: { authorization: `Bearer ${stack.demo.apiKey}` }, body: JSON.stringify({ quantity: 5 }) });
+    // 2,000 calls × 50 credits = 100,000 credits: several crossings of the 20,000 threshold whatever the speed.
+    await load({ url: `${APP_URL}/api/v1/usage`, connections: CLIENTS, seconds: SECONDS, amount: 2000, headers: { authorization: `Bearer ${stack.demo.apiKey}` }, body: JSON.stringify({ quantity: 50 }) });
     await settle();
     recharge = await checkRechargeExactlyOnce(db.sql, acmeId, threshold, since);
   }
