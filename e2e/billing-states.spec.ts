@@ -312,3 +312,22 @@ test("390 px wide: the page reflows without horizontal scrolling", async ({ page
   await snap(page, testInfo, "owner-390px");
   await expectAccessible(page);
 });
+
+test("390 px wide, editor with banners: reflows, reasons visible, accessible", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const { org, editor } = await makePageState("Mobile Editor", {
+    plan: "starter",
+    card: true,
+    planCredits: 0,
+    autoRecharge: { enabled: true, threshold: 100, disabledAfterFailures: true },
+    incidents: [{ kind: "disabled_after_failures", message: DISABLED }],
+  });
+  await openBilling(page, editor.email, org.slug);
+  await expect(page.getByTestId("incident-disabled_after_failures")).toBeVisible();
+  await expect(page.getByTestId("zero-balance-banner")).toBeVisible();
+  await expect(page.getByText("Only the organization owner can manage auto-recharge.")).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await snap(page, testInfo, "editor-390px");
+  await expectAccessible(page);
+});
