@@ -12,7 +12,10 @@ export interface CachedApiKey {
   revokedAt: Date | null;
 }
 
-const cache = new Map<string, { key: CachedApiKey | null; expires: number }>();
+// On globalThis: Next.js bundles route handlers and server actions separately, and a revocation made by
+// an action must clear the cache the usage route reads.
+const globalForCache = globalThis as unknown as { refillApiKeyCache?: Map<string, { key: CachedApiKey | null; expires: number }> };
+const cache = (globalForCache.refillApiKeyCache ??= new Map());
 
 export function getCachedApiKey(hash: string, now = Date.now()): CachedApiKey | null | undefined {
   const hit = cache.get(hash);
