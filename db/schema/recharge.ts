@@ -89,6 +89,8 @@ export const rechargeAttempts = pgTable(
       .where(sql`${t.trigger} = 'auto' AND ${t.status} IN ('pending', 'processing', 'requires_action')`),
     // "recharges this calendar month" = range scan on (org, trigger, created_at)
     index("recharge_attempts_org_trigger_created_idx").on(t.orgId, t.trigger, t.createdAt),
+    // the Billing page's "Recharges & purchases" (newest first, all triggers)
+    index("recharge_attempts_org_created_idx").on(t.orgId, t.createdAt),
     // "last recharged" and history
     index("recharge_attempts_org_completed_idx").on(t.orgId, t.completedAt).where(sql`${t.status} = 'succeeded'`),
     index("recharge_attempts_open_idx").on(t.status, t.updatedAt).where(sql`${t.status} IN ('pending', 'processing')`),

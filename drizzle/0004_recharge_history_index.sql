@@ -1,0 +1,1 @@
+CREATE INDEX "recharge_attempts_org_created_idx" ON "recharge_attempts" USING btree ("org_id","created_at");
