@@ -26,9 +26,10 @@ export interface RechargeCheck {
 /**
  * Replays an org's ledger in commit order (entry ids are assigned under the balance row lock) and
  * counts downward threshold crossings; compares with the auto-recharge attempts created since `since`.
+ * (Timestamps may arrive as strings: Drizzle sets the shared client's date parsers.)
  */
 export async function checkRechargeExactlyOnce(sql: postgres.Sql, orgId: string, threshold: number, since: Date): Promise<RechargeCheck> {
-  const entries = await sql<{ pool: string; balance_after: number; created_at: Date }[]>`
+  const entries = await sql<{ pool: string; balance_after: number; created_at: string | Date }[]>`
     SELECT pool, balance_after, created_at FROM ledger_entries WHERE org_id = ${orgId} ORDER BY id`;
   let plan = 0;
   let topup = 0;
@@ -37,7 +38,7 @@ export async function checkRechargeExactlyOnce(sql: postgres.Sql, orgId: string,
     const before = plan + topup;
     if (e.pool === "plan") plan = e.balance_after;
     else topup = e.balance_after;
-    if (e.created_at >= since && before >= threshold && plan + topup < threshold) crossings++;
+    if (new Date(e.created_at) >= since && before >= threshold && plan + topup < threshold) crossings++;
   }
   const [a] = await sql`
     SELECT count(*)::int AS attempts,
