@@ -38,8 +38,10 @@ try {
 
   log("(1) raw SQL baseline…");
   const raw = await rawSqlDebits(stack.databaseUrl, rawOrg.id, CLIENTS, SECONDS);
+  log(`    ${fmt(raw.perSecond)} debits/s, p99 ${fmt(raw.p99, 1)} ms`);
   log("(2) POST /api/v1/usage, hot org…");
   const api = await load({ url: `${APP_URL}/api/v1/usage`, connections: CLIENTS, seconds: SECONDS, headers: { authorization: `Bearer ${hot.key}` }, body: JSON.stringify({ quantity: 1 }) });
+  log(`    ${fmt(api.perSecond)} debits/s, p99 ${fmt(api.p99, 1)} ms`);
   log("(3) POST /api/v1/usage over 1,000 orgs…");
   let k = 0;
   const spread = await load({
