@@ -44,7 +44,7 @@ export const creditBalances = pgTable(
 export const ledgerEntries = pgTable(
   "ledger_entries",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
     orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "restrict" }),
     pool: creditPoolEnum("pool").notNull(),
     delta: integer("delta").notNull(),
@@ -55,8 +55,10 @@ export const ledgerEntries = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    // (org_id, id): an org's history newest first by keyset, whatever other orgs wrote after it. A key on id
+    // alone tempted the planner into scanning the whole table backwards for a big org.
+    primaryKey({ columns: [t.orgId, t.id] }),
     uniqueIndex("ledger_entries_org_key_uq").on(t.orgId, t.idempotencyKey),
-    index("ledger_entries_org_id_idx").on(t.orgId, t.id),
     check("ledger_entries_delta_nonzero", sql`${t.delta} <> 0`),
     check("ledger_entries_balance_after_nonnegative", sql`${t.balanceAfter} >= 0`),
   ],
