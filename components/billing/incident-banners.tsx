@@ -24,6 +24,7 @@ const titles: Record<IncidentKind, string> = {
   internal_error: "An internal error occurred",
   disabled_after_failures: "Auto-recharge disabled after multiple failed payment attempts",
   spending_limit_reached: "Monthly spending limit reached",
+  monthly_cap_reached: "Monthly auto-reload limit reached",
 };
 
 export type DismissAction = (incidentId: string) => Promise<BillingActionResult>;
@@ -38,7 +39,7 @@ export function IncidentBanners({ incidents, dismissAction, canDismiss }: { inci
       {visible.map((i) => (
         <Alert
           key={i.id}
-          tone={i.kind === "spending_limit_reached" ? "warning" : "danger"}
+          tone={i.kind === "spending_limit_reached" || i.kind === "monthly_cap_reached" ? "warning" : "danger"}
           title={titles[i.kind]}
           testId={`incident-${i.kind}`}
           actions={

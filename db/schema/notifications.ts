@@ -10,6 +10,7 @@ export const incidentKindEnum = pgEnum("incident_kind", [
   "internal_error",
   "disabled_after_failures",
   "spending_limit_reached",
+  "monthly_cap_reached",
 ]);
 
 /**

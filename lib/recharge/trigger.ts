@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { autoRechargeSettings, organizations, type RechargeAttempt } from "@/db/schema";
-import { decideTrigger, type TriggerDecision } from "@/lib/billing/auto-recharge-status";
+import { decideTrigger, STATUS_MESSAGES, type TriggerDecision } from "@/lib/billing/auto-recharge-status";
 import { NO_PAYMENT_METHOD_MESSAGE } from "@/lib/billing/decline-messages";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { getBalance } from "@/lib/ledger";
@@ -56,6 +56,10 @@ export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: 
     await enqueueJob("recharge.charge", { attemptId: result.attempt.id }, { singletonKey: result.attempt.id });
   } else if (result.reason === "needs_payment_method") {
     await openIncident(db, { orgId, kind: "no_payment_method", message: NO_PAYMENT_METHOD_MESSAGE, dedupeKey: `no_payment_method:${result.monthKey}` });
+  } else if (result.reason === "paused_monthly_cap" || result.reason === "paused_spending_limit") {
+    // A limit held a recharge back: one banner per limit and month (no email for the count cap: the page says it).
+    const kind = result.reason === "paused_monthly_cap" ? "monthly_cap_reached" : "spending_limit_reached";
+    await openIncident(db, { orgId, kind, message: STATUS_MESSAGES[result.reason], dedupeKey: `${kind}:${result.monthKey}` });
   }
   if (result.created) return { created: true, attempt: result.attempt };
   return { created: false, reason: result.reason };

@@ -223,6 +223,11 @@ describe("monthly cap and spending limit at the month boundary", () => {
     await debitCredits(t.db, org.id, [{ quantity: 1 }]);
     expect(await fire("2026-01-31T23:59:59.999Z")).toEqual({ created: false, reason: "paused_monthly_cap" });
     expect(await attemptsOf(org.id)).toHaveLength(2);
+    // …and the Billing page gets one "monthly limit reached" banner for that month, however many debits follow
+    const { getOpenIncidents } = await import("@/lib/queries/billing");
+    const capped = (await getOpenIncidents(t.db, org.id)).filter((i) => i.kind === "monthly_cap_reached");
+    expect(capped).toHaveLength(1);
+    expect(capped[0]!.message).toBe("You've reached your monthly auto-reload limit. Auto-reload is paused until next month.");
     expect((await fire("2026-02-01T00:00:00Z")).created).toBe(true);
     expect(await attemptsOf(org.id)).toHaveLength(3);
     h.queue = "inline";

@@ -37,6 +37,7 @@ export async function getOpenIncidents(db: DbOrTx, orgId: string) {
     internal_error: "retry_now",
     disabled_after_failures: "update_payment_method",
     spending_limit_reached: "raise_spending_limit",
+    monthly_cap_reached: "raise_spending_limit",
   } as const;
   const rows = await listOpenIncidents(db, orgId);
   return rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, attemptId: r.attemptId, action: actions[r.kind], createdAt: r.createdAt.toISOString() }));

@@ -49,6 +49,7 @@ function incidentFix(i: IncidentView, base: string): IncidentBanner["fix"] {
     case "internal_error":
       return { label: "Retry now", href: "#credits" };
     case "spending_limit_reached":
+    case "monthly_cap_reached":
       return { label: "Raise the limit", href: "#auto-recharge" };
   }
 }

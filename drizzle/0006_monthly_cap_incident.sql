@@ -1,0 +1,1 @@
+ALTER TYPE "public"."incident_kind" ADD VALUE 'monthly_cap_reached';
