@@ -1,9 +1,5 @@
-/** Display formatting only (integers in, strings out). */
-const credits = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-
-export function formatCredits(n: number): string {
-  return credits.format(n);
-}
+/** Display formatting only (integers in, strings out). Money and credits: lib/billing/money. */
+export { formatCredits } from "@/lib/billing/money";
 
 export function formatDate(d: Date | string | null | undefined, timeZone = "UTC"): string {
   if (!d) return "—";

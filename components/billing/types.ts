@@ -1,7 +1,7 @@
-/** What every billing server action returns (the shape `validatedAction`-style actions use). */
-export type BillingActionResult<T = object> =
-  | ({ ok: true; message?: string } & T)
-  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[] | string | undefined> };
+import type { ActionResult } from "@/lib/actions/action-result";
+
+/** What every billing server action returns (the app-wide action result). */
+export type BillingActionResult<T = object> = ActionResult<T>;
 
 export const OWNER_ONLY_AUTO_RECHARGE = "Only the organization owner can manage auto-recharge.";
 export const OWNER_ONLY_BUY = "Only the organization owner can buy credits.";

@@ -11,10 +11,6 @@ export function apiError(status: number, code: ApiErrorCode, message: string, fi
   return Response.json({ error: { code, message, ...(fields ? { fields } : {}) } }, { status });
 }
 
-export function apiOk(body: unknown, status = 200): Response {
-  return Response.json(body, { status });
-}
-
 /** zod issues → `{ "path.to.field": "message" }` (first message per field). */
 export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -3,12 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import type { ActionResult } from "@/lib/actions/action-result";
 import { authorizeAction } from "@/lib/auth/guards";
 import { createApiKey, createApiKeySchema, revokeApiKey } from "@/lib/api-keys/manage-api-keys";
 
-export type ActionResult<T = object> =
-  | ({ ok: true } & T)
-  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string | undefined> };
 
 const OWNER_ONLY = "Only the organization owner can manage API keys.";
 

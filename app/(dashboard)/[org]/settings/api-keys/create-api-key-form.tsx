@@ -23,7 +23,8 @@ export function CreateApiKeyForm({ orgSlug }: { orgSlug: string }) {
   async function onSubmit(values: CreateApiKeyInput) {
     const res = await createApiKeyAction(orgSlug, values);
     if (!res.ok) {
-      if (res.fieldErrors?.name) form.setError("name", { message: res.fieldErrors.name });
+      const nameError = res.fieldErrors?.name;
+      if (nameError) form.setError("name", { message: Array.isArray(nameError) ? nameError[0] : nameError });
       toast.error(res.message);
       return;
     }
