@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { checkoutSessions, rechargeAttempts, stripeCustomers, subscriptions, usageHourly, type IncidentKind, type Organization } from "@/db/schema";
+import { checkoutSessions, rechargeAttempts, subscriptions, usageHourly, type IncidentKind, type Organization } from "@/db/schema";
 import { autoRechargeStatus, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { declineMessage } from "@/lib/billing/decline-messages";
 import { getPlan, type Plan } from "@/lib/billing/plans";
@@ -9,13 +9,9 @@ import { listOpenIncidents } from "@/lib/notifications/incidents";
 import { loadAutoRechargeFacts, lastRechargedAt } from "@/lib/recharge/facts";
 import type { AutoRechargeSettings } from "@/lib/recharge/settings";
 import { LIVE_SUBSCRIPTION_STATUSES } from "@/lib/stripe/sync-customer";
+import { getDefaultCard, type CardSummary } from "./billing/billing-summary";
 
-export interface CardSummary {
-  brand: string;
-  last4: string;
-  expMonth: number | null;
-  expYear: number | null;
-}
+export type { CardSummary };
 
 export interface SubscriptionSummary {
   status: string;
@@ -72,18 +68,16 @@ export interface BillingPageData {
 /** Everything the Billing page shows, read in parallel through `orgId`-scoped queries. */
 export async function loadBillingPage(db: DbOrTx, org: Organization, opts: { now?: Date } = {}): Promise<BillingPageData> {
   const now = opts.now ?? new Date();
-  const [loaded, balance, sub, customer, last, incidents, dailyUsage, payments] = await Promise.all([
+  const [loaded, balance, sub, card, last, incidents, dailyUsage, payments] = await Promise.all([
     loadAutoRechargeFacts(db, org.id, { now }),
     getBalance(db, org.id),
     currentSubscription(db, org.id),
-    db.select().from(stripeCustomers).where(eq(stripeCustomers.orgId, org.id)),
+    getDefaultCard(db, org.id),
     lastRechargedAt(db, org.id),
     listOpenIncidents(db, org.id),
     dailyUsageLast30Days(db, org.id, org.timeZone, now),
     listPayments(db, org.id, 20),
   ]);
-  const c = customer[0];
-  const card = c?.defaultPaymentMethodId && c.cardLast4 ? { brand: c.cardBrand ?? "card", last4: c.cardLast4, expMonth: c.cardExpMonth, expYear: c.cardExpYear } : null;
   const requiresAction = payments.find((p) => p.status === "requires_action" && p.kind !== "purchase");
   return {
     plan: getPlan(org.plan),

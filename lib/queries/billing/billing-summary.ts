@@ -1,6 +1,6 @@
-import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { checkoutSessions, organizations, stripeCustomers, subscriptions, usageHourly } from "@/db/schema";
+import { organizations, stripeCustomers, subscriptions } from "@/db/schema";
 import { formatPackPrice, formatPerCreditRate } from "@/lib/billing/money";
 import { getPlan } from "@/lib/billing/plans";
 import { getBalance } from "@/lib/ledger";
@@ -21,11 +21,18 @@ export async function getPlanSummary(db: DbOrTx, orgId: string) {
   };
 }
 
+export interface CardSummary {
+  brand: string;
+  last4: string;
+  expMonth: number | null;
+  expYear: number | null;
+}
+
 /** The default card, or null ("No payment method"). */
-export async function getDefaultCard(db: DbOrTx, orgId: string) {
+export async function getDefaultCard(db: DbOrTx, orgId: string): Promise<CardSummary | null> {
   const [c] = await db.select().from(stripeCustomers).where(eq(stripeCustomers.orgId, orgId));
-  if (!c?.defaultPaymentMethodId) return null;
-  return { brand: c.cardBrand, last4: c.cardLast4, expMonth: c.cardExpMonth, expYear: c.cardExpYear };
+  if (!c?.defaultPaymentMethodId || !c.cardLast4) return null;
+  return { brand: c.cardBrand ?? "card", last4: c.cardLast4, expMonth: c.cardExpMonth, expYear: c.cardExpYear };
 }
 
 /** Open (not dismissed) billing incidents, newest first; `action` says which fix the banner offers. */
@@ -41,32 +48,4 @@ export async function getOpenIncidents(db: DbOrTx, orgId: string) {
   } as const;
   const rows = await listOpenIncidents(db, orgId);
   return rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, attemptId: r.attemptId, action: actions[r.kind], createdAt: r.createdAt.toISOString() }));
-}
-
-/** Completed Buy Credits purchases (Checkout), newest first. */
-export async function listPurchases(db: DbOrTx, orgId: string, limit = 20) {
-  const rows = await db
-    .select()
-    .from(checkoutSessions)
-    .where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.mode, "payment"), isNotNull(checkoutSessions.completedAt)))
-    .orderBy(desc(checkoutSessions.completedAt))
-    .limit(limit);
-  return rows.map((r) => ({ id: r.id, date: r.completedAt!.toISOString(), packs: r.packs!, credits: r.credits!, amountCents: r.amountCents!, currency: r.currency }));
-}
-
-/** Credits used per UTC day for the last `days` days (missing days are 0), from the hourly rollup. */
-export async function getUsagePerDay(db: DbOrTx, orgId: string, opts: { days?: number; now?: Date } = {}) {
-  const days = opts.days ?? 30;
-  const now = opts.now ?? new Date();
-  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
-  const rows = await db
-    .select({ day: sql<string>`to_char(${usageHourly.hour} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`, credits: sql<number>`sum(${usageHourly.credits})::int` })
-    .from(usageHourly)
-    .where(and(eq(usageHourly.orgId, orgId), gte(usageHourly.hour, since)))
-    .groupBy(sql`1`);
-  const byDay = new Map(rows.map((r) => [r.day, r.credits]));
-  return Array.from({ length: days }, (_, i) => {
-    const d = new Date(since.getTime() + i * 86400_000).toISOString().slice(0, 10);
-    return { date: d, credits: byDay.get(d) ?? 0 };
-  });
 }
