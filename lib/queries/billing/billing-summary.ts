@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { organizations, stripeCustomers, subscriptions } from "@/db/schema";
+import { INCIDENT_ACTIONS } from "@/lib/billing/incident-actions";
 import { formatPackPrice, formatPerCreditRate } from "@/lib/billing/money";
 import { getPlan } from "@/lib/billing/plans";
 import { getBalance } from "@/lib/ledger";
@@ -37,15 +38,6 @@ export async function getDefaultCard(db: DbOrTx, orgId: string): Promise<CardSum
 
 /** Open (not dismissed) billing incidents, newest first; `action` says which fix the banner offers. */
 export async function getOpenIncidents(db: DbOrTx, orgId: string) {
-  const actions = {
-    no_payment_method: "set_up_card",
-    card_declined: "update_payment_method",
-    verification_needed: "complete_verification",
-    internal_error: "retry_now",
-    disabled_after_failures: "update_payment_method",
-    spending_limit_reached: "raise_spending_limit",
-    monthly_cap_reached: "raise_spending_limit",
-  } as const;
   const rows = await listOpenIncidents(db, orgId);
-  return rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, attemptId: r.attemptId, action: actions[r.kind], createdAt: r.createdAt.toISOString() }));
+  return rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, attemptId: r.attemptId, action: INCIDENT_ACTIONS[r.kind], createdAt: r.createdAt.toISOString() }));
 }

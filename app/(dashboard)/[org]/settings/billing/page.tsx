@@ -16,6 +16,7 @@ import { CheckoutReturnBanner, VerificationReturnBanner, ZeroBalanceBanner } fro
 import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT, type PackPricing } from "@/components/billing/types";
 import { UsageCard } from "@/components/billing/usage-card";
 import { suggestedThreshold } from "@/components/billing/usage-math";
+import { INCIDENT_ACTIONS } from "@/lib/billing/incident-actions";
 import { requireMember } from "@/lib/auth/guards";
 import { syncCheckoutReturn } from "@/lib/stripe/checkout-return";
 import { CURRENCY } from "@/lib/billing/plans";
@@ -38,18 +39,16 @@ export const metadata: Metadata = { title: "Billing" };
 type Search = { before?: string; checkout?: string; setup?: string; upgrade?: string; session_id?: string; verify?: string };
 
 function incidentFix(i: IncidentView, base: string): IncidentBanner["fix"] {
-  switch (i.kind) {
-    case "no_payment_method":
+  switch (INCIDENT_ACTIONS[i.kind]) {
+    case "set_up_card":
       return { label: "Set up card", href: "#payment-method" };
-    case "card_declined":
-    case "disabled_after_failures":
+    case "update_payment_method":
       return { label: "Update payment method", href: "#payment-method" };
-    case "verification_needed":
+    case "complete_verification":
       return i.attemptId ? { label: "Complete verification", href: `${base}/verify/${i.attemptId}` } : null;
-    case "internal_error":
+    case "retry_now":
       return { label: "Retry now", href: "#credits" };
-    case "spending_limit_reached":
-    case "monthly_cap_reached":
+    case "raise_spending_limit":
       return { label: "Raise the limit", href: "#auto-recharge" };
   }
 }
