@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import Stripe from "stripe";
+import { v7 as uuidv7 } from "uuid";
 
 export interface Throughput {
   /** operations per second (debits, renders, events) */
@@ -33,10 +33,10 @@ export async function rawSqlDebits(databaseUrl: string, orgId: string, clients: 
           const plan = b!.plan_credits - fromPlan;
           const topup = b!.topup_credits - (1 - fromPlan);
           await tx`UPDATE credit_balances SET plan_credits = ${plan}, topup_credits = ${topup}, updated_at = now() WHERE org_id = ${orgId}`;
-          const id = randomUUID();
+          const id = uuidv7();
           await tx`INSERT INTO usage_events (id, org_id, quantity, plan_credits_after, topup_credits_after) VALUES (${id}, ${orgId}, 1, ${plan}, ${topup})`;
-          await tx`INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, idempotency_key, balance_after)
-                   VALUES (${orgId}, ${fromPlan ? "plan" : "topup"}, -1, 'usage', ${id}, ${"usage:" + id}, ${fromPlan ? plan : topup})`;
+          await tx`INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, balance_after)
+                   VALUES (${orgId}, ${fromPlan ? "plan" : "topup"}, -1, 'usage', ${id}, ${fromPlan ? plan : topup})`;
         });
         latencies.push(performance.now() - t0);
       } catch {

@@ -69,7 +69,7 @@ function findServerPid(launcherPid: number): number | null {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
-      if (!/next-server|next\/dist\/bin\/next start/.test(cmd)) continue;
+      if (!/refill-server|scripts\/server\.ts/.test(cmd)) continue;
       for (let p = entry, hops = 0; p && p !== "1" && hops < 6; p = String(parentOf(p)), hops++) {
         if (Number(p) === launcherPid) return Number(entry);
       }

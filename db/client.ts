@@ -3,7 +3,8 @@ import postgres from "postgres";
 import * as schema from "./schema";
 import { databaseUrl } from "@/lib/env";
 
-export type Db = PostgresJsDatabase<typeof schema>;
+/** The Drizzle database; `$client` is its postgres.js pool (the ledger's hot path uses it for prepared statements). */
+export type Db = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
 /** A Drizzle transaction handle; ledger and query functions accept either. */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;

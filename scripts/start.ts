@@ -1,7 +1,7 @@
 /**
  * `npm start` (after `next build`) and `npm run dev`: prepares the runtime (database, migrations,
- * Stripe emulator, seed) and runs the Next.js server on PORT. Flags: --dev (next dev), --fresh (wipe
- * REFILL_DATA_DIR first: used by the e2e suite).
+ * Stripe emulator, seed) and runs the web server on PORT: scripts/server.ts, or `next dev` with --dev.
+ * Flags: --dev, --fresh (wipe REFILL_DATA_DIR first: used by the e2e suite and the benchmark).
  */
 import path from "node:path";
 import { spawn } from "node:child_process";
@@ -12,8 +12,13 @@ import { prepareRuntime, printCredentials } from "./lib/runtime";
 const dev = process.argv.includes("--dev");
 const runtime = await prepareRuntime({ fresh: process.argv.includes("--fresh") });
 const cfg = env();
-const next = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), dev ? "dev" : "start", "-p", String(cfg.PORT)], {
-  env: process.env,
+// Development: `next dev` (hot reload) serves every route. Production: scripts/server.ts, Next.js behind the
+// lean usage-ingestion path.
+const args = dev
+  ? [path.resolve("node_modules/next/dist/bin/next"), "dev", "-p", String(cfg.PORT)]
+  : ["--import", "tsx", path.resolve("scripts/server.ts")];
+const next = spawn(process.execPath, args, {
+  env: dev ? process.env : { ...process.env, NODE_ENV: "production" },
   stdio: ["ignore", "inherit", "inherit"],
 });
 runtime.children.push(next);

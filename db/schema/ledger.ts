@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
 export const creditPoolEnum = pgEnum("credit_pool", ["plan", "topup"]);
@@ -39,18 +39,23 @@ export const creditBalances = pgTable(
 /**
  * Append-only ledger. The database refuses UPDATE, DELETE and TRUNCATE (trigger in migration 0001).
  * `delta` is signed credits; `balance_after` is the pool's balance after this entry.
- * `idempotency_key` is unique per org: a credit or debit is applied once per key.
+ * `idempotency_key` is unique per org: a credit is applied once per key. Usage entries carry none: a usage
+ * request's key is on its `usage_events` row, which `reference` names.
  */
 export const ledgerEntries = pgTable(
   "ledger_entries",
   {
     id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "restrict" }),
+    // No per-row foreign key on this high-volume table: every entry is written in the statement that updates
+    // the org's credit_balances row (which references organizations), and a trigger refuses to delete an
+    // organization that has ledger history (migration 0007).
+    orgId: uuid("org_id").notNull(),
     pool: creditPoolEnum("pool").notNull(),
     delta: integer("delta").notNull(),
     kind: ledgerEntryKindEnum("kind").notNull(),
     reference: text("reference"),
-    idempotencyKey: text("idempotency_key").notNull(),
+    /** unique per org; null only for usage entries (their request's key is on usage_events, `reference` = usage id) */
+    idempotencyKey: text("idempotency_key"),
     balanceAfter: integer("balance_after").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -58,7 +63,8 @@ export const ledgerEntries = pgTable(
     // (org_id, id): an org's history newest first by keyset, whatever other orgs wrote after it. A key on id
     // alone tempted the planner into scanning the whole table backwards for a big org.
     primaryKey({ columns: [t.orgId, t.id] }),
-    uniqueIndex("ledger_entries_org_key_uq").on(t.orgId, t.idempotencyKey),
+    uniqueIndex("ledger_entries_org_key_uq").on(t.orgId, t.idempotencyKey).where(sql`${t.idempotencyKey} IS NOT NULL`),
+    check("ledger_entries_key_unless_usage", sql`${t.idempotencyKey} IS NOT NULL OR ${t.kind} = 'usage'`),
     check("ledger_entries_delta_nonzero", sql`${t.delta} <> 0`),
     check("ledger_entries_balance_after_nonnegative", sql`${t.balanceAfter} >= 0`),
   ],
@@ -71,8 +77,9 @@ export const ledgerEntries = pgTable(
 export const usageEvents = pgTable(
   "usage_events",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "restrict" }),
+    /** UUIDv7 (time-ordered: new rows append to the primary key's right edge) */
+    id: uuid("id").primaryKey(),
+    orgId: uuid("org_id").notNull(), // no per-row foreign key: see ledger_entries.org_id
     idempotencyKey: text("idempotency_key"),
     quantity: integer("quantity").notNull(),
     planCreditsAfter: integer("plan_credits_after").notNull(),
@@ -80,8 +87,8 @@ export const usageEvents = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("usage_events_org_key_uq").on(t.orgId, t.idempotencyKey),
-    index("usage_events_org_created_idx").on(t.orgId, t.createdAt),
+    // Only keyed events are looked up (replays), so only they are indexed.
+    uniqueIndex("usage_events_org_key_uq").on(t.orgId, t.idempotencyKey).where(sql`${t.idempotencyKey} IS NOT NULL`),
     check("usage_events_quantity_positive", sql`${t.quantity} > 0`),
   ],
 );

@@ -3,9 +3,10 @@ import { getDb } from "@/db/client";
 import { apiKeys, type ApiKeyScope } from "@/db/schema";
 import { cacheApiKey, getCachedApiKey } from "@/lib/api-keys/api-key-cache";
 import { hashApiKey } from "@/lib/api-keys/api-key-secret";
-import { apiError } from "./responses";
+import { errorReply, toResponse, type ApiReply } from "./responses";
 
-export type ApiKeyAuth = { ok: true; orgId: string; keyId: string; scopes: ApiKeyScope[] } | { ok: false; response: Response };
+export type ApiKeyIdentity = { ok: true; orgId: string; keyId: string; scopes: ApiKeyScope[] };
+export type ApiKeyAuth = ApiKeyIdentity | { ok: false; response: Response };
 
 const lastUsedWrites = new Map<string, number>();
 
@@ -15,9 +16,17 @@ const lastUsedWrites = new Map<string, number>();
  * in-process (lib/api-keys/api-key-cache: revocation clears it).
  */
 export async function authenticateApiKey(request: Request, anyOfScopes: readonly ApiKeyScope[]): Promise<ApiKeyAuth> {
-  const header = request.headers.get("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) return { ok: false, response: apiError(401, "unauthorized", "Missing API key: send `Authorization: Bearer <key>`.") };
+  const authn = await authorizeApiKey(request.headers.get("authorization"), anyOfScopes);
+  return authn.ok ? authn : { ok: false, response: toResponse(authn.reply) };
+}
+
+/** `authenticateApiKey` on the raw `Authorization` header value, answering with a framework-neutral `ApiReply`. */
+export async function authorizeApiKey(
+  header: string | null | undefined,
+  anyOfScopes: readonly ApiKeyScope[],
+): Promise<ApiKeyIdentity | { ok: false; reply: ApiReply }> {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
+  if (!match) return { ok: false, reply: errorReply(401, "unauthorized", "Missing API key: send `Authorization: Bearer <key>`.") };
   const hash = hashApiKey(match[1]!);
   let key = getCachedApiKey(hash);
   if (key === undefined) {
@@ -27,10 +36,10 @@ export async function authenticateApiKey(request: Request, anyOfScopes: readonly
       .where(eq(apiKeys.hash, hash));
     cacheApiKey(hash, key);
   }
-  if (!key || key.revokedAt) return { ok: false, response: apiError(401, "unauthorized", "Invalid or revoked API key.") };
+  if (!key || key.revokedAt) return { ok: false, reply: errorReply(401, "unauthorized", "Invalid or revoked API key.") };
   const scopes = key.scopes as ApiKeyScope[];
   if (!anyOfScopes.some((s) => scopes.includes(s))) {
-    return { ok: false, response: apiError(403, "forbidden", `This API key lacks the required scope (${anyOfScopes.join(" or ")}).`) };
+    return { ok: false, reply: errorReply(403, "forbidden", `This API key lacks the required scope (${anyOfScopes.join(" or ")}).`) };
   }
   touchLastUsed(key.id);
   return { ok: true, orgId: key.orgId, keyId: key.id, scopes };

@@ -4,11 +4,30 @@ export type ApiErrorCode =
   | "forbidden"
   | "not_found"
   | "invalid_request"
+  | "payload_too_large"
   | "insufficient_credits"
   | "internal_error";
 
+/**
+ * A framework-neutral API answer: HTTP status + JSON body. Endpoint logic returns it so the same code
+ * serves a Next.js route handler (`toResponse`) and the lean Node.js ingestion path (lib/http).
+ */
+export interface ApiReply {
+  status: number;
+  body: unknown;
+}
+
+export function errorReply(status: number, code: ApiErrorCode, message: string, fields?: Record<string, string>): ApiReply {
+  return { status, body: { error: { code, message, ...(fields ? { fields } : {}) } } };
+}
+
+/** An `ApiReply` as a Fetch API `Response` (route handlers). */
+export function toResponse(reply: ApiReply): Response {
+  return Response.json(reply.body, { status: reply.status });
+}
+
 export function apiError(status: number, code: ApiErrorCode, message: string, fields?: Record<string, string>): Response {
-  return Response.json({ error: { code, message, ...(fields ? { fields } : {}) } }, { status });
+  return toResponse(errorReply(status, code, message, fields));
 }
 
 /** zod issues → `{ "path.to.field": "message" }` (first message per field). */
@@ -25,6 +44,15 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
 export async function readJson(request: Request): Promise<unknown | null> {
   try {
     return await request.json();
+  } catch {
+    return null;
+  }
+}
+
+/** Parses JSON text; null when it is not valid JSON. */
+export function parseJson(text: string): unknown | null {
+  try {
+    return JSON.parse(text);
   } catch {
     return null;
   }

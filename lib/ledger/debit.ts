@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
-import { planDebits, type AppliedUsage, type DebitRequest } from "@/lib/billing/debit-plan";
+import { v7 as uuidv7 } from "uuid";
+import type { Db } from "@/db/client";
+import { planDebits, type AppliedUsage, type DebitRequest, type PoolBalances } from "@/lib/billing/debit-plan";
 import { assertCredits, LedgerError, toBalance, type Balance } from "./balance";
+import { lockBalanceAndPrior, writeDebitsIfUnchanged, type BalanceRow } from "./debit-sql";
 
 export type { DebitRequest } from "@/lib/billing/debit-plan";
 
@@ -10,42 +10,38 @@ export type DebitResult =
   | { ok: true; id: string; quantity: number; balance: Balance; replayed: boolean }
   | { ok: false; code: "insufficient_credits"; quantity: number; balance: Balance };
 
-interface LockedRow {
-  plan_credits: number;
-  topup_credits: number;
-  plan_allotment: number;
-  plan_resets_at: string | Date | null;
-  prior: { id: string; quantity: number; idempotency_key: string; plan_credits_after: number; topup_credits_after: number }[];
+/** One applied batch: a result per request (in order), the org's balance after it, its auto-recharge settings. */
+export interface DebitFlush {
+  results: DebitResult[];
+  /** the balance row after the batch: what the next batch of this org may expect */
+  balance: Balance;
+  /** the org's auto-recharge settings as the batch committed (null: never configured) */
+  autoRecharge: { enabled: boolean; threshold: number } | null;
 }
 
 /**
- * Debits usage for one org: plan pool first, then top-up pool, all requests in ONE transaction of two
- * statements — (1) lock the balance row and read the prior results of the requests' idempotency keys,
- * (2) one statement that updates the balance, inserts the usage events and their ledger entries and adds
- * them to the hourly usage rollup (`usage_hourly`) —
- * so the row lock is held for as few round trips as possible. Decisions are made by the pure
- * `planDebits` on the locked (true) balance, in arrival order.
+ * Debits usage for one org: plan pool first, then top-up pool, all `requests` decided in arrival order by the
+ * pure `planDebits` on the locked (true) balance, in ONE transaction — lock the balance row and read the prior
+ * results of the requests' idempotency keys, then one statement that updates the balance, inserts the usage
+ * events and their ledger entries and adds them to the hourly rollup (`usage_hourly`).
  *
  * `requests`: 1..n, each `quantity` an integer ≥ 1 (credits). Returns one result per request, in order:
  * success with the balance after it, a replay of the first result for an idempotency key already applied,
  * or `insufficient_credits` (nothing debited for that request). Throws `LedgerError` for a missing
  * balance row or a non-integer quantity (nothing written).
  */
-export async function debitCredits(db: DbOrTx, orgId: string, requests: readonly DebitRequest[]): Promise<DebitResult[]> {
-  for (const r of requests) assertCredits(r.quantity, "quantity");
+export async function debitCredits(db: Db, orgId: string, requests: readonly DebitRequest[]): Promise<DebitResult[]> {
   if (requests.length === 0) return [];
-  const keys = [...new Set(requests.map((r) => r.idempotencyKey).filter((k): k is string => !!k))];
-  return db.transaction(async (tx) => {
-    const priorSql = keys.length
-      ? sql`(SELECT json_agg(json_build_object('id', u.id, 'quantity', u.quantity, 'idempotency_key', u.idempotency_key,
-              'plan_credits_after', u.plan_credits_after, 'topup_credits_after', u.topup_credits_after))
-             FROM usage_events u WHERE u.org_id = b.org_id AND u.idempotency_key IN ${keys})`
-      : sql`NULL`;
-    const [row] = (await tx.execute(sql`
-      SELECT b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, ${priorSql} AS prior
-      FROM credit_balances b WHERE b.org_id = ${orgId} FOR UPDATE`)) as unknown as LockedRow[];
-    if (!row) throw new LedgerError("balance_missing", `No credit balance for org ${orgId}`);
+  return (await debitLocked(db, orgId, requests)).results;
+}
 
+/** `debitCredits`, returning the whole `DebitFlush`. */
+export async function debitLocked(db: Db, orgId: string, requests: readonly DebitRequest[]): Promise<DebitFlush> {
+  for (const r of requests) assertCredits(r.quantity, "quantity");
+  const keys = [...new Set(requests.map((r) => r.idempotencyKey).filter((k): k is string => !!k))];
+  return (await db.$client.begin(async (tx) => {
+    const row = await lockBalanceAndPrior(tx, orgId, keys);
+    if (!row) throw new LedgerError("balance_missing", `No credit balance for org ${orgId}`);
     const prior = new Map<string, AppliedUsage>();
     for (const u of row.prior ?? []) {
       prior.set(u.idempotency_key, {
@@ -57,44 +53,51 @@ export async function debitCredits(db: DbOrTx, orgId: string, requests: readonly
       });
     }
     const start = { planCredits: row.plan_credits, topupCredits: row.topup_credits };
-    const plan = planDebits(start, requests, prior, randomUUID);
-
+    const plan = planDebits(start, requests, prior, uuidv7);
+    let after: BalanceRow = row;
     if (plan.newUsages.length > 0) {
-      // Rows travel as one JSON parameter each, so the statement text is the same for every batch size
-      // (one prepared statement) and Postgres parses them in one pass.
-      const usageJson = JSON.stringify(
-        plan.newUsages.map((u) => ({ id: u.id, key: u.idempotencyKey, q: u.quantity, p: u.planCreditsAfter, t: u.topupCreditsAfter })),
-      );
-      const entryJson = JSON.stringify(
-        plan.entries.map((e) => ({ pool: e.pool, d: e.delta, ref: e.usageId, key: `usage:${e.usageId}:${e.pool}`, after: e.balanceAfter })),
-      );
-      const credits = plan.newUsages.reduce((n, u) => n + u.quantity, 0);
-      await tx.execute(sql`
-        WITH balance AS (
-          UPDATE credit_balances SET plan_credits = ${plan.final.planCredits}, topup_credits = ${plan.final.topupCredits}, updated_at = now()
-          WHERE org_id = ${orgId}
-        ), usage AS (
-          INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after)
-          SELECT u.id, ${orgId}, u.key, u.q, u.p, u.t
-          FROM json_to_recordset(${usageJson}::json) AS u(id uuid, key text, q int, p int, t int)
-        ), hourly AS (
-          INSERT INTO usage_hourly (org_id, hour, credits, events)
-          VALUES (${orgId}, date_trunc('hour', now()), ${credits}, ${plan.newUsages.length})
-          ON CONFLICT (org_id, hour) DO UPDATE
-            SET credits = usage_hourly.credits + excluded.credits, events = usage_hourly.events + excluded.events
-        )
-        INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, idempotency_key, balance_after)
-        SELECT ${orgId}, e.pool::credit_pool, e.d, 'usage', e.ref, e.key, e.after
-        FROM ROWS FROM (json_to_recordset(${entryJson}::json) AS (pool text, d int, ref text, key text, after int))
-          WITH ORDINALITY AS e(pool, d, ref, key, after, n)
-        ORDER BY e.n`);
+      // Under the row lock the guard always holds: the balance is `start` and the new keys are new.
+      const written = await writeDebitsIfUnchanged(tx, orgId, start, plan);
+      if (!written) throw new Error(`ledger: the locked balance of org ${orgId} changed under its lock`);
+      after = written;
     }
+    return toFlush(plan.outcomes, after);
+  })) as DebitFlush;
+}
 
-    const extra = { planAllotment: row.plan_allotment, planResetsAt: row.plan_resets_at ? new Date(row.plan_resets_at) : null };
-    return plan.outcomes.map((o): DebitResult => {
-      if (!o.ok) return { ok: false, code: o.code, quantity: o.quantity, balance: toBalance({ ...o.balance, ...extra }) };
-      const balance = toBalance({ planCredits: o.usage.planCreditsAfter, topupCredits: o.usage.topupCreditsAfter, ...extra });
-      return { ok: true, id: o.usage.id, quantity: o.usage.quantity, balance, replayed: o.replayed };
-    });
+/**
+ * The one-round-trip debit: decides `requests` on `expected` (the balance this process last wrote for the
+ * org) and applies them with ONE autocommitted statement that writes only if the balance row still holds
+ * `expected` and none of the new idempotency keys has been applied — a compare-and-set, so every answer is
+ * still decided on the true balance. Returns null, having written nothing, when it cannot answer exactly
+ * that way: the balance moved (another process, a top-up, a plan reset), a key was applied before, or a
+ * request would be refused (a 402 is always decided under the row lock by `debitLocked`).
+ */
+export async function debitIfUnchanged(db: Db, orgId: string, requests: readonly DebitRequest[], expected: Balance): Promise<DebitFlush | null> {
+  for (const r of requests) assertCredits(r.quantity, "quantity");
+  const start: PoolBalances = { planCredits: expected.planCredits, topupCredits: expected.topupCredits };
+  const plan = planDebits(start, requests, new Map(), uuidv7);
+  if (plan.newUsages.length === 0 || plan.outcomes.some((o) => !o.ok)) return null;
+  try {
+    const row = await writeDebitsIfUnchanged(db.$client, orgId, start, plan);
+    return row ? toFlush(plan.outcomes, row) : null;
+  } catch (err) {
+    // 23505: a key applied by another process between the statement's snapshot and its insert.
+    if ((err as { code?: string }).code === "23505") return null;
+    throw err;
+  }
+}
+
+function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: BalanceRow): DebitFlush {
+  const extra = { planAllotment: row.plan_allotment, planResetsAt: row.plan_resets_at ? new Date(row.plan_resets_at) : null };
+  const results = outcomes.map((o): DebitResult => {
+    if (!o.ok) return { ok: false, code: o.code, quantity: o.quantity, balance: toBalance({ ...o.balance, ...extra }) };
+    const balance = toBalance({ planCredits: o.usage.planCreditsAfter, topupCredits: o.usage.topupCreditsAfter, ...extra });
+    return { ok: true, id: o.usage.id, quantity: o.usage.quantity, balance, replayed: o.replayed };
   });
+  return {
+    results,
+    balance: toBalance({ planCredits: row.plan_credits, topupCredits: row.topup_credits, ...extra }),
+    autoRecharge: row.ar_enabled === null || row.ar_threshold === null ? null : { enabled: row.ar_enabled, threshold: row.ar_threshold },
+  };
 }

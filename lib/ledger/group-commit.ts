@@ -1,16 +1,18 @@
-import type { DbOrTx } from "@/db/client";
-import { assertCredits } from "./balance";
-import { debitCredits, type DebitRequest, type DebitResult } from "./debit";
+import type { Db } from "@/db/client";
+import { assertCredits, type Balance } from "./balance";
+import { debitIfUnchanged, debitLocked, type DebitFlush, type DebitRequest, type DebitResult } from "./debit";
 
 /**
  * Group commit for usage debits. Concurrent debits of the same org are queued in-process and applied
- * by ONE transaction per flush (one balance update, one multi-row insert) instead of one transaction
+ * by ONE statement per flush (one balance update, one multi-row insert) instead of one transaction
  * each: while a flush runs, new arrivals wait and form the next batch, so batches grow with load and a
  * lone request is flushed at once (no timer, no added latency at low load).
  *
- * Each request still gets its own exact answer, in arrival order (`debitCredits` decides every request
- * on the true running balance inside the transaction), and its own idempotency. Correctness never
- * depends on this queue: other processes are serialized by the balance row lock as before.
+ * A flush is one round trip when it can be: the queue remembers the balance its last flush wrote and
+ * applies the next batch with a compare-and-set (`debitIfUnchanged`). When that balance moved (another
+ * process, a top-up), a key was seen before, or a request would be refused, the flush falls back to the
+ * locked transaction (`debitLocked`). Either way each request gets its own exact answer, in arrival order,
+ * decided on the true balance, and its own idempotency; other processes are serialized by the row.
  */
 export interface DebitCoalescer {
   /** Debits `requests` for `orgId` (kept contiguous and in order). Rejects on a database error. */
@@ -23,31 +25,44 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** Orgs whose last written balance is remembered; beyond it the memory is dropped (a locked flush re-reads). */
+const MAX_REMEMBERED_ORGS = 10_000;
+
 export function createDebitCoalescer(
-  db: DbOrTx,
+  db: Db,
   opts: {
     maxBatch?: number;
     /** runs after each committed flush, before its requests are answered (e.g. the recharge trigger) */
-    afterFlush?: (orgId: string, results: DebitResult[]) => Promise<unknown>;
-    onFlushed?: (orgId: string, results: DebitResult[]) => void;
+    afterFlush?: (orgId: string, flush: DebitFlush) => Promise<unknown>;
+    onFlushed?: (orgId: string, flush: DebitFlush) => void;
   } = {},
 ): DebitCoalescer {
   const maxBatch = opts.maxBatch ?? 1000;
   const queues = new Map<string, Pending[]>();
+  const lastWritten = new Map<string, Balance>();
+
+  async function flush(orgId: string, requests: DebitRequest[]): Promise<DebitFlush> {
+    const expected = lastWritten.get(orgId);
+    const flushed = (expected && (await debitIfUnchanged(db, orgId, requests, expected))) || (await debitLocked(db, orgId, requests));
+    if (lastWritten.size >= MAX_REMEMBERED_ORGS && !lastWritten.has(orgId)) lastWritten.clear();
+    lastWritten.set(orgId, flushed.balance);
+    return flushed;
+  }
 
   async function drain(orgId: string, queue: Pending[]): Promise<void> {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
       try {
-        const results = await debitCredits(db, orgId, batch.map((p) => p.request));
-        opts.onFlushed?.(orgId, results);
+        const flushed = await flush(orgId, batch.map((p) => p.request));
+        opts.onFlushed?.(orgId, flushed);
         // The after-flush work (the recharge trigger) runs beside the next flush, off the row lock's
         // critical path; this batch's callers are answered once it is done.
         const after = opts.afterFlush
-          ? opts.afterFlush(orgId, results).catch((err) => console.error("[ledger] afterFlush failed", { orgId, err }))
+          ? opts.afterFlush(orgId, flushed).catch((err) => console.error("[ledger] afterFlush failed", { orgId, err }))
           : Promise.resolve();
-        void after.then(() => batch.forEach((p, i) => p.resolve(results[i]!)));
+        void after.then(() => batch.forEach((p, i) => p.resolve(flushed.results[i]!)));
       } catch (err) {
+        lastWritten.delete(orgId);
         for (const p of batch) p.reject(err);
       }
     }

@@ -1,4 +1,4 @@
-import type { Db, DbOrTx } from "@/db/client";
+import type { Db } from "@/db/client";
 import type { Balance, DebitResult } from "@/lib/ledger";
 import { createDebitCoalescer, type DebitCoalescer } from "@/lib/ledger/group-commit";
 import { afterDebitFlush } from "./after-debit";
@@ -6,12 +6,12 @@ import type { UsageEventInput } from "./usage-schema";
 
 const coalescers = new WeakMap<object, DebitCoalescer>();
 
-function coalescerFor(db: DbOrTx): DebitCoalescer {
+function coalescerFor(db: Db): DebitCoalescer {
   let c = coalescers.get(db);
   if (!c) {
     c = createDebitCoalescer(db, {
       // One trigger check per committed flush (not per request): exactly-once is the trigger's own job.
-      afterFlush: (orgId, results) => afterDebitFlush(db as Db, orgId, results),
+      afterFlush: (orgId, flush) => afterDebitFlush(db, orgId, flush),
     });
     coalescers.set(db, c);
   }
@@ -23,7 +23,7 @@ function coalescerFor(db: DbOrTx): DebitCoalescer {
  * one org share a transaction), then — after the commit — lets the auto-recharge trigger look at the
  * new balance. The caller never waits for Stripe: the trigger only records an attempt; a worker charges.
  */
-export async function reportUsage(db: DbOrTx, orgId: string, events: readonly UsageEventInput[]): Promise<DebitResult[]> {
+export async function reportUsage(db: Db, orgId: string, events: readonly UsageEventInput[]): Promise<DebitResult[]> {
   return coalescerFor(db).debit(
     orgId,
     events.map((e) => ({ quantity: e.quantity, idempotencyKey: e.idempotency_key ?? null })),

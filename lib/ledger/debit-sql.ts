@@ -1,0 +1,99 @@
+import type postgres from "postgres";
+import type { DebitPlan } from "@/lib/billing/debit-plan";
+
+/**
+ * The debit's SQL, on the postgres.js client directly: its statements are prepared once per connection
+ * (one round trip each), where Drizzle's unnamed queries would describe every time (two).
+ */
+
+export interface BalanceRow {
+  plan_credits: number;
+  topup_credits: number;
+  plan_allotment: number;
+  /** timestamptz as text: Drizzle makes the client pass timestamps through unparsed */
+  plan_resets_at: string | null;
+  /** the org's auto-recharge settings, read in the same statement (null without a settings row) */
+  ar_enabled: boolean | null;
+  ar_threshold: number | null;
+}
+
+export interface PriorUsageRow {
+  id: string;
+  quantity: number;
+  idempotency_key: string;
+  plan_credits_after: number;
+  topup_credits_after: number;
+}
+
+/** Locks the balance row (inside `tx`) and reads the first results of `keys` already applied. */
+export async function lockBalanceAndPrior(
+  tx: postgres.TransactionSql,
+  orgId: string,
+  keys: readonly string[],
+): Promise<(BalanceRow & { prior: PriorUsageRow[] | null }) | undefined> {
+  const [row] = await tx<(BalanceRow & { prior: PriorUsageRow[] | null })[]>`
+    SELECT b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at,
+           s.enabled AS ar_enabled, s.threshold AS ar_threshold,
+           (SELECT json_agg(json_build_object('id', u.id, 'quantity', u.quantity, 'idempotency_key', u.idempotency_key,
+                    'plan_credits_after', u.plan_credits_after, 'topup_credits_after', u.topup_credits_after))
+              FROM usage_events u
+             WHERE u.org_id = b.org_id AND u.idempotency_key IN (SELECT json_array_elements_text(${JSON.stringify(keys)}::json))) AS prior
+      FROM credit_balances b LEFT JOIN auto_recharge_settings s ON s.org_id = b.org_id
+     WHERE b.org_id = ${orgId}
+       FOR UPDATE OF b`;
+  return row;
+}
+
+/**
+ * ONE statement that applies `plan` if — and only if — the balance row still holds `expected` and none of
+ * the plan's idempotency keys has been applied since: it updates the balance, inserts the usage events and
+ * their ledger entries (in order), adds them to the hourly rollup, and returns the row (plus the auto-recharge
+ * settings). Usage entries carry no idempotency key of their own: `reference` is the usage event's id, whose
+ * row holds the request's key. Zero rows back means nothing was written (the balance moved, or a key is no longer new).
+ */
+export async function writeDebitsIfUnchanged(
+  sql: postgres.Sql | postgres.TransactionSql,
+  orgId: string,
+  expected: { planCredits: number; topupCredits: number },
+  plan: DebitPlan,
+): Promise<BalanceRow | undefined> {
+  // The usages travel as ONE JSON parameter (the statement text is the same for every batch size), parsed
+  // once; each usage's ledger entries — plan pool, then top-up pool, the non-zero ones — are derived from it
+  // in SQL exactly as the plan made them (delta = the pool's share, balance_after = the pool after the usage).
+  const fromPlan = new Map(plan.entries.filter((e) => e.pool === "plan").map((e) => [e.usageId, -e.delta]));
+  const usages = JSON.stringify(
+    plan.newUsages.map((u) => ({ id: u.id, key: u.idempotencyKey, q: u.quantity, fp: fromPlan.get(u.id) ?? 0, p: u.planCreditsAfter, t: u.topupCreditsAfter })),
+  );
+  const keys = JSON.stringify(plan.newUsages.flatMap((u) => (u.idempotencyKey === null ? [] : [u.idempotencyKey])));
+  const credits = plan.newUsages.reduce((n, u) => n + u.quantity, 0);
+  const [row] = await sql<BalanceRow[]>`
+    WITH balance AS (
+      UPDATE credit_balances
+         SET plan_credits = ${plan.final.planCredits}, topup_credits = ${plan.final.topupCredits}, updated_at = now()
+       WHERE org_id = ${orgId} AND plan_credits = ${expected.planCredits} AND topup_credits = ${expected.topupCredits}
+         AND NOT EXISTS (SELECT 1 FROM usage_events u
+                          WHERE u.org_id = ${orgId} AND u.idempotency_key IN (SELECT json_array_elements_text(${keys}::json)))
+      RETURNING plan_credits, topup_credits, plan_allotment, plan_resets_at
+    ), usages AS MATERIALIZED (
+      SELECT u.* FROM ROWS FROM (json_to_recordset(${usages}::json) AS (id uuid, key text, q int, fp int, p int, t int))
+                      WITH ORDINALITY AS u(id, key, q, fp, p, t, n), balance
+    ), usage AS (
+      INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after)
+      SELECT id, ${orgId}, key, q, p, t FROM usages
+    ), hourly AS (
+      INSERT INTO usage_hourly (org_id, hour, credits, events)
+      SELECT ${orgId}, date_trunc('hour', now()), ${credits}, ${plan.newUsages.length} FROM balance
+      ON CONFLICT (org_id, hour) DO UPDATE
+        SET credits = usage_hourly.credits + excluded.credits, events = usage_hourly.events + excluded.events
+    ), entries AS (
+      INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, balance_after)
+      SELECT ${orgId}, e.pool, e.delta, 'usage', u.id::text, e.after
+        FROM usages u
+             CROSS JOIN LATERAL (VALUES (1, 'plan'::credit_pool, -u.fp, u.p), (2, 'topup'::credit_pool, u.fp - u.q, u.t)) AS e(k, pool, delta, after)
+       WHERE e.delta <> 0
+       ORDER BY u.n, e.k
+    )
+    SELECT b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, s.enabled AS ar_enabled, s.threshold AS ar_threshold
+      FROM balance b LEFT JOIN auto_recharge_settings s ON s.org_id = ${orgId}`;
+  return row;
+}

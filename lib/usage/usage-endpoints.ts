@@ -1,0 +1,60 @@
+import { getDb } from "@/db/client";
+import { authorizeApiKey } from "@/lib/api/api-key-auth";
+import { errorReply, fieldErrors, parseJson, type ApiReply } from "@/lib/api/responses";
+import { reportUsage, usageResultJson } from "./report-usage";
+import { usageBatchSchema, usageEventSchema } from "./usage-schema";
+
+/**
+ * The usage ingestion endpoints as framework-neutral functions: (`Authorization` header, raw body text) →
+ * `ApiReply`. Served by the Next.js route handlers under app/api/v1/usage and, in `npm start`, by the lean
+ * Node.js path in lib/http/ingest-server.ts (same code, without the page framework's per-request cost).
+ */
+
+/**
+ * POST /api/v1/usage — `{ quantity: 1..1000000, idempotency_key?: string ≤ 255 }` (API key scope `usage:write`).
+ * 200 `{ id, quantity, balance: { plan_credits, topup_credits, total } }`; 402 `insufficient_credits` (nothing
+ * debited); 401 bad key; 403 missing scope; 422 invalid body with `error.fields`.
+ */
+export async function postUsage(authorization: string | null | undefined, bodyText: string): Promise<ApiReply> {
+  const authn = await authorizeApiKey(authorization, ["usage:write"]);
+  if (!authn.ok) return authn.reply;
+  const body = parseJson(bodyText);
+  if (body === null) return errorReply(422, "invalid_request", "The body must be a JSON object.", { body: "Invalid JSON." });
+  const parsed = usageEventSchema.safeParse(body);
+  if (!parsed.success) {
+    const fields = fieldErrors(parsed.error.issues);
+    return errorReply(422, "invalid_request", Object.values(fields)[0] ?? "Invalid request.", fields);
+  }
+  const [result] = await reportUsage(getDb(), authn.orgId, [parsed.data]);
+  return usageResultJson(result!);
+}
+
+/**
+ * POST /api/v1/usage/batch — `{ events: [{ quantity: 1..1000000, idempotency_key?: string ≤ 255 }, …] }`,
+ * 1..1,000 events, applied in order in one transaction (scope `usage:write`).
+ * 200 `{ results: [{ status: 200, id, quantity, balance } | { status: 402, error: { code: "insufficient_credits", … } }] }`,
+ * one per event, in order; each event has the single endpoint's semantics (a refused event debits nothing,
+ * later smaller events may still succeed). 422 when any event is invalid (nothing is applied), with
+ * `error.fields` keyed like `events.3.quantity`. 401/403 as for /api/v1/usage.
+ */
+export async function postUsageBatch(authorization: string | null | undefined, bodyText: string): Promise<ApiReply> {
+  const authn = await authorizeApiKey(authorization, ["usage:write"]);
+  if (!authn.ok) return authn.reply;
+  const body = parseJson(bodyText);
+  if (body === null) return errorReply(422, "invalid_request", "The body must be a JSON object.", { body: "Invalid JSON." });
+  const parsed = usageBatchSchema.safeParse(body);
+  if (!parsed.success) {
+    const fields = fieldErrors(parsed.error.issues);
+    return errorReply(422, "invalid_request", Object.values(fields)[0] ?? "Invalid request.", fields);
+  }
+  const results = await reportUsage(getDb(), authn.orgId, parsed.data.events);
+  return {
+    status: 200,
+    body: {
+      results: results.map((r) => {
+        const { status, body: out } = usageResultJson(r);
+        return { status, ...(out as object) };
+      }),
+    },
+  };
+}
