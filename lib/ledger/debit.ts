@@ -17,6 +17,8 @@ export interface DebitFlush {
   balance: Balance;
   /** the org's auto-recharge settings as the batch committed (null: never configured) */
   autoRecharge: { enabled: boolean; threshold: number } | null;
+  /** how it was applied: one compare-and-set statement, or the transaction under the row lock */
+  via: "compare-and-set" | "row-lock";
 }
 
 /**
@@ -61,7 +63,7 @@ export async function debitLocked(db: Db, orgId: string, requests: readonly Debi
       if (!written) throw new Error(`ledger: the locked balance of org ${orgId} changed under its lock`);
       after = written;
     }
-    return toFlush(plan.outcomes, after);
+    return toFlush(plan.outcomes, after, "row-lock");
   })) as DebitFlush;
 }
 
@@ -80,7 +82,7 @@ export async function debitIfUnchanged(db: Db, orgId: string, requests: readonly
   if (plan.newUsages.length === 0 || plan.outcomes.some((o) => !o.ok)) return null;
   try {
     const row = await writeDebitsIfUnchanged(db.$client, orgId, start, plan);
-    return row ? toFlush(plan.outcomes, row) : null;
+    return row ? toFlush(plan.outcomes, row, "compare-and-set") : null;
   } catch (err) {
     // 23505: a key applied by another process between the statement's snapshot and its insert.
     if ((err as { code?: string }).code === "23505") return null;
@@ -88,7 +90,7 @@ export async function debitIfUnchanged(db: Db, orgId: string, requests: readonly
   }
 }
 
-function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: BalanceRow): DebitFlush {
+function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: BalanceRow, via: DebitFlush["via"]): DebitFlush {
   const extra = { planAllotment: row.plan_allotment, planResetsAt: row.plan_resets_at ? new Date(row.plan_resets_at) : null };
   const results = outcomes.map((o): DebitResult => {
     if (!o.ok) return { ok: false, code: o.code, quantity: o.quantity, balance: toBalance({ ...o.balance, ...extra }) };
@@ -99,5 +101,6 @@ function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: Balan
     results,
     balance: toBalance({ planCredits: row.plan_credits, topupCredits: row.topup_credits, ...extra }),
     autoRecharge: row.ar_enabled === null || row.ar_threshold === null ? null : { enabled: row.ar_enabled, threshold: row.ar_threshold },
+    via,
   };
 }
