@@ -62,7 +62,7 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   };
 }
 
-/** The Next.js server: the descendant of the launcher whose title is `next-server` (or `next start`). */
+/** The web server: the descendant of the launcher titled `refill-server` (scripts/server.ts). */
 function findServerPid(launcherPid: number): number | null {
   const parentOf = (pid: string) => Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
   for (const entry of readdirSync("/proc")) {

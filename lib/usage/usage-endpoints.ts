@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { authorizeApiKey } from "@/lib/api/api-key-auth";
 import { errorReply, fieldErrors, parseJson, type ApiReply } from "@/lib/api/responses";
@@ -16,16 +17,9 @@ import { usageBatchSchema, usageEventSchema } from "./usage-schema";
  * debited); 401 bad key; 403 missing scope; 422 invalid body with `error.fields`.
  */
 export async function postUsage(authorization: string | null | undefined, bodyText: string): Promise<ApiReply> {
-  const authn = await authorizeApiKey(authorization, ["usage:write"]);
-  if (!authn.ok) return authn.reply;
-  const body = parseJson(bodyText);
-  if (body === null) return errorReply(422, "invalid_request", "The body must be a JSON object.", { body: "Invalid JSON." });
-  const parsed = usageEventSchema.safeParse(body);
-  if (!parsed.success) {
-    const fields = fieldErrors(parsed.error.issues);
-    return errorReply(422, "invalid_request", Object.values(fields)[0] ?? "Invalid request.", fields);
-  }
-  const [result] = await reportUsage(getDb(), authn.orgId, [parsed.data]);
+  const request = await acceptUsageWrite(authorization, bodyText, usageEventSchema);
+  if (!request.ok) return request.reply;
+  const [result] = await reportUsage(getDb(), request.orgId, [request.data]);
   return usageResultJson(result!);
 }
 
@@ -38,16 +32,9 @@ export async function postUsage(authorization: string | null | undefined, bodyTe
  * `error.fields` keyed like `events.3.quantity`. 401/403 as for /api/v1/usage.
  */
 export async function postUsageBatch(authorization: string | null | undefined, bodyText: string): Promise<ApiReply> {
-  const authn = await authorizeApiKey(authorization, ["usage:write"]);
-  if (!authn.ok) return authn.reply;
-  const body = parseJson(bodyText);
-  if (body === null) return errorReply(422, "invalid_request", "The body must be a JSON object.", { body: "Invalid JSON." });
-  const parsed = usageBatchSchema.safeParse(body);
-  if (!parsed.success) {
-    const fields = fieldErrors(parsed.error.issues);
-    return errorReply(422, "invalid_request", Object.values(fields)[0] ?? "Invalid request.", fields);
-  }
-  const results = await reportUsage(getDb(), authn.orgId, parsed.data.events);
+  const request = await acceptUsageWrite(authorization, bodyText, usageBatchSchema);
+  if (!request.ok) return request.reply;
+  const results = await reportUsage(getDb(), request.orgId, request.data.events);
   return {
     status: 200,
     body: {
@@ -57,4 +44,22 @@ export async function postUsageBatch(authorization: string | null | undefined, b
       }),
     },
   };
+}
+
+/** A `usage:write` key (401/403) and a body that is JSON (422) matching `schema` (422 with `error.fields`). */
+async function acceptUsageWrite<T>(
+  authorization: string | null | undefined,
+  bodyText: string,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; orgId: string; data: T } | { ok: false; reply: ApiReply }> {
+  const authn = await authorizeApiKey(authorization, ["usage:write"]);
+  if (!authn.ok) return authn;
+  const body = parseJson(bodyText);
+  if (body === null) return { ok: false, reply: errorReply(422, "invalid_request", "The body must be a JSON object.", { body: "Invalid JSON." }) };
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const fields = fieldErrors(parsed.error.issues);
+    return { ok: false, reply: errorReply(422, "invalid_request", Object.values(fields)[0] ?? "Invalid request.", fields) };
+  }
+  return { ok: true, orgId: authn.orgId, data: parsed.data };
 }
