@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { deliverEmail } from "@/lib/notifications/emails";
+import { renewFreePeriods } from "@/lib/plans/free-periods";
 import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
@@ -16,5 +17,7 @@ export async function runJob(db: Db, name: JobName, data: Record<string, unknown
       return reconcileRechargeAttempts(db);
     case "email":
       return deliverEmail(db, String(data.emailId));
+    case "plans.free-periods":
+      return renewFreePeriods(db);
   }
 }

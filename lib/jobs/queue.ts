@@ -2,7 +2,7 @@
  * Side effects go through this tiny queue interface. In the app it is pg-boss on our Postgres
  * (`startJobWorker`, or a send-only instance started lazily); tests may install an inline runner.
  */
-export type JobName = "recharge.charge" | "recharge.trigger" | "reconcile" | "email";
+export type JobName = "recharge.charge" | "recharge.trigger" | "reconcile" | "email" | "plans.free-periods";
 
 export interface JobSender {
   send(name: JobName, data: Record<string, unknown>, opts?: { singletonKey?: string }): Promise<void>;

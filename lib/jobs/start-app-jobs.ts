@@ -13,7 +13,7 @@ export async function startAppJobs(): Promise<void> {
   if (env().REFILL_DISABLE_WORKER) return;
   try {
     await startJobWorker({ db: getDb(), connectionString: databaseUrl() });
-    console.info("[jobs] worker started (recharge.charge, recharge.trigger, reconcile, email)");
+    console.info("[jobs] worker started (recharge.charge, recharge.trigger, reconcile, email, plans.free-periods)");
   } catch (err) {
     console.error("[jobs] worker failed to start:", err);
   }

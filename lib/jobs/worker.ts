@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { runJob } from "./handlers";
 import { setJobSender, type JobName, type JobSender } from "./queue";
 
-export const JOB_NAMES: JobName[] = ["recharge.charge", "recharge.trigger", "reconcile", "email"];
+export const JOB_NAMES: JobName[] = ["recharge.charge", "recharge.trigger", "reconcile", "email", "plans.free-periods"];
 
 function senderOf(boss: PgBoss): JobSender {
   return {
@@ -27,8 +27,8 @@ export async function createJobSender(connectionString: string): Promise<JobSend
 }
 
 /**
- * Starts the pg-boss worker on our Postgres: recharge.charge, recharge.trigger, email, and a reconcile
- * job every minute. Installs itself as the process's job sender. Returns `stop`.
+ * Starts the pg-boss worker on our Postgres: recharge.charge, recharge.trigger, email, a reconcile
+ * job every minute and the Free plan's period renewal (plans.free-periods) every hour. Installs itself as the process's job sender. Returns `stop`.
  */
 export async function startJobWorker(p: { db: Db; connectionString: string; pollingIntervalSeconds?: number }): Promise<{ stop: () => Promise<void> }> {
   const boss = await startBoss(p.connectionString, true);
@@ -40,6 +40,7 @@ export async function startJobWorker(p: { db: Db; connectionString: string; poll
     });
   }
   await boss.schedule("reconcile", "* * * * *");
+  await boss.schedule("plans.free-periods", "7 * * * *");
   return {
     stop: async () => {
       setJobSender(null);

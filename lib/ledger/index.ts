@@ -2,4 +2,4 @@
 export { getBalance, openBalance, LedgerError, type Balance } from "./balance";
 export { debitCredits, type DebitResult, type DebitRequest } from "./debit";
 export { creditTopup, type CreditTopupInput } from "./credit";
-export { resetPlanCredits, expirePlanCredits, type ResetPlanCreditsInput } from "./plan-credits";
+export { resetPlanCredits, type ResetPlanCreditsInput } from "./plan-credits";

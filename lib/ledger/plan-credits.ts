@@ -43,11 +43,3 @@ export async function resetPlanCredits(db: DbOrTx, input: ResetPlanCreditsInput)
     return { applied: true, balance: toBalance({ ...row, ...next }) };
   });
 }
-
-/** Expires all remaining plan credits now (cancellation to a plan without allotment). Once per key. */
-export async function expirePlanCredits(
-  db: DbOrTx,
-  input: { orgId: string; reference: string; idempotencyKey: string },
-): Promise<{ applied: boolean; balance: Balance }> {
-  return resetPlanCredits(db, { ...input, allotment: 0, resetsAt: null });
-}

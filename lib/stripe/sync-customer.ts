@@ -2,8 +2,9 @@ import { and, eq, inArray, notInArray } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { DbOrTx } from "@/db/client";
 import { organizations, rechargeAttempts, stripeCustomers, subscriptions, type PlanId } from "@/db/schema";
+import { currentFreePeriod } from "@/lib/billing/free-period";
 import { planForLookupKey } from "@/lib/billing/plans";
-import { expirePlanCredits } from "@/lib/ledger";
+import { startFreePeriod } from "@/lib/plans/free-periods";
 import { getAutoRechargeSettings, writeAutoRechargeSettings } from "@/lib/recharge/settings";
 import { getStripe } from "./client";
 import { findOrgIdByCustomer } from "./customers";
@@ -107,9 +108,10 @@ export async function syncStripeCustomer(db: DbOrTx, customerId: string): Promis
       if (settings.enabled) {
         await writeAutoRechargeSettings(tx, { orgId, plan: previousPlan, patch: { enabled: false }, actor: { source: "system" } });
       }
-      // The paid period's plan credits end with it; top-up credits are untouched.
+      // The paid period's plan credits end with it and a Free period starts (its monthly allotment, renewed
+      // by the plans.free-periods job); top-up credits are untouched.
       const lastSub = subs.data.find((s) => !LIVE_SUBSCRIPTION_STATUSES.includes(s.status))?.id ?? "none";
-      await expirePlanCredits(tx, { orgId, reference: `downgrade:${lastSub}`, idempotencyKey: `downgrade:${lastSub}` });
+      await startFreePeriod(tx, orgId, currentFreePeriod(new Date(), null), `downgrade:${lastSub}`);
     }
     return { ok: true as const, orgId, plan, previousPlan, subscriptionId: live?.id ?? null, card: card ? { brand: card.brand, last4: card.last4 } : null };
   });

@@ -162,7 +162,7 @@ describe("plans", () => {
     expect((await getBalance(t.db, org.id)).planCredits).toBe(2000);
   });
 
-  it("cancel → Free turns auto-recharge off and keeps top-up credits", async () => {
+  it("cancel → Free turns auto-recharge off, keeps top-up credits and starts a Free period (100 plan credits)", async () => {
     const { org } = await makeBillingOrg(t.db, { topup: 700 });
     await writeAutoRechargeSettings(t.db, { orgId: org.id, plan: "starter", patch: { enabled: true, threshold: 10 }, actor: { source: "system" } });
     const [sub] = await t.sql`SELECT id FROM subscriptions WHERE org_id = ${org.id}`;
@@ -170,7 +170,9 @@ describe("plans", () => {
     await eventually(async () => (await t.sql`SELECT plan FROM organizations WHERE id = ${org.id}`)[0]!.plan === "free", 10_000, "downgrade");
     const [s] = await t.sql`SELECT enabled FROM auto_recharge_settings WHERE org_id = ${org.id}`;
     expect(s!.enabled).toBe(false);
-    expect((await getBalance(t.db, org.id)).topupCredits).toBe(700);
+    const balance = await getBalance(t.db, org.id);
+    expect(balance).toMatchObject({ topupCredits: 700, planCredits: 100, planAllotment: 100 });
+    expect(balance.planResetsAt!.getTime()).toBeGreaterThan(Date.now() + 27 * 86400_000);
     const [audit] = await t.sql`SELECT source FROM auto_recharge_settings_changes WHERE org_id = ${org.id} ORDER BY created_at DESC LIMIT 1`;
     expect(audit!.source).toBe("system");
   });
