@@ -169,18 +169,19 @@ test("auto-recharge with a declining card: its banner shows, dismiss hides that 
   await expect(page.getByTestId("incident-internal_error")).toBeVisible();
 });
 
-test("a Free owner upgrades to Starter through hosted Checkout and the page shows the plan and its credits", async ({ page }, testInfo) => {
+test("a Free owner upgrades to Pro through hosted Checkout and the page shows the plan and its credits", async ({ page }, testInfo) => {
   const { org, owner } = await makeStripeOrg("Upgrade Plan", { plan: "free", planCredits: 100 });
   await openBilling(page, owner.email, org.slug);
   await expect(page.getByTestId("auto-recharge-unavailable")).toBeVisible();
-  await page.getByRole("button", { name: "Upgrade", exact: true }).click();
+  await page.getByRole("button", { name: "Upgrade to Pro" }).click();
   await expect(page.getByRole("button", { name: "Subscribe" })).toBeVisible();
   await fillCard(page, "4242 4242 4242 4242");
   await page.getByRole("button", { name: "Subscribe" }).click();
   await expect(page).toHaveURL(/upgrade=success/);
   await expect(async () => {
     await page.reload();
-    await expect(page.getByTestId("plan-name")).toHaveText("Starter", { timeout: 1000 });
+    await expect(page.getByTestId("plan-name")).toHaveText("Pro", { timeout: 1000 });
+    await expect(page.getByTestId("plan-credits")).toContainText("of 10,000 left", { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
   await expect(page.getByRole("switch", { name: "Enable auto-recharge" })).toBeEnabled();
   await expect(page.getByTestId("plan-renewal")).toContainText("Renews on");

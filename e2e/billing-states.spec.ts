@@ -22,7 +22,9 @@ test("owner · Free · auto-reload not available · healthy balance", async ({ p
   await expect(page.getByRole("switch")).toHaveCount(0);
   await expect(page.getByTestId("payment-method")).toContainText("No payment method");
   await expect(page.getByRole("button", { name: "Add card" })).toBeEnabled();
-  await expect(page.getByRole("button", { name: "Upgrade" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Upgrade to Starter" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Upgrade to Pro" })).toBeEnabled();
+  await expect(page.getByTestId("upgrade-pro-terms")).toHaveText("$99.00/month · 10,000 credits a month · extra $15.00 per 1,000 credits");
   await expect(page.getByTestId("zero-balance-banner")).toHaveCount(0);
   // Buy Credits dialog: rate for Free, total for 3 packs.
   await page.getByRole("button", { name: "Buy Credits" }).click();
@@ -51,7 +53,10 @@ test("editor · Free · zero balance: usage refused banner, no controls, ask an 
   await expect(page.getByRole("button", { name: "Buy Credits" })).toBeDisabled();
   await expect(page.getByText("Only the organization owner can buy credits.")).toBeVisible();
   await expect(page.getByRole("button", { name: "Add card" })).toBeDisabled();
-  await expect(page.getByRole("button", { name: "Upgrade", exact: true })).toBeDisabled();
+  for (const name of ["Upgrade to Starter", "Upgrade to Pro"]) {
+    await expect(page.getByRole("button", { name })).toBeDisabled();
+    await expect(page.getByRole("button", { name })).toHaveAccessibleDescription("Only the organization owner can manage the payment method and plan.");
+  }
   await expect(page.getByTestId("auto-recharge-unavailable")).toBeVisible();
   await snap(page, testInfo, "editor-free-zero");
   await expectAccessible(page);

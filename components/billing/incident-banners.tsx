@@ -6,6 +6,7 @@ import { notify as toast } from "./notify";
 import type { IncidentKind } from "@/db/schema";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonClass } from "@/components/ui/button";
+import { formatDateTime } from "@/lib/format";
 import type { BillingActionResult } from "./types";
 
 export interface IncidentBanner {
@@ -30,7 +31,18 @@ const titles: Record<IncidentKind, string> = {
 export type DismissAction = (incidentId: string) => Promise<BillingActionResult>;
 
 /** One banner per open billing incident: the specific reason, the fix, and a dismiss button of its own. */
-export function IncidentBanners({ incidents, dismissAction, canDismiss }: { incidents: IncidentBanner[]; dismissAction: DismissAction; canDismiss: boolean }) {
+export function IncidentBanners({
+  incidents,
+  dismissAction,
+  canDismiss,
+  timeZone,
+}: {
+  incidents: IncidentBanner[];
+  dismissAction: DismissAction;
+  canDismiss: boolean;
+  /** the org's IANA time zone: banner times read like every other time on the page */
+  timeZone: string;
+}) {
   const [visible, hide] = useOptimistic(incidents, (list, id: string) => list.filter((i) => i.id !== id));
   const [, start] = useTransition();
   if (visible.length === 0) return null;
@@ -69,7 +81,7 @@ export function IncidentBanners({ incidents, dismissAction, canDismiss }: { inci
           }
         >
           <p>{i.message}</p>
-          <p className="mt-0.5 text-xs opacity-80">{new Date(i.createdAt).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</p>
+          <p className="mt-0.5 text-xs opacity-80">{formatDateTime(i.createdAt, timeZone)}</p>
         </Alert>
       ))}
     </div>

@@ -1,24 +1,25 @@
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatMoney, formatPackPrice } from "@/lib/billing/money";
-import type { Plan } from "@/lib/billing/plans";
+import { PLANS, type Plan } from "@/lib/billing/plans";
 import { formatDate } from "@/lib/format";
 import type { SubscriptionSummary } from "@/lib/queries/billing-page";
 import { RedirectButton, type RedirectAction } from "./redirect-button";
 
-/** Plan: name, price, renewal date; Upgrade (Free) or Manage plan (paid). */
+/** Plan: name, price, renewal date; Upgrade to Starter / Pro (Free, through Checkout) or Manage plan (paid, the Billing Portal). */
 export function PlanCard({
   plan,
   subscription,
   timeZone,
-  upgradeAction,
+  upgradeActions,
   manageAction,
   disabledReason,
 }: {
   plan: Plan;
   subscription: SubscriptionSummary | null;
   timeZone: string;
-  upgradeAction?: RedirectAction;
+  /** one Checkout action per paid plan (owners only) */
+  upgradeActions?: { starter: RedirectAction; pro: RedirectAction };
   manageAction?: RedirectAction;
   disabledReason?: string;
 }) {
@@ -50,7 +51,27 @@ export function PlanCard({
         </div>
         <div>
           {isFree ? (
-            <RedirectButton label="Upgrade" variant="primary" action={upgradeAction} disabledReason={disabledReason} testId="upgrade-plan" />
+            <div className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-start">
+              {(["starter", "pro"] as const).map((id) => (
+                <div key={id} className="flex flex-col items-start gap-1">
+                  <RedirectButton
+                    label={`Upgrade to ${PLANS[id].name}`}
+                    variant={id === "starter" ? "primary" : "secondary"}
+                    action={upgradeActions?.[id]}
+                    describedBy={disabledReason ? "upgrade-reason" : undefined}
+                    testId={`upgrade-${id}`}
+                  />
+                  <span className="text-xs text-slate-600" data-testid={`upgrade-${id}-terms`}>
+                    {formatMoney(PLANS[id].monthlyPriceCents)}/month · {PLANS[id].monthlyCredits.toLocaleString("en-US")} credits a month · extra {formatPackPrice(PLANS[id])}
+                  </span>
+                </div>
+              ))}
+              {disabledReason ? (
+                <span id="upgrade-reason" className="text-xs text-slate-600 sm:basis-full">
+                  {disabledReason}
+                </span>
+              ) : null}
+            </div>
           ) : (
             <RedirectButton label="Manage plan" action={manageAction} disabledReason={disabledReason} testId="manage-plan" />
           )}

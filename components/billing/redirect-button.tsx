@@ -8,9 +8,26 @@ import type { BillingActionResult } from "./types";
 export type RedirectAction = () => Promise<BillingActionResult<{ url?: string }>>;
 
 /** A button that asks a server action for a Stripe URL (Checkout, Billing Portal) and goes there. */
-export function RedirectButton({ label, action, variant = "secondary", disabledReason, testId }: { label: string; action?: RedirectAction; variant?: "primary" | "secondary"; disabledReason?: string; testId?: string }) {
+export function RedirectButton({
+  label,
+  action,
+  variant = "secondary",
+  disabledReason,
+  describedBy,
+  testId,
+}: {
+  label: string;
+  /** absent: the button is disabled */
+  action?: RedirectAction;
+  variant?: "primary" | "secondary";
+  /** shown under the disabled button */
+  disabledReason?: string;
+  /** id of a reason shown elsewhere (several buttons, one reason) */
+  describedBy?: string;
+  testId?: string;
+}) {
   const [busy, setBusy] = useState(false);
-  const reasonId = testId ? `${testId}-reason` : undefined;
+  const reasonId = disabledReason && testId ? `${testId}-reason` : describedBy;
   if (disabledReason || !action) {
     return (
       <span className="inline-flex flex-col items-start">

@@ -99,13 +99,17 @@ export async function addCardAction(orgSlug: string): Promise<BillingActionResul
   return { ok: true, url: session.url ?? undefined };
 }
 
-export async function upgradePlanAction(orgSlug: string): Promise<BillingActionResult<{ url?: string }>> {
+/** Free → a paid plan through a hosted Checkout Session (mode `subscription`). `planId`: "starter" | "pro". */
+export async function upgradePlanAction(orgSlug: string, planId: unknown): Promise<BillingActionResult<{ url?: string }>> {
   const authz = await authorizeAction(orgSlug, { owner: true, message: OWNER_ONLY_PAYMENT });
   if (!authz.ok) return authz;
+  const target = z.enum(["starter", "pro"]).safeParse(planId);
+  if (!target.success) return { ok: false, code: "invalid_plan", message: "Choose Starter or Pro." };
   const { org, user } = authz.ctx;
+  if (org.plan !== "free") return { ok: false, code: "already_subscribed", message: "This organization already has a plan: change it with Manage plan." };
   const db = getDb();
   const customer = await ensureStripeCustomer(db, org.id, { email: user.email });
-  const plan = getPlan("starter");
+  const plan = getPlan(target.data);
   const session = await getStripe().checkout.sessions.create({
     mode: "subscription",
     customer,

@@ -109,7 +109,9 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Billing</h1>
-          <p className="text-sm text-slate-600">Credits, auto-recharge and payments for {org.name}.</p>
+          <p className="text-sm text-slate-600">
+            Credits, auto-recharge and payments for {org.name}. Times and monthly limits are in {org.timeZone.replace(/_/g, " ")}.
+          </p>
         </div>
         {!isOwner ? (
           <p className="rounded-md bg-slate-100 px-3 py-1.5 text-sm text-slate-700" data-testid="read-only-note">
@@ -122,7 +124,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
       {returnPending || data.status === "recharging" || data.payments.some((p) => p.status === "processing" || p.status === "pending") ? <AutoRefresh /> : null}
       {search.verify ? <VerificationReturnBanner status={search.verify} /> : null}
       {balance.total === 0 && !autoOn ? <ZeroBalanceBanner isOwner={isOwner} autoRechargeAllowed={plan.autoRechargeAllowed} /> : null}
-      <IncidentBanners incidents={incidents} dismissAction={dismissIncidentAction.bind(null, slug)} canDismiss={isOwner} />
+      <IncidentBanners incidents={incidents} dismissAction={dismissIncidentAction.bind(null, slug)} canDismiss={isOwner} timeZone={org.timeZone} />
 
       <CreditsTile {...balance} timeZone={org.timeZone} actions={creditActions} />
 
@@ -131,7 +133,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
           plan={plan}
           subscription={data.subscription}
           timeZone={org.timeZone}
-          upgradeAction={isOwner ? upgradePlanAction.bind(null, slug) : undefined}
+          upgradeActions={isOwner ? { starter: upgradePlanAction.bind(null, slug, "starter"), pro: upgradePlanAction.bind(null, slug, "pro") } : undefined}
           manageAction={isOwner ? managePlanAction.bind(null, slug) : undefined}
           disabledReason={isOwner ? undefined : OWNER_ONLY_PAYMENT}
         />
