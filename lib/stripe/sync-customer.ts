@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { organizations, rechargeAttempts, stripeCustomers, subscriptions, type PlanId } from "@/db/schema";
 import { currentFreePeriod } from "@/lib/billing/free-period";
 import { planForLookupKey } from "@/lib/billing/plans";
+import { resetPlanCredits } from "@/lib/ledger";
 import { startFreePeriod } from "@/lib/plans/free-periods";
 import { getAutoRechargeSettings, writeAutoRechargeSettings } from "@/lib/recharge/settings";
 import { getStripe } from "./client";
@@ -109,9 +110,12 @@ export async function syncStripeCustomer(db: DbOrTx, customerId: string): Promis
         await writeAutoRechargeSettings(tx, { orgId, plan: previousPlan, patch: { enabled: false }, actor: { source: "system" } });
       }
       // The paid period's plan credits end with it and a Free period starts (its monthly allotment, renewed
-      // by the plans.free-periods job); top-up credits are untouched.
-      const lastSub = subs.data.find((s) => !LIVE_SUBSCRIPTION_STATUSES.includes(s.status))?.id ?? "none";
-      await startFreePeriod(tx, orgId, currentFreePeriod(new Date(), null), `downgrade:${lastSub}`);
+      // by the plans.free-periods job); top-up credits are untouched. An org marked paid that Stripe never
+      // subscribed (no ended subscription: e.g. the seed, before its subscription exists) only loses the plan
+      // credits — no Free period, so the paid period its first invoice grants is never taken for stale.
+      const ended = subs.data.find((s) => !LIVE_SUBSCRIPTION_STATUSES.includes(s.status));
+      if (ended) await startFreePeriod(tx, orgId, currentFreePeriod(new Date(), null), `downgrade:${ended.id}`);
+      else await resetPlanCredits(tx, { orgId, allotment: 0, resetsAt: null, reference: "downgrade:none", idempotencyKey: "downgrade:none" });
     }
     return { ok: true as const, orgId, plan, previousPlan, subscriptionId: live?.id ?? null, card: card ? { brand: card.brand, last4: card.last4 } : null };
   });
