@@ -14,9 +14,9 @@ export interface Throughput {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /**
- * (1) The raw-SQL baseline: the realistic debit transaction (lock the balance row, update it with pool
- * order, insert the usage event and its ledger entry) issued straight through the driver by `clients`
- * concurrent connections, one transaction per debit.
+ * (1) The raw-SQL baseline: the realistic debit transaction of a keyless usage request (lock the balance
+ * row, update it with pool order, insert its ledger entry — the rows the app writes for it) issued straight
+ * through the driver by `clients` concurrent connections, one transaction per debit.
  */
 export async function rawSqlDebits(databaseUrl: string, orgId: string, clients: number, seconds: number): Promise<Throughput> {
   const sql = postgres(databaseUrl, { max: clients, onnotice: () => {} });
@@ -34,7 +34,6 @@ export async function rawSqlDebits(databaseUrl: string, orgId: string, clients: 
           const topup = b!.topup_credits - (1 - fromPlan);
           await tx`UPDATE credit_balances SET plan_credits = ${plan}, topup_credits = ${topup}, updated_at = now() WHERE org_id = ${orgId}`;
           const id = uuidv7();
-          await tx`INSERT INTO usage_events (id, org_id, quantity, plan_credits_after, topup_credits_after) VALUES (${id}, ${orgId}, 1, ${plan}, ${topup})`;
           await tx`INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, balance_after)
                    VALUES (${orgId}, ${fromPlan ? "plan" : "topup"}, -1, 'usage', ${id}, ${fromPlan ? plan : topup})`;
         });

@@ -71,8 +71,10 @@ export const ledgerEntries = pgTable(
 );
 
 /**
- * One reported usage (`POST /api/v1/usage`). Its id is the API's `id`; the request's idempotency key is
- * unique per org, and the stored balances let a replay return the first result exactly.
+ * The first result of each usage request (`POST /api/v1/usage`) that carried an idempotency key: its id
+ * is the API's `id` (UUIDv7, also the `reference` of its ledger entries), the key is unique per org, and the
+ * stored balances let a replay return the first result exactly. A request without a key needs no record
+ * beyond its ledger entries, so it writes none (half the rows per debit on the hot path).
  */
 export const usageEvents = pgTable(
   "usage_events",

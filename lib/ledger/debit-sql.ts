@@ -46,8 +46,9 @@ export async function lockBalanceAndPrior(
 
 /**
  * ONE statement that applies `plan` if — and only if — the balance row still holds `expected` and none of
- * the plan's idempotency keys has been applied since: it updates the balance, inserts the usage events and
- * their ledger entries (in order), adds them to the hourly rollup, and returns the row (plus the auto-recharge
+ * the plan's idempotency keys has been applied since: it updates the balance, inserts the ledger entries (in
+ * order) and, for the requests that carried an idempotency key, their `usage_events` rows (the first result a
+ * replay returns), adds the usage to the hourly rollup, and returns the row (plus the auto-recharge
  * settings). Usage entries carry no idempotency key of their own: `reference` is the usage event's id, whose
  * row holds the request's key. Zero rows back means nothing was written (the balance moved, or a key is no longer new).
  */
@@ -79,7 +80,7 @@ export async function writeDebitsIfUnchanged(
                       WITH ORDINALITY AS u(id, key, q, fp, p, t, n), balance
     ), usage AS (
       INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after)
-      SELECT id, ${orgId}, key, q, p, t FROM usages
+      SELECT id, ${orgId}, key, q, p, t FROM usages WHERE key IS NOT NULL
     ), hourly AS (
       INSERT INTO usage_hourly (org_id, hour, credits, events)
       SELECT ${orgId}, date_trunc('hour', now()), ${credits}, ${plan.newUsages.length} FROM balance

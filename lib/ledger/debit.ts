@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from "uuid";
+import { newUsageId } from "./usage-id";
 import type { Db } from "@/db/client";
 import { planDebits, type AppliedUsage, type DebitRequest, type PoolBalances } from "@/lib/billing/debit-plan";
 import { assertCredits, LedgerError, toBalance, type Balance } from "./balance";
@@ -55,7 +55,7 @@ export async function debitLocked(db: Db, orgId: string, requests: readonly Debi
       });
     }
     const start = { planCredits: row.plan_credits, topupCredits: row.topup_credits };
-    const plan = planDebits(start, requests, prior, uuidv7);
+    const plan = planDebits(start, requests, prior, newUsageId);
     let after: BalanceRow = row;
     if (plan.newUsages.length > 0) {
       // Under the row lock the guard always holds: the balance is `start` and the new keys are new.
@@ -78,7 +78,7 @@ export async function debitLocked(db: Db, orgId: string, requests: readonly Debi
 export async function debitIfUnchanged(db: Db, orgId: string, requests: readonly DebitRequest[], expected: Balance): Promise<DebitFlush | null> {
   for (const r of requests) assertCredits(r.quantity, "quantity");
   const start: PoolBalances = { planCredits: expected.planCredits, topupCredits: expected.topupCredits };
-  const plan = planDebits(start, requests, new Map(), uuidv7);
+  const plan = planDebits(start, requests, new Map(), newUsageId);
   if (plan.newUsages.length === 0 || plan.outcomes.some((o) => !o.ok)) return null;
   try {
     const row = await writeDebitsIfUnchanged(db.$client, orgId, start, plan);

@@ -40,10 +40,24 @@ describe("debit", () => {
     expect((await getBalance(t.db, org.id)).total).toBe(6);
   });
 
+  it("each usage's ledger entries name it; only a keyed request leaves an idempotency record", async () => {
+    const org = await makeOrg(t.db, { plan: 2, topup: 10 });
+    const [keyed, plain] = await debitCredits(t.db, org.id, [{ quantity: 3, idempotencyKey: "k-1" }, { quantity: 4 }]);
+    if (!keyed!.ok || !plain!.ok) throw new Error("both debits should succeed");
+    const entries = await t.sql`SELECT reference, pool, delta, balance_after, idempotency_key FROM ledger_entries WHERE org_id = ${org.id} AND kind = 'usage' ORDER BY id`;
+    expect(entries).toEqual([
+      { reference: keyed.id, pool: "plan", delta: -2, balance_after: 0, idempotency_key: null },
+      { reference: keyed.id, pool: "topup", delta: -1, balance_after: 9, idempotency_key: null },
+      { reference: plain.id, pool: "topup", delta: -4, balance_after: 5, idempotency_key: null },
+    ]);
+    const records = await t.sql`SELECT id, idempotency_key, quantity FROM usage_events WHERE org_id = ${org.id}`;
+    expect(records).toEqual([{ id: keyed.id, idempotency_key: "k-1", quantity: 3 }]);
+  });
+
   it("refuses a debit the total cannot cover with insufficient_credits and writes nothing", async () => {
     const org = await makeOrg(t.db, { plan: 2, topup: 3 });
     const before = await entriesOf(org.id);
-    const [r] = await debitCredits(t.db, org.id, [{ quantity: 6 }]);
+    const [r] = await debitCredits(t.db, org.id, [{ quantity: 6, idempotencyKey: "too-much" }]);
     expect(r).toMatchObject({ ok: false, code: "insufficient_credits" });
     expect(await getBalance(t.db, org.id)).toMatchObject({ planCredits: 2, topupCredits: 3 });
     expect(await entriesOf(org.id)).toEqual(before);
