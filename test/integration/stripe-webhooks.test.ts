@@ -7,6 +7,7 @@ import { writeAutoRechargeSettings } from "@/lib/recharge/settings";
 import { createBuyCreditsCheckout, createCardSetupCheckout } from "@/lib/stripe/checkout";
 import { getStripe } from "@/lib/stripe/client";
 import { attachTestCard, subscribeOrgToPlan } from "@/lib/stripe/provision";
+import { syncStripeCustomer } from "@/lib/stripe/sync-customer";
 import { handleStripeWebhook } from "@/lib/stripe/webhooks/handle-webhook";
 import { stripeCustomers } from "@/db/schema";
 import { makeBillingOrg } from "../support/billing-factories";
@@ -175,6 +176,17 @@ describe("plans", () => {
     expect(balance.planResetsAt!.getTime()).toBeGreaterThan(Date.now() + 27 * 86400_000);
     const [audit] = await t.sql`SELECT source FROM auto_recharge_settings_changes WHERE org_id = ${org.id} ORDER BY created_at DESC LIMIT 1`;
     expect(audit!.source).toBe("system");
+  });
+
+  it("an org marked paid that Stripe never subscribed gets no Free period, so its first invoice grants the plan", async () => {
+    const org = await makeOrg(t.db, { planId: "starter", plan: 2000 }); // like the seed: plan set before the subscription
+    const customer = await getStripe().customers.create({ metadata: { org_id: org.id } });
+    await t.db.insert(stripeCustomers).values({ orgId: org.id, customerId: customer.id });
+    await syncStripeCustomer(t.db, customer.id); // no subscription yet: the org reads as Free
+    expect(await getBalance(t.db, org.id)).toMatchObject({ planCredits: 0, planResetsAt: null });
+    await attachTestCard(t.db, org.id, "pm_card_visa");
+    await subscribeOrgToPlan(t.db, org.id, "starter");
+    await eventually(async () => (await getBalance(t.db, org.id)).planCredits === 2000, 10_000, "the first invoice's grant");
   });
 
   it("keeps balance == sum(entries)", async () => {
