@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import type { ApiReply } from "@/lib/api/responses";
 import type { Balance, DebitResult } from "@/lib/ledger";
 import { createDebitCoalescer, type DebitCoalescer } from "@/lib/ledger/group-commit";
 import { afterDebitFlush } from "./after-debit";
@@ -36,7 +37,7 @@ export function balanceJson(b: Pick<Balance, "planCredits" | "topupCredits">) {
 }
 
 /** One result as the API returns it: status + body. */
-export function usageResultJson(r: DebitResult): { status: number; body: unknown } {
+export function usageResultJson(r: DebitResult): ApiReply {
   if (r.ok) return { status: 200, body: { id: r.id, quantity: r.quantity, balance: balanceJson(r.balance) } };
   return {
     status: 402,
