@@ -1,13 +1,13 @@
 /**
  * The production web server (`npm start`, `npm run serve`, the e2e suite and `npm run bench` run it):
- * Node's `http` server answering the usage ingestion endpoints itself (lib/http/ingest-server.ts) and
+ * Node's `http` server answering the usage ingestion endpoints itself (lib/http/ingest-handler.ts) and
  * handing every other request to Next.js (a Next.js custom server). Expects the runtime prepared by
  * scripts/start.ts (DATABASE_URL, AUTH_SECRET, Stripe settings in the environment).
  */
 import { createServer } from "node:http";
 import next from "next";
 import { env } from "@/lib/env";
-import { handleIngestRequest } from "@/lib/http/ingest-server";
+import { handleIngestRequest } from "@/lib/http/ingest-handler";
 
 process.title = "refill-server";
 const port = env().PORT;

@@ -40,13 +40,9 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
   return out;
 }
 
-/** Parses a JSON body; null when it is not valid JSON. */
+/** Parses a request's JSON body; null when it is not valid JSON. */
 export async function readJson(request: Request): Promise<unknown | null> {
-  try {
-    return await request.json();
-  } catch {
-    return null;
-  }
+  return parseJson(await request.text());
 }
 
 /** Parses JSON text; null when it is not valid JSON. */

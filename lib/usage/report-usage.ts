@@ -36,8 +36,8 @@ export function balanceJson(b: Pick<Balance, "planCredits" | "topupCredits">) {
   return { plan_credits: b.planCredits, topup_credits: b.topupCredits, total: b.planCredits + b.topupCredits };
 }
 
-/** One result as the API returns it: status + body. */
-export function usageResultJson(r: DebitResult): ApiReply {
+/** One debit result as the API answers it: 200 with the usage, or 402 `insufficient_credits`. */
+export function usageResultReply(r: DebitResult): ApiReply {
   if (r.ok) return { status: 200, body: { id: r.id, quantity: r.quantity, balance: balanceJson(r.balance) } };
   return {
     status: 402,

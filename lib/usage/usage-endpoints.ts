@@ -2,13 +2,13 @@ import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { authorizeApiKey } from "@/lib/api/api-key-auth";
 import { errorReply, fieldErrors, parseJson, type ApiReply } from "@/lib/api/responses";
-import { reportUsage, usageResultJson } from "./report-usage";
+import { reportUsage, usageResultReply } from "./report-usage";
 import { usageBatchSchema, usageEventSchema } from "./usage-schema";
 
 /**
  * The usage ingestion endpoints as framework-neutral functions: (`Authorization` header, raw body text) →
  * `ApiReply`. Served by the Next.js route handlers under app/api/v1/usage and, in `npm start`, by the lean
- * Node.js path in lib/http/ingest-server.ts (same code, without the page framework's per-request cost).
+ * Node.js path in lib/http/ingest-handler.ts (same code, without the page framework's per-request cost).
  */
 
 /**
@@ -20,7 +20,7 @@ export async function postUsage(authorization: string | null | undefined, bodyTe
   const request = await acceptUsageWrite(authorization, bodyText, usageEventSchema);
   if (!request.ok) return request.reply;
   const [result] = await reportUsage(getDb(), request.orgId, [request.data]);
-  return usageResultJson(result!);
+  return usageResultReply(result!);
 }
 
 /**
@@ -39,7 +39,7 @@ export async function postUsageBatch(authorization: string | null | undefined, b
     status: 200,
     body: {
       results: results.map((r) => {
-        const { status, body: out } = usageResultJson(r);
+        const { status, body: out } = usageResultReply(r);
         return { status, ...(out as object) };
       }),
     },

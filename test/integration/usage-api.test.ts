@@ -43,7 +43,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = t.url;
   resetEnvCache();
   balance = await import("@/app/api/v1/balance/route");
-  const { handleIngestRequest } = await import("@/lib/http/ingest-server");
+  const { handleIngestRequest } = await import("@/lib/http/ingest-handler");
   server = createServer((req, res) => {
     if (!handleIngestRequest(req, res)) res.writeHead(404).end("not an ingestion route");
   });
