@@ -2,16 +2,12 @@
 
 import { AuthError } from "next-auth";
 import { signIn, signInSchema } from "@/lib/auth/auth";
+import { safeCallbackPath } from "@/lib/auth/safe-callback";
+import { env } from "@/lib/env";
 
 export interface SignInState {
   error?: string;
   fieldErrors?: { email?: string; password?: string };
-}
-
-/** Only same-site paths are accepted as a return address. */
-function safeCallback(raw: FormDataEntryValue | null): string {
-  const value = typeof raw === "string" ? raw : "";
-  return value.startsWith("/") && !value.startsWith("//") ? value : "/";
 }
 
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
@@ -21,7 +17,7 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     return { fieldErrors: { email: f.email?.[0], password: f.password?.[0] } };
   }
   try {
-    await signIn("credentials", { ...parsed.data, redirectTo: safeCallback(formData.get("callbackUrl")) });
+    await signIn("credentials", { ...parsed.data, redirectTo: safeCallbackPath(formData.get("callbackUrl"), env().APP_URL) });
   } catch (err) {
     if (err instanceof AuthError) return { error: "Invalid email or password." };
     throw err; // the redirect after a successful sign-in is thrown too
