@@ -40,11 +40,6 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
   return out;
 }
 
-/** Parses a request's JSON body; null when it is not valid JSON. */
-export async function readJson(request: Request): Promise<unknown | null> {
-  return parseJson(await request.text());
-}
-
 /** Parses JSON text; null when it is not valid JSON. */
 export function parseJson(text: string): unknown | null {
   try {

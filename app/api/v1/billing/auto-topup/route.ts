@@ -1,7 +1,8 @@
 import { getDb } from "@/db/client";
 import { authenticateApiKey } from "@/lib/api/api-key-auth";
 import { getAutoTopupJson, patchAutoTopup } from "@/lib/api/billing/auto-topup";
-import { apiError, readJson } from "@/lib/api/responses";
+import { BODY_LIMITS, readJsonLimited } from "@/lib/api/read-body";
+import { toResponse } from "@/lib/api/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -16,8 +17,9 @@ export async function GET(request: Request): Promise<Response> {
 export async function POST(request: Request): Promise<Response> {
   const authn = await authenticateApiKey(request, ["billing:write"]);
   if (!authn.ok) return authn.response;
-  const body = await readJson(request);
-  if (body === null) return apiError(422, "invalid_request", "The body must be valid JSON.");
+  const read = await readJsonLimited(request, BODY_LIMITS.api);
+  if (!read.ok) return toResponse(read.reply);
+  const body = read.body;
   const r = await patchAutoTopup(getDb(), { orgId: authn.orgId, keyId: authn.keyId, body });
   return Response.json(r.body, { status: r.status });
 }
