@@ -45,6 +45,21 @@ export async function lockBalanceAndPrior(
 }
 
 /**
+ * The first results of `keys` already applied for `orgId`, read by its own statement. Called under the row
+ * lock after `lockBalanceAndPrior` when its write found a key it had not seen: that statement's snapshot
+ * predates the lock (READ COMMITTED takes it when the statement starts, before waiting), so a key another
+ * process committed while we waited is visible only to a later statement. Under the lock no one else can
+ * insert this org's usage (every insert rides the balance update), so this read is final.
+ */
+export async function readPriorUsages(tx: postgres.TransactionSql, orgId: string, keys: readonly string[]): Promise<PriorUsageRow[]> {
+  if (keys.length === 0) return [];
+  return tx<PriorUsageRow[]>`
+    SELECT u.id, u.quantity, u.idempotency_key, u.plan_credits_after, u.topup_credits_after
+      FROM usage_events u
+     WHERE u.org_id = ${orgId} AND u.idempotency_key IN (SELECT json_array_elements_text(${JSON.stringify(keys)}::json))`;
+}
+
+/**
  * ONE statement that applies `plan` if — and only if — the balance row still holds `expected` and none of
  * the plan's idempotency keys has been applied since: it updates the balance, inserts the ledger entries (in
  * order) and, for the requests that carried an idempotency key, their `usage_events` rows (the first result a

@@ -1,8 +1,10 @@
 import { newUsageId } from "./usage-id";
+import type postgres from "postgres";
 import type { Db } from "@/db/client";
 import { planDebits, type AppliedUsage, type DebitRequest, type PoolBalances } from "@/lib/billing/debit-plan";
 import { assertCredits, LedgerError, toBalance, type Balance } from "./balance";
-import { lockBalanceAndPrior, writeDebitsIfUnchanged, type BalanceRow } from "./debit-sql";
+import { lockBalanceAndPrior, readPriorUsages, writeDebitsIfUnchanged, type BalanceRow, type PriorUsageRow } from "./debit-sql";
+import { isUniqueViolation, toLedgerWriteError } from "./write-error";
 
 export type { DebitRequest } from "@/lib/billing/debit-plan";
 
@@ -37,34 +39,63 @@ export async function debitCredits(db: Db, orgId: string, requests: readonly Deb
   return (await debitLocked(db, orgId, requests)).results;
 }
 
-/** `debitCredits`, returning the whole `DebitFlush`. */
+/**
+ * `debitCredits`, returning the whole `DebitFlush`. Never fails a batch over one request's key: a key another
+ * process applied while this one waited for the row lock is re-read under the lock (a new statement, a new
+ * snapshot) and answered as a replay, its neighbours with their own results. A unique violation (a key
+ * raced in by a writer outside this path) retries the transaction once. Database errors are thrown as
+ * `LedgerWriteError` saying whether the batch was applied (`false` / `"unknown"`).
+ */
 export async function debitLocked(db: Db, orgId: string, requests: readonly DebitRequest[]): Promise<DebitFlush> {
   for (const r of requests) assertCredits(r.quantity, "quantity");
   const keys = [...new Set(requests.map((r) => r.idempotencyKey).filter((k): k is string => !!k))];
-  return (await db.$client.begin(async (tx) => {
-    const row = await lockBalanceAndPrior(tx, orgId, keys);
-    if (!row) throw new LedgerError("balance_missing", `No credit balance for org ${orgId}`);
-    const prior = new Map<string, AppliedUsage>();
-    for (const u of row.prior ?? []) {
-      prior.set(u.idempotency_key, {
-        id: u.id,
-        quantity: u.quantity,
-        idempotencyKey: u.idempotency_key,
-        planCreditsAfter: u.plan_credits_after,
-        topupCreditsAfter: u.topup_credits_after,
-      });
+  for (let attempt = 1; ; attempt++) {
+    let committing = false;
+    try {
+      const flush = (await db.$client.begin(async (tx) => {
+        const flushed = await debitUnderLock(tx, orgId, requests, keys);
+        committing = true; // postgres.js sends COMMIT once this callback returns
+        return flushed;
+      })) as DebitFlush;
+      return flush;
+    } catch (err) {
+      if (err instanceof LedgerError) throw err;
+      if (isUniqueViolation(err) && attempt === 1) continue;
+      throw toLedgerWriteError(err, committing);
     }
-    const start = { planCredits: row.plan_credits, topupCredits: row.topup_credits };
-    const plan = planDebits(start, requests, prior, newUsageId);
-    let after: BalanceRow = row;
-    if (plan.newUsages.length > 0) {
-      // Under the row lock the guard always holds: the balance is `start` and the new keys are new.
-      const written = await writeDebitsIfUnchanged(tx, orgId, start, plan);
-      if (!written) throw new Error(`ledger: the locked balance of org ${orgId} changed under its lock`);
-      after = written;
-    }
-    return toFlush(plan.outcomes, after, "row-lock");
-  })) as DebitFlush;
+  }
+}
+
+async function debitUnderLock(tx: postgres.TransactionSql, orgId: string, requests: readonly DebitRequest[], keys: string[]): Promise<DebitFlush> {
+  const row = await lockBalanceAndPrior(tx, orgId, keys);
+  if (!row) throw new LedgerError("balance_missing", `No credit balance for org ${orgId}`);
+  const start = { planCredits: row.plan_credits, topupCredits: row.topup_credits };
+  // First with the prior keys the locking statement saw; if its write finds a key it did not see (committed by
+  // another process while we waited for the lock), once more with the keys a fresh statement reads.
+  let priorRows = row.prior ?? [];
+  for (let pass = 1; pass <= 2; pass++) {
+    const plan = planDebits(start, requests, priorMap(priorRows), newUsageId);
+    if (plan.newUsages.length === 0) return toFlush(plan.outcomes, row, "row-lock");
+    const written = await writeDebitsIfUnchanged(tx, orgId, start, plan);
+    if (written) return toFlush(plan.outcomes, written, "row-lock");
+    priorRows = await readPriorUsages(tx, orgId, keys);
+  }
+  // Under the row lock with every applied key read after the lock was granted, the guard always holds.
+  throw new Error(`ledger: the locked balance of org ${orgId} changed under its lock`);
+}
+
+function priorMap(rows: readonly PriorUsageRow[]): Map<string, AppliedUsage> {
+  const prior = new Map<string, AppliedUsage>();
+  for (const u of rows) {
+    prior.set(u.idempotency_key, {
+      id: u.id,
+      quantity: u.quantity,
+      idempotencyKey: u.idempotency_key,
+      planCreditsAfter: u.plan_credits_after,
+      topupCreditsAfter: u.topup_credits_after,
+    });
+  }
+  return prior;
 }
 
 /**
@@ -84,9 +115,10 @@ export async function debitIfUnchanged(db: Db, orgId: string, requests: readonly
     const row = await writeDebitsIfUnchanged(db.$client, orgId, start, plan);
     return row ? toFlush(plan.outcomes, row, "compare-and-set") : null;
   } catch (err) {
-    // 23505: a key applied by another process between the statement's snapshot and its insert.
-    if ((err as { code?: string }).code === "23505") return null;
-    throw err;
+    // 23505: a key applied by another process between the statement's snapshot and its insert. The statement
+    // wrote nothing; the locked path answers the duplicate with its replay and every neighbour on its own.
+    if (isUniqueViolation(err)) return null;
+    throw toLedgerWriteError(err, true);
   }
 }
 

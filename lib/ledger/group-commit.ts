@@ -13,16 +13,42 @@ import { debitIfUnchanged, debitLocked, type DebitFlush, type DebitRequest, type
  * process, a top-up), a key was seen before, or a request would be refused, the flush falls back to the
  * locked transaction (`debitLocked`). Either way each request gets its own exact answer, in arrival order,
  * decided on the true balance, and its own idempotency; other processes are serialized by the row.
+ * The requests of one `debit` call always share a flush (one transaction: all applied or none).
  */
 export interface DebitCoalescer {
-  /** Debits `requests` for `orgId` (kept contiguous and in order). Rejects on a database error. */
+  /**
+   * Debits `requests` for `orgId` (kept contiguous and in order). Rejects on a database error with a
+   * `LedgerWriteError` (its `applied`: `false` or `"unknown"`, the same for the whole batch).
+   */
   debit(orgId: string, requests: readonly DebitRequest[]): Promise<DebitResult[]>;
+  /**
+   * Resolves once every queued flush and its `afterFlush` are done (and their callers answered), including
+   * flushes queued while waiting — for a graceful shutdown: stop accepting requests, `await idle()`, close
+   * the pool. Never rejects.
+   */
+  idle(): Promise<void>;
 }
 
 interface Pending {
   request: DebitRequest;
+  /** the first request of one `debit` call: a call's requests are never split across flushes */
+  first: boolean;
   resolve: (r: DebitResult) => void;
   reject: (e: unknown) => void;
+}
+
+/**
+ * How many queued requests the next flush takes: up to `max`, ending on a call boundary so one call's
+ * requests commit (or fail) together; a single call longer than `max` is taken whole.
+ */
+function batchLength(queue: readonly Pending[], max: number): number {
+  if (queue.length <= max) return queue.length;
+  let n = max;
+  while (n > 0 && !queue[n]!.first) n--;
+  if (n > 0) return n;
+  n = 1;
+  while (n < queue.length && !queue[n]!.first) n++;
+  return n;
 }
 
 /** Orgs whose last written balance is remembered; beyond it the memory is dropped (a locked flush re-reads). */
@@ -40,6 +66,14 @@ export function createDebitCoalescer(
   const maxBatch = opts.maxBatch ?? 1000;
   const queues = new Map<string, Pending[]>();
   const lastWritten = new Map<string, Balance>();
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    const settled: Promise<unknown> = p.then(
+      () => inFlight.delete(settled),
+      () => inFlight.delete(settled),
+    );
+    inFlight.add(settled);
+  };
 
   async function flush(orgId: string, requests: DebitRequest[]): Promise<DebitFlush> {
     const expected = lastWritten.get(orgId);
@@ -51,7 +85,7 @@ export function createDebitCoalescer(
 
   async function drain(orgId: string, queue: Pending[]): Promise<void> {
     while (queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
+      const batch = queue.splice(0, batchLength(queue, maxBatch));
       try {
         const flushed = await flush(orgId, batch.map((p) => p.request));
         opts.onFlushed?.(orgId, flushed);
@@ -60,7 +94,7 @@ export function createDebitCoalescer(
         const after = opts.afterFlush
           ? opts.afterFlush(orgId, flushed).catch((err) => console.error("[ledger] afterFlush failed", { orgId, err }))
           : Promise.resolve();
-        void after.then(() => batch.forEach((p, i) => p.resolve(flushed.results[i]!)));
+        track(after.then(() => batch.forEach((p, i) => p.resolve(flushed.results[i]!))));
       } catch (err) {
         lastWritten.delete(orgId);
         for (const p of batch) p.reject(err);
@@ -79,10 +113,13 @@ export function createDebitCoalescer(
         queues.set(orgId, queue);
       }
       const promises = requests.map(
-        (request) => new Promise<DebitResult>((resolve, reject) => queue!.push({ request, resolve, reject })),
+        (request, i) => new Promise<DebitResult>((resolve, reject) => queue!.push({ request, first: i === 0, resolve, reject })),
       );
-      if (starting) void drain(orgId, queue);
+      if (starting) track(drain(orgId, queue));
       return Promise.all(promises);
+    },
+    async idle() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import type { ApiReply } from "@/lib/api/responses";
 import type { Balance, DebitResult } from "@/lib/ledger";
+import { LedgerWriteError } from "@/lib/ledger/write-error";
 import { createDebitCoalescer, type DebitCoalescer } from "@/lib/ledger/group-commit";
 import { afterDebitFlush } from "./after-debit";
 import type { UsageEventInput } from "./usage-schema";
@@ -49,4 +50,20 @@ export function usageResultReply(r: DebitResult): ApiReply {
       },
     },
   };
+}
+
+/**
+ * The 500 for a usage request whose debit failed on a database error (e.g. Postgres restarting):
+ * `{ error: { code: "internal_error", message, applied } }` where `applied` is `false` when nothing was
+ * debited (the error came before the write could commit) and `"unknown"` when the commit's outcome was lost
+ * with the connection — then only a retry with the same idempotency key can tell (it replays the first
+ * result if it was applied). Any other error is `"unknown"` too: this reply never claims more than it knows.
+ */
+export function usageFailureReply(err: unknown): ApiReply {
+  const applied = err instanceof LedgerWriteError ? err.applied : "unknown";
+  const message =
+    applied === false
+      ? "Internal error: nothing was debited. Retry the request (with the same idempotency key)."
+      : "Internal error: the debit may or may not have been applied. Retry with the same idempotency key: a request that was applied replays its first result, one that was not is debited once.";
+  return { status: 500, body: { error: { code: "internal_error", message, applied } } };
 }

@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import { getDb } from "@/db/client";
+import type { DebitResult } from "@/lib/ledger";
 import { authorizeApiKey } from "@/lib/api/api-key-auth";
 import { errorReply, fieldErrors, parseJson, type ApiReply } from "@/lib/api/responses";
-import { reportUsage, usageResultReply } from "./report-usage";
+import { reportUsage, usageFailureReply, usageResultReply } from "./report-usage";
 import { usageBatchSchema, usageEventSchema } from "./usage-schema";
 
 /**
@@ -14,13 +15,19 @@ import { usageBatchSchema, usageEventSchema } from "./usage-schema";
 /**
  * POST /api/v1/usage — `{ quantity: 1..1000000, idempotency_key?: string ≤ 255 }` (API key scope `usage:write`).
  * 200 `{ id, quantity, balance: { plan_credits, topup_credits, total } }`; 402 `insufficient_credits` (nothing
- * debited); 401 bad key; 403 missing scope; 422 invalid body with `error.fields`.
+ * debited); 401 bad key; 403 missing scope; 422 invalid body with `error.fields`; 500 `internal_error` on a
+ * database error, with `error.applied: false | "unknown"` (see `usageFailureReply`).
  */
 export async function postUsage(authorization: string | null | undefined, bodyText: string): Promise<ApiReply> {
   const request = await acceptUsageWrite(authorization, bodyText, usageEventSchema);
   if (!request.ok) return request.reply;
-  const [result] = await reportUsage(getDb(), request.orgId, [request.data]);
-  return usageResultReply(result!);
+  try {
+    const [result] = await reportUsage(getDb(), request.orgId, [request.data]);
+    return usageResultReply(result!);
+  } catch (err) {
+    console.error("[usage] debit failed", err);
+    return usageFailureReply(err);
+  }
 }
 
 /**
@@ -29,12 +36,19 @@ export async function postUsage(authorization: string | null | undefined, bodyTe
  * 200 `{ results: [{ status: 200, id, quantity, balance } | { status: 402, error: { code: "insufficient_credits", … } }] }`,
  * one per event, in order; each event has the single endpoint's semantics (a refused event debits nothing,
  * later smaller events may still succeed). 422 when any event is invalid (nothing is applied), with
- * `error.fields` keyed like `events.3.quantity`. 401/403 as for /api/v1/usage.
+ * `error.fields` keyed like `events.3.quantity`. 401/403 as for /api/v1/usage; 500 as for /api/v1/usage
+ * (`error.applied` holds for every event: a batch is one transaction).
  */
 export async function postUsageBatch(authorization: string | null | undefined, bodyText: string): Promise<ApiReply> {
   const request = await acceptUsageWrite(authorization, bodyText, usageBatchSchema);
   if (!request.ok) return request.reply;
-  const results = await reportUsage(getDb(), request.orgId, request.data.events);
+  let results: DebitResult[];
+  try {
+    results = await reportUsage(getDb(), request.orgId, request.data.events);
+  } catch (err) {
+    console.error("[usage] batch debit failed", err);
+    return usageFailureReply(err);
+  }
   return {
     status: 200,
     body: {

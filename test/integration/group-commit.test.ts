@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getBalance } from "@/lib/ledger";
+import { createDb } from "@/db/client";
 import { createDebitCoalescer } from "@/lib/ledger/group-commit";
+import { LedgerWriteError } from "@/lib/ledger/write-error";
 import { makeOrg } from "../support/factories";
 import { ledgerMismatches } from "../support/invariants";
 import { createTestDb, type TestDb } from "../support/test-db";
@@ -67,5 +69,110 @@ describe("hourly usage rollup", () => {
     const [ledger] = await t.sql`SELECT (-SUM(delta))::int AS credits FROM ledger_entries WHERE org_id = ${org.id} AND kind = 'usage'`;
     expect(rollup).toEqual({ credits: ledger!.credits, events: 60 });
     expect(ledger!.credits).toBe(180);
+  });
+});
+
+describe("the same idempotency key on two processes at once", () => {
+  it("never fails a batch: the duplicate replays the first result, its neighbours get their own answers", async () => {
+    // Two "processes": each its own pool and coalescer, on the same database.
+    const p1 = createDb(t.url, { max: 4 });
+    const p2 = createDb(t.url, { max: 4 });
+    try {
+      const org = await makeOrg(t.db, { plan: 1_000_000 });
+      const c1 = createDebitCoalescer(p1.db);
+      const c2 = createDebitCoalescer(p2.db);
+      let spent = 0;
+      for (let round = 0; round < 40; round++) {
+        const key = `dup-${round}`;
+        const innocent = (c: typeof c1, n: number) =>
+          Array.from({ length: n }, (_, i) => c.debit(org.id, [{ quantity: 1, idempotencyKey: i % 2 ? `r${round}-${n}-${i}-${c === c1}` : null }]));
+        const [a, b, ...rest] = await Promise.all([
+          c1.debit(org.id, [{ quantity: 3, idempotencyKey: key }]),
+          c2.debit(org.id, [{ quantity: 3, idempotencyKey: key }]),
+          ...innocent(c1, 15),
+          ...innocent(c2, 15),
+        ]);
+        spent += 3 + 30;
+        const [first, second] = [a![0]!, b![0]!];
+        expect(first.ok && second.ok).toBe(true);
+        if (!first.ok || !second.ok) continue;
+        expect(second.id).toBe(first.id);
+        expect(second.balance).toEqual(first.balance);
+        expect([first.replayed, second.replayed].sort()).toEqual([false, true]);
+        expect(rest.every((r) => r[0]!.ok && !r[0]!.replayed)).toBe(true);
+      }
+      const [dups] = await t.sql`SELECT count(*)::int AS n FROM usage_events WHERE org_id = ${org.id} AND idempotency_key LIKE 'dup-%'`;
+      expect(dups!.n).toBe(40);
+      expect((await getBalance(t.db, org.id)).total).toBe(1_000_000 - spent);
+      expect(await ledgerMismatches(t.sql)).toEqual([]);
+    } finally {
+      await Promise.all([p1.close(), p2.close()]);
+    }
+  });
+});
+
+describe("idle()", () => {
+  it("resolves once every queued flush and its afterFlush are done", async () => {
+    const org = await makeOrg(t.db, { plan: 1000 });
+    let afterDone = 0;
+    let flushed = 0;
+    const c = createDebitCoalescer(t.db, {
+      afterFlush: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        afterDone++;
+      },
+      onFlushed: () => flushed++,
+    });
+    let answered = 0;
+    for (let i = 0; i < 100; i++) void c.debit(org.id, [{ quantity: 1 }]).then(() => answered++);
+    await c.idle();
+    expect(answered).toBe(100);
+    expect(afterDone).toBe(flushed);
+    expect((await getBalance(t.db, org.id)).total).toBe(900);
+    await c.idle(); // idle again with nothing queued resolves at once
+  });
+});
+
+describe("a database error during a flush", () => {
+  it("rejects every request of the batch with applied: false when the connection is refused", async () => {
+    const dead = createDb("postgres://postgres@127.0.0.1:1/nowhere", { max: 1 });
+    try {
+      const c = createDebitCoalescer(dead.db);
+      const err = await c.debit("00000000-0000-0000-0000-000000000000", [{ quantity: 1 }]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LedgerWriteError);
+      expect((err as LedgerWriteError).applied).toBe(false);
+    } finally {
+      await dead.close();
+    }
+  });
+
+  it("says applied: false when the server aborts the transaction before COMMIT, and nothing is written", async () => {
+    const org = await makeOrg(t.db, { plan: 100 });
+    const other = createDb(t.url, { max: 2 });
+    try {
+      const c = createDebitCoalescer(other.db);
+      // Hold the row lock so the flush waits inside its transaction, then have the server cancel its statement
+      // (an error answer, like 57P01 on a shutdown; terminating the backend instead trips a postgres.js 3.4
+      // bug, a write on the closed socket from a pending setImmediate).
+      const result = await t.sql.begin(async (tx) => {
+        await tx`SELECT 1 FROM credit_balances WHERE org_id = ${org.id} FOR UPDATE`;
+        const pending = c.debit(org.id, [{ quantity: 5 }, { quantity: 7, idempotencyKey: "k" }]).catch((e: unknown) => e);
+        let pid: number | undefined;
+        while (pid === undefined) {
+          const [w] = await t.sql<{ pid: number }[]>`
+            SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' LIMIT 1`;
+          pid = w?.pid;
+        }
+        await t.sql`SELECT pg_cancel_backend(${pid})`;
+        return pending;
+      });
+      expect(result).toBeInstanceOf(LedgerWriteError);
+      expect((result as LedgerWriteError).applied).toBe(false);
+      expect((await getBalance(t.db, org.id)).total).toBe(100);
+      const [n] = await t.sql`SELECT count(*)::int AS n FROM usage_events WHERE org_id = ${org.id}`;
+      expect(n!.n).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 });
