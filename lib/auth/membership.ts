@@ -8,8 +8,16 @@ export interface MemberContext {
   role: MemberRole;
 }
 
-/** The user's membership in the org with `orgSlug`, read from the database; null when not a member. */
+/** Org slugs as lib/orgs/create-organization makes them; anything else (a NUL, 10 kB of junk) names no org. */
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The user's membership in the org with `orgSlug`, read from the database; null when not a member,
+ * and null without a query when the slug or user id is malformed (no bad text reaches Postgres).
+ */
 export async function getMemberContext(db: DbOrTx, userId: string, orgSlug: string): Promise<MemberContext | null> {
+  if (!SLUG.test(orgSlug) || !UUID.test(userId)) return null;
   const [row] = await db
     .select({ org: organizations, role: memberships.role, user: { id: users.id, email: users.email, name: users.name } })
     .from(memberships)

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { isStorableText } from "@/lib/validation/safe-text";
 
-/** Body of `POST /api/v1/usage`. `quantity`: credits, integer 1..1,000,000; `idempotency_key`: ≤ 255 chars. */
+/** Body of `POST /api/v1/usage`. `quantity`: credits, integer 1..1,000,000; `idempotency_key`: 1..255 chars, no NUL or unpaired surrogate (422). */
 export const usageEventSchema = z.strictObject({
   quantity: z
     .number({ error: "quantity must be an integer between 1 and 1000000." })
@@ -11,6 +12,7 @@ export const usageEventSchema = z.strictObject({
     .string({ error: "idempotency_key must be a string." })
     .min(1, "idempotency_key must not be empty.")
     .max(255, "idempotency_key must be at most 255 characters.")
+    .refine(isStorableText, "idempotency_key must not contain NUL characters or unpaired surrogates.")
     .optional(),
 });
 export type UsageEventInput = z.infer<typeof usageEventSchema>;
