@@ -160,6 +160,27 @@ export function AutoRechargeForm({
           {...form.register("spendingAlertPercent", { valueAsNumber: true })}
         />
       </fieldset>
+      <div className="mt-5 rounded-lg border border-slate-200 px-4 py-3">
+        <Controller
+          control={form.control}
+          name="graceEnabled"
+          render={({ field }) => (
+            <Switch
+              id="grace-enabled"
+              label="Keep usage running while a recharge is in flight"
+              checked={field.value ?? true}
+              onCheckedChange={field.onChange}
+              disabled={disabled}
+              describedBy="grace-enabled-hint"
+            />
+          )}
+        />
+        <p id="grace-enabled-hint" className="mt-1 text-xs text-slate-600">
+          Grace: once your card has been charged successfully, usage may draw on the recharge that is on its way — at most{" "}
+          {packsValid ? formatCredits(packs * pricing.packCredits) : "one recharge's"} credits below zero, covered when it lands. If that payment fails, usage
+          stops until the balance is positive again and your next purchase pays the overdraft first.
+        </p>
+      </div>
       {serverError ? (
         <p role="alert" className="mt-4 text-sm font-medium text-red-700">
           {serverError}

@@ -24,6 +24,8 @@ export const autoRechargeSettings = pgTable(
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
     /** "YYYY-MM" (org time zone) of the last spending-limit alert, so it is sent once a month */
     spendingAlertSentFor: text("spending_alert_sent_for"),
+    /** grace: while an auto-recharge is in flight, usage may draw on its credits (owner's switch; never on Free) */
+    graceEnabled: boolean("grace_enabled").notNull().default(true),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -71,6 +73,8 @@ export const rechargeAttempts = pgTable(
     amountCents: integer("amount_cents").notNull(),
     currency: text("currency").notNull().default("usd"),
     paymentIntentId: text("payment_intent_id").unique(),
+    /** the card charged (the customer's default when the attempt was created): grace needs a card that has succeeded */
+    paymentMethodId: text("payment_method_id"),
     failureCode: text("failure_code"),
     declineCode: text("decline_code"),
     failureMessage: text("failure_message"),

@@ -29,6 +29,8 @@ export function autoRechargeSettingsSchema(planId: PlanId) {
     threshold: thresholdSchema(planId),
     rechargePacks: packsSchema(),
     maxRechargesPerMonth: maxRechargesSchema(planId),
+    /** grace while a recharge is in flight (absent: unchanged) */
+    graceEnabled: z.boolean({ error: "grace must be true or false" }).optional(),
   });
 }
 export type AutoRechargeSettingsInput = z.infer<ReturnType<typeof autoRechargeSettingsSchema>>;
@@ -50,6 +52,7 @@ export const autoTopupPatchSchema = z.object({
   amount: int("amount").min(1, "amount must be a positive number of cents").optional(),
   recharge_packs: int("recharge_packs").min(MIN_PACKS, `recharge_packs must be between ${MIN_PACKS} and ${MAX_PACKS}`).max(MAX_PACKS, `recharge_packs must be between ${MIN_PACKS} and ${MAX_PACKS}`).optional(),
   max_recharges_per_month: int("max_recharges_per_month").min(1, "max_recharges_per_month must be at least 1").optional(),
+  grace: z.boolean({ error: "grace must be true or false" }).optional(),
 });
 export type AutoTopupPatch = z.infer<typeof autoTopupPatchSchema>;
 

@@ -31,6 +31,7 @@ export function resolveAutoTopupPatch(
     threshold: patch.threshold ?? current.threshold,
     rechargePacks: packs ?? current.rechargePacks,
     maxRechargesPerMonth: patch.max_recharges_per_month ?? current.maxRechargesPerMonth,
+    graceEnabled: patch.grace ?? current.graceEnabled,
   };
   const parsed = autoRechargeSettingsSchema(planId).safeParse(merged);
   if (!parsed.success) {

@@ -19,6 +19,7 @@ export function defaultAutoRechargeSettings(plan: PlanId): AutoRechargeSettings 
     disabledReason: null,
     disabledAt: null,
     spendingAlertSentFor: null,
+    graceEnabled: true,
   };
 }
 
@@ -46,6 +47,7 @@ function auditable(s: AutoRechargeSettings) {
     spendingLimitCents: s.spendingLimitCents,
     spendingAlertPercent: s.spendingAlertPercent,
     disabledReason: s.disabledReason,
+    graceEnabled: s.graceEnabled,
   };
 }
 
@@ -58,7 +60,8 @@ export async function writeAutoRechargeSettings(
   params: { orgId: string; plan: PlanId; patch: Partial<AutoRechargeSettings>; actor: Actor },
 ): Promise<AutoRechargeSettings> {
   const before = await getAutoRechargeSettings(db, params.orgId, params.plan, { forUpdate: true });
-  const after: AutoRechargeSettings = { ...before, ...params.patch };
+  const patch = Object.fromEntries(Object.entries(params.patch).filter(([, v]) => v !== undefined)) as Partial<AutoRechargeSettings>;
+  const after: AutoRechargeSettings = { ...before, ...patch };
   await db
     .insert(autoRechargeSettings)
     .values({ orgId: params.orgId, ...after, updatedAt: new Date() })

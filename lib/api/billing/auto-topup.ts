@@ -36,6 +36,7 @@ export async function getAutoTopupJson(db: Db, orgId: string) {
     status: o.status,
     status_message: o.statusMessage,
     last_recharged_at: o.lastRechargedAt,
+    grace: { enabled: o.grace.enabled, available: o.grace.available, credits: o.grace.credits, message: o.grace.message },
   };
 }
 

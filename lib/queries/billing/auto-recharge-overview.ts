@@ -2,6 +2,7 @@ import type { DbOrTx } from "@/db/client";
 import { autoRechargeStatus, STATUS_MESSAGES, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { getPlan } from "@/lib/billing/plans";
 import { lastRechargedAt, loadAutoRechargeFacts } from "@/lib/recharge/facts";
+import { graceOverview } from "@/lib/recharge/grace";
 
 /** Everything the Auto-recharge card and `GET /api/v1/billing/auto-topup` show. Plain, serializable. */
 export interface AutoRechargeOverview {
@@ -24,6 +25,8 @@ export interface AutoRechargeOverview {
   /** ISO: when the monthly counters reset (1st of next month, org time zone) */
   monthResetsAt: string;
   consecutiveFailures: number;
+  /** grace while a recharge is in flight: the owner's switch, whether the next recharge would open it, and why */
+  grace: { enabled: boolean; available: boolean; credits: number; message: string };
   /** plan limits for the form */
   limits: { autoRechargeAllowed: boolean; thresholdMax: number; maxRechargesPerMonthMax: number; packCredits: number; packPriceCents: number };
 }
@@ -32,12 +35,13 @@ export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: {
   const { org, settings, facts, window, month } = await loadAutoRechargeFacts(db, orgId, opts);
   const plan = getPlan(org.plan);
   const status = autoRechargeStatus(facts);
-  const last = await lastRechargedAt(db, orgId);
+  const rechargeCredits = settings.rechargePacks * plan.packCredits;
+  const [last, grace] = await Promise.all([lastRechargedAt(db, orgId), graceOverview(db, orgId, rechargeCredits, settings)]);
   return {
     enabled: settings.enabled,
     threshold: settings.threshold,
     rechargePacks: settings.rechargePacks,
-    rechargeCredits: settings.rechargePacks * plan.packCredits,
+    rechargeCredits,
     rechargeAmountCents: settings.rechargePacks * plan.packPriceCents,
     currency: "usd",
     maxRechargesPerMonth: settings.maxRechargesPerMonth,
@@ -50,6 +54,7 @@ export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: {
     lastRechargedAt: last ? last.toISOString() : null,
     monthResetsAt: window.end.toISOString(),
     consecutiveFailures: settings.consecutiveFailures,
+    grace,
     limits: {
       autoRechargeAllowed: plan.autoRechargeAllowed,
       thresholdMax: plan.thresholdCeiling,

@@ -151,6 +151,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
           maxRechargesPerMonth: settings.maxRechargesPerMonth,
           monthlyLimitCents: settings.spendingLimitCents,
           spendingAlertPercent: settings.spendingAlertPercent,
+          graceEnabled: settings.graceEnabled,
         }}
         spendThisMonthCents={data.spendThisMonthCents}
         status={data.status}
