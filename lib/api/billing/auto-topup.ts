@@ -6,6 +6,7 @@ import { resolveAutoTopupPatch } from "@/lib/billing/resolve-auto-topup-patch";
 import { getAutoRechargeOverview, listRechargeHistory } from "@/lib/queries/billing";
 import { applySettings, saveSpendingLimit } from "@/lib/recharge/save-settings";
 import { getAutoRechargeSettings } from "@/lib/recharge/settings";
+import { parseUuid } from "@/lib/validation/ids";
 
 /** A REST answer: status + JSON body (routes wrap it in a Response). */
 export interface ApiResult {
@@ -64,10 +65,11 @@ export async function patchAutoTopup(db: Db, p: { orgId: string; keyId: string; 
 /** `GET /api/v1/billing/auto-topup/history?limit=&starting_after=` */
 export async function getAutoTopupHistory(db: Db, orgId: string, url: URL): Promise<ApiResult> {
   const rawLimit = url.searchParams.get("limit");
-  const limit = rawLimit === null ? 20 : Number(rawLimit);
+  const limit = rawLimit === null ? 20 : /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalid("Invalid query.", { limit: ["limit must be an integer between 1 and 100"] });
-  const startingAfter = url.searchParams.get("starting_after");
-  if (startingAfter && !/^[0-9a-f-]{36}$/i.test(startingAfter)) return invalid("Invalid query.", { starting_after: ["starting_after must be a charge id"] });
+  const rawAfter = url.searchParams.get("starting_after");
+  const startingAfter = rawAfter ? parseUuid(rawAfter) : null;
+  if (rawAfter && !startingAfter) return invalid("Invalid query.", { starting_after: ["starting_after must be a charge id"] });
   const page = await listRechargeHistory(db, orgId, { limit, startingAfter });
   return {
     status: 200,

@@ -23,6 +23,7 @@ import { CURRENCY } from "@/lib/billing/plans";
 import { formatPackPrice, formatPerCreditRate } from "@/lib/billing/money";
 import { loadBillingPage, type IncidentView } from "@/lib/queries/billing-page";
 import { listLedgerEntries } from "@/lib/queries/ledger-history";
+import { parseCheckoutSessionId, parseLedgerCursor } from "@/lib/validation/ids";
 import {
   addCardAction,
   buyCreditsAction,
@@ -60,18 +61,19 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   const isOwner = role === "owner";
   const db = getDb();
   const base = `/${slug}/settings/billing`;
-  const beforeId = search.before && /^\d+$/.test(search.before) ? Number(search.before) : null;
+  const beforeId = parseLedgerCursor(search.before);
+  const sessionId = parseCheckoutSessionId(search.session_id);
   // Back from Checkout (card setup / subscription): converge from Stripe now, as the webhook does (credits: webhook only).
-  if (search.session_id && (search.setup === "success" || search.upgrade === "success")) {
-    await syncCheckoutReturn(db, { orgId: org.id, sessionId: search.session_id }).catch(() => null);
+  if (sessionId && (search.setup === "success" || search.upgrade === "success")) {
+    await syncCheckoutReturn(db, { orgId: org.id, sessionId }).catch(() => null);
   }
   const [data, ledger] = await Promise.all([loadBillingPage(db, org), listLedgerEntries(db, org.id, { before: beforeId })]);
   const { plan, balance, settings } = data;
 
   const returnKind = search.checkout === "success" ? "payment" : search.setup === "success" ? "setup" : search.upgrade === "success" ? "upgrade" : search.checkout === "canceled" || search.setup === "canceled" ? "canceled" : null;
   let returnPending = false;
-  if (returnKind && returnKind !== "canceled" && search.session_id) {
-    const [row] = await db.select({ completedAt: checkoutSessions.completedAt }).from(checkoutSessions).where(and(eq(checkoutSessions.id, search.session_id), eq(checkoutSessions.orgId, org.id)));
+  if (returnKind && returnKind !== "canceled" && sessionId) {
+    const [row] = await db.select({ completedAt: checkoutSessions.completedAt }).from(checkoutSessions).where(and(eq(checkoutSessions.id, sessionId), eq(checkoutSessions.orgId, org.id)));
     returnPending = !!row && !row.completedAt;
   }
 

@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { getMemberContext } from "@/lib/auth/membership";
 import { currentUserId } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { parseUuid } from "@/lib/validation/ids";
 import { startVerification } from "@/lib/recharge/verification";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +21,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ org: st
   const ctx = await getMemberContext(db, userId, slug);
   if (!ctx) return new Response("Not found", { status: 404 });
   if (ctx.role !== "owner") return NextResponse.redirect(`${base}?verify=forbidden`);
-  if (!/^[0-9a-f-]{36}$/i.test(attemptId)) return new Response("Not found", { status: 404 });
+  if (!parseUuid(attemptId)) return new Response("Not found", { status: 404 });
   const r = await startVerification(db, { orgId: ctx.org.id, attemptId, returnUrl: `${base}/verify/${attemptId}/return` });
   if (r.kind === "redirect") return NextResponse.redirect(r.url);
   if (r.kind === "settled") return NextResponse.redirect(`${base}?verify=${r.status}`);

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { getMemberContext } from "@/lib/auth/membership";
 import { currentUserId } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { parseUuid } from "@/lib/validation/ids";
 import { completeVerification } from "@/lib/recharge/verification";
 
 export const dynamic = "force-dynamic";
@@ -16,7 +17,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ org: st
   if (!userId) return NextResponse.redirect(`${env().APP_URL}/sign-in`);
   const db = getDb();
   const ctx = await getMemberContext(db, userId, slug);
-  if (!ctx || !/^[0-9a-f-]{36}$/i.test(attemptId)) return new Response("Not found", { status: 404 });
+  if (!ctx || !parseUuid(attemptId)) return new Response("Not found", { status: 404 });
   const r = await completeVerification(db, { orgId: ctx.org.id, attemptId });
   revalidatePath(`/${slug}/settings/billing`);
   return NextResponse.redirect(`${base}?verify=${r.status}`);
