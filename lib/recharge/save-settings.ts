@@ -4,7 +4,7 @@ import { organizations } from "@/db/schema";
 import { enableRefusal, STATUS_MESSAGES, type EnableRefusal } from "@/lib/billing/auto-recharge-status";
 import { autoRechargeSettingsSchema, fieldErrorsOf, spendingLimitSchema, type AutoRechargeSettingsInput, type SpendingLimitInput } from "@/lib/billing/auto-recharge-schema";
 import { loadAutoRechargeFacts } from "./facts";
-import { writeAutoRechargeSettings, type Actor, type AutoRechargeSettings } from "./settings";
+import { getAutoRechargeSettings, writeAutoRechargeSettings, type Actor, type AutoRechargeSettings } from "./settings";
 import { maybeTriggerRecharge, type TriggerResult } from "./trigger";
 
 export const SETTINGS_SAVED_MESSAGE = "Auto-recharge settings updated.";
@@ -27,27 +27,39 @@ export async function saveAutoRechargeSettings(db: Db, p: { orgId: string; input
   return applySettings(db, { org, next: parsed.data, actor: p.actor, now: p.now });
 }
 
-/** Shared by the form and the REST API once the input is a full, valid settings object. */
+/**
+ * Shared by the form and the REST API once the input is a full, valid settings object; `limit` (the
+ * form's spending limit fields) is saved with it. All or nothing: the prerequisites are checked and the
+ * settings (with one audit row) written in one transaction, on the settings row locked FOR UPDATE, so a
+ * refused save stores nothing. A recharge may be triggered after commit.
+ */
 export async function applySettings(
   db: Db,
-  p: { org: typeof organizations.$inferSelect; next: AutoRechargeSettingsInput; actor: Actor; now?: Date },
+  p: { org: typeof organizations.$inferSelect; next: AutoRechargeSettingsInput; limit?: SpendingLimitInput; actor: Actor; now?: Date },
 ): Promise<SaveSettingsResult> {
-  const { facts, settings: current } = await loadAutoRechargeFacts(db, p.org.id, { now: p.now });
-  if (p.next.enabled) {
-    const refusal = enableRefusal(facts);
-    if (refusal) return { ok: false, code: refusal, message: STATUS_MESSAGES[refusal] };
-  }
-  const reenabling = p.next.enabled && (!current.enabled || current.disabledReason);
-  const settings = await db.transaction((tx) =>
-    writeAutoRechargeSettings(tx, {
+  const saved = await db.transaction(async (tx): Promise<SaveSettingsResult | { ok: true; settings: AutoRechargeSettings }> => {
+    const current = await getAutoRechargeSettings(tx, p.org.id, p.org.plan, { forUpdate: true });
+    const { facts } = await loadAutoRechargeFacts(tx, p.org.id, { now: p.now, settings: current });
+    if (p.next.enabled) {
+      const refusal = enableRefusal(facts);
+      if (refusal) return { ok: false, code: refusal, message: STATUS_MESSAGES[refusal] };
+    }
+    const reenabling = p.next.enabled && (!current.enabled || current.disabledReason);
+    const settings = await writeAutoRechargeSettings(tx, {
       orgId: p.org.id,
       plan: p.org.plan,
-      patch: { ...p.next, ...(reenabling ? { disabledReason: null, disabledAt: null, consecutiveFailures: 0 } : {}) },
+      patch: {
+        ...p.next,
+        ...(p.limit ? { spendingLimitCents: p.limit.monthlyLimitCents, spendingAlertPercent: p.limit.alertPercent } : {}),
+        ...(reenabling ? { disabledReason: null, disabledAt: null, consecutiveFailures: 0 } : {}),
+      },
       actor: p.actor,
-    }),
-  );
+    });
+    return { ok: true, settings };
+  });
+  if (!saved.ok) return saved;
   const trigger = await maybeTriggerRecharge(db, p.org.id, { now: p.now });
-  return { ok: true, settings, trigger, message: SETTINGS_SAVED_MESSAGE };
+  return { ok: true, settings: saved.settings, trigger, message: SETTINGS_SAVED_MESSAGE };
 }
 
 export type SaveSpendingLimitResult =

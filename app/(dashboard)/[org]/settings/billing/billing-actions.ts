@@ -13,7 +13,7 @@ import { env } from "@/lib/env";
 import { dismissIncident } from "@/lib/notifications/incidents";
 import { enqueueEmails, recordEmail } from "@/lib/notifications/emails";
 import { topUpRequestEmail } from "@/lib/notifications/templates";
-import { applySettings, saveSpendingLimit } from "@/lib/recharge/save-settings";
+import { applySettings } from "@/lib/recharge/save-settings";
 import { topUpNow } from "@/lib/recharge/top-up-now";
 import { priceIdForPlan } from "@/lib/stripe/catalog";
 import { getStripe } from "@/lib/stripe/client";
@@ -35,9 +35,8 @@ export async function saveAutoRechargeAction(orgSlug: string, input: unknown): P
   const { monthlyLimitCents, spendingAlertPercent, ...next } = parsed.data;
   const db = getDb();
   const actor = { source: "ui" as const, userId: user.id };
-  const limit = await saveSpendingLimit(db, { orgId: org.id, input: { monthlyLimitCents, alertPercent: spendingAlertPercent }, actor });
-  if (!limit.ok) return limit;
-  const r = await applySettings(db, { org, next, actor });
+  // one transaction: a refused enable (plan, card, …) stores neither the settings nor the spending limit
+  const r = await applySettings(db, { org, next, limit: { monthlyLimitCents, alertPercent: spendingAlertPercent }, actor });
   revalidatePath(billingPath(orgSlug));
   if (!r.ok) return r;
   return { ok: true, message: r.message };
