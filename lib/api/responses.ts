@@ -15,6 +15,8 @@ export type ApiErrorCode =
 export interface ApiReply {
   status: number;
   body: unknown;
+  /** extra response headers (e.g. `Retry-After`) */
+  headers?: Record<string, string>;
 }
 
 export function errorReply(status: number, code: ApiErrorCode, message: string, fields?: Record<string, string>): ApiReply {
@@ -23,7 +25,7 @@ export function errorReply(status: number, code: ApiErrorCode, message: string, 
 
 /** An `ApiReply` as a Fetch API `Response` (route handlers). */
 export function toResponse(reply: ApiReply): Response {
-  return Response.json(reply.body, { status: reply.status });
+  return Response.json(reply.body, { status: reply.status, headers: reply.headers });
 }
 
 export function apiError(status: number, code: ApiErrorCode, message: string, fields?: Record<string, string>): Response {

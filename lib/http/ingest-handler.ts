@@ -62,6 +62,7 @@ function send(res: ServerResponse, reply: ApiReply): void {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(json),
     "cache-control": "no-store",
+    ...reply.headers,
   });
   res.end(json);
 }

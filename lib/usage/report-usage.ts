@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import type { ApiReply } from "@/lib/api/responses";
+import { retryAfterHeader, type RechargeHint } from "@/lib/billing/retry-hint";
 import type { Balance, DebitResult } from "@/lib/ledger";
 import { LedgerWriteError } from "@/lib/ledger/write-error";
 import { createDebitCoalescer, type DebitCoalescer } from "@/lib/ledger/group-commit";
@@ -37,8 +38,12 @@ export function balanceJson(b: Pick<Balance, "planCredits" | "topupCredits">) {
   return { plan_credits: b.planCredits, topup_credits: b.topupCredits, total: b.planCredits + b.topupCredits };
 }
 
-/** One debit result as the API answers it: 200 with the usage, or 402 `insufficient_credits`. */
-export function usageResultReply(r: DebitResult): ApiReply {
+/**
+ * One debit result as the API answers it: 200 with the usage, or 402 `insufficient_credits`. With a recharge
+ * in flight the 402 says when to come back: `error.recharge: {status: "in_progress", retry_after_ms}` and a
+ * `Retry-After` header (whole seconds), or `{status: "requires_action"}` when it waits for the owner.
+ */
+export function usageResultReply(r: DebitResult, recharge: RechargeHint | null = null): ApiReply {
   if (r.ok) return { status: 200, body: { id: r.id, quantity: r.quantity, balance: balanceJson(r.balance) } };
   return {
     status: 402,
@@ -47,8 +52,10 @@ export function usageResultReply(r: DebitResult): ApiReply {
         code: "insufficient_credits",
         message: `Insufficient credits: ${r.quantity} requested, ${r.balance.total} available.`,
         balance: balanceJson(r.balance),
+        ...(recharge ? { recharge } : {}),
       },
     },
+    ...(retryAfterHeader(recharge) ? { headers: { "retry-after": retryAfterHeader(recharge)! } } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import type { DebitResult } from "@/lib/ledger";
 import { authorizeApiKey } from "@/lib/api/api-key-auth";
 import { errorReply, fieldErrors, parseJson, type ApiReply } from "@/lib/api/responses";
+import { rechargeHintFor } from "@/lib/recharge/recharge-hint";
 import { reportUsage, usageFailureReply, usageResultReply } from "./report-usage";
 import { usageBatchSchema, usageEventSchema } from "./usage-schema";
 
@@ -22,8 +23,9 @@ export async function postUsage(authorization: string | null | undefined, bodyTe
   const request = await acceptUsageWrite(authorization, bodyText, usageEventSchema);
   if (!request.ok) return request.reply;
   try {
-    const [result] = await reportUsage(getDb(), request.orgId, [request.data]);
-    return usageResultReply(result!);
+    const db = getDb();
+    const [result] = await reportUsage(db, request.orgId, [request.data]);
+    return usageResultReply(result!, result!.ok ? null : await rechargeHintFor(db, request.orgId).catch(() => null));
   } catch (err) {
     console.error("[usage] debit failed", err);
     return usageFailureReply(err);
@@ -43,17 +45,19 @@ export async function postUsageBatch(authorization: string | null | undefined, b
   const request = await acceptUsageWrite(authorization, bodyText, usageBatchSchema);
   if (!request.ok) return request.reply;
   let results: DebitResult[];
+  const db = getDb();
   try {
-    results = await reportUsage(getDb(), request.orgId, request.data.events);
+    results = await reportUsage(db, request.orgId, request.data.events);
   } catch (err) {
     console.error("[usage] batch debit failed", err);
     return usageFailureReply(err);
   }
+  const hint = results.some((r) => !r.ok) ? await rechargeHintFor(db, request.orgId).catch(() => null) : null;
   return {
     status: 200,
     body: {
       results: results.map((r) => {
-        const { status, body: out } = usageResultReply(r);
+        const { status, body: out } = usageResultReply(r, r.ok ? null : hint);
         return { status, ...(out as object) };
       }),
     },
