@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { redactSecrets } from "@/lib/log/redact-secrets";
 
 /**
- * Spawns a child process with `env`, prefixing its output, and resolves once a line matches `ready`
+ * Spawns a child process with `env`, prefixing its output (secrets redacted: lib/log/redact-secrets), and
+ * resolves once a line matches `ready`
  * (rejects if it exits first or after `timeoutMs`).
  */
 export function spawnUntilReady(
@@ -25,7 +27,7 @@ export function spawnUntilReady(
     }
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
-      if (!opts.quiet) for (const line of text.split("\n")) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+      if (!opts.quiet) for (const line of text.split("\n")) if (line.trim()) process.stdout.write(`[${name}] ${redactSecrets(line)}\n`);
       if (opts.ready.test(text)) finish();
     };
     child.stdout!.on("data", onData);

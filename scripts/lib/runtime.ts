@@ -65,10 +65,10 @@ export async function prepareRuntime(opts: { fresh?: boolean; log?: (s: string) 
         `--port=${port}`,
         `--public-url=http://localhost:${port}`,
         `--webhook-url=${webhookUrl}`,
-        `--webhook-secret=${secret}`,
         `--state-file=${path.join(dataDir, "stripe-emulator.json")}`,
       ],
-      { env: process.env, ready: /listening on/, timeoutMs: 30_000 },
+      // the secret goes by environment, not argv (visible to every user in `ps`)
+      { env: { ...process.env, STRIPE_EMULATOR_WEBHOOK_SECRET: secret }, ready: /listening on/, timeoutMs: 30_000 },
     );
     children.push(emulator);
     process.env.STRIPE_SECRET_KEY = "sk_test_refill_emulator";

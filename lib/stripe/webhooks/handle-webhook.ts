@@ -1,7 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { stripeEvents } from "@/db/schema";
+import { isStorableText } from "@/lib/validation/safe-text";
 import { getStripe, webhookSecret } from "../client";
 import { handleCheckoutSessionCompleted } from "./checkout-session-completed";
 import { handleInvoicePaid } from "./invoice-paid";
@@ -28,6 +30,13 @@ export const WEBHOOK_HANDLERS: Readonly<Record<string, WebhookHandler>> = {
   "payment_intent.canceled": handlePaymentIntentChanged,
 };
 
+/** The parts of an event the ledger of events and the dispatch rely on. */
+const eventEnvelopeSchema = z.object({
+  id: z.string().min(1).max(255).refine(isStorableText),
+  type: z.string().min(1).max(255).refine(isStorableText),
+  data: z.object({ object: z.looseObject({}) }),
+});
+
 export interface WebhookResponse {
   status: number;
   body: { eventId?: string; type?: string; result?: string; error?: string };
@@ -35,7 +44,7 @@ export interface WebhookResponse {
 
 /**
  * raw body → verify signature → record the event (unique id) → dispatch on the allow-list → result.
- * Bad/missing signature: 400, nothing written. Handler error: 500 (Stripe retries; handlers are idempotent).
+ * Bad/missing signature, or a signed event without a valid `id`, `type` and `data.object`: 400, nothing written. Handler error: 500 (Stripe retries; handlers are idempotent).
  */
 export async function handleStripeWebhook(db: Db, rawBody: string, signature: string | null): Promise<WebhookResponse> {
   let event: Stripe.Event;
@@ -44,6 +53,12 @@ export async function handleStripeWebhook(db: Db, rawBody: string, signature: st
     event = getStripe().webhooks.constructEvent(rawBody, signature, webhookSecret());
   } catch (err) {
     return { status: 400, body: { error: `Webhook signature verification failed: ${(err as Error).message}` } };
+  }
+  // Signed is not well-formed: an event without an id, a type or a data.object is refused before any write.
+  const envelope = eventEnvelopeSchema.safeParse(event);
+  if (!envelope.success) {
+    const where = envelope.error.issues.map((i) => i.path.join(".") || "event").join(", ");
+    return { status: 400, body: { error: `Malformed event: missing or invalid ${where}.` } };
   }
   const base = { eventId: event.id, type: event.type };
   const [rec] = await db
