@@ -27,6 +27,9 @@ const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
   /** Base URL of the Stripe API. Unset: https://api.stripe.com. The emulator: http://127.0.0.1:12111. */
   STRIPE_API_BASE: z.string().url().optional(),
+  /** Stripe client: per-request timeout (ms) and automatic network retries (same idempotency key). */
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  STRIPE_MAX_NETWORK_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** SMTP URL for outgoing mail (smtp://user:pass@host:port). Unset: mail is stored and shown at /dev/mailbox. */
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default("Refill Billing <billing@refill.local>"),

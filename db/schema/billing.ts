@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { organizations, planIdEnum } from "./organizations";
@@ -69,8 +70,15 @@ export const checkoutSessions = pgTable(
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true }),
+    /** Stripe's session status as last read: open | complete | expired (open rows are reconciled) */
+    status: text("status").notNull().default("open"),
+    /** when the session was last re-read from Stripe by the return page or the sweep */
+    checkedAt: timestamp("checked_at", { withTimezone: true }),
   },
-  (t) => [index("checkout_sessions_org_created_idx").on(t.orgId, t.createdAt)],
+  (t) => [
+    index("checkout_sessions_org_created_idx").on(t.orgId, t.createdAt),
+    index("checkout_sessions_open_idx").on(t.createdAt).where(sql`${t.status} = 'open'`),
+  ],
 );
 
 export type StripeCustomer = typeof stripeCustomers.$inferSelect;

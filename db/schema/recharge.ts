@@ -86,6 +86,14 @@ export const rechargeAttempts = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true }),
+    /** set while the last charge call's outcome is unknown (timeout, reset, 5xx after retries): the attempt stays open */
+    outcomeUnknownSince: timestamp("outcome_unknown_since", { withTimezone: true }),
+    /** the last transport/Stripe error seen for the attempt (for operators; never shown to the owner) */
+    lastError: text("last_error"),
+    /** when a PaymentIntent create was last sent for the attempt (reconciliation waits for search to see it) */
+    chargeSentAt: timestamp("charge_sent_at", { withTimezone: true }),
+    /** when reconciliation searched Stripe for a `failed` internal-error attempt without a PaymentIntent id */
+    stripeSearchedAt: timestamp("stripe_searched_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("recharge_attempts_one_open_auto_uq")
@@ -98,6 +106,10 @@ export const rechargeAttempts = pgTable(
     // "last recharged" and history
     index("recharge_attempts_org_completed_idx").on(t.orgId, t.completedAt).where(sql`${t.status} = 'succeeded'`),
     index("recharge_attempts_open_idx").on(t.status, t.updatedAt).where(sql`${t.status} IN ('pending', 'processing')`),
+    // failed on a guess by older code ("internal error", no PaymentIntent id): searched at Stripe once
+    index("recharge_attempts_guessed_failed_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'failed' AND ${t.failureCode} = 'internal_error' AND ${t.paymentIntentId} IS NULL AND ${t.stripeSearchedAt} IS NULL`),
     check("recharge_attempts_amounts_positive", sql`${t.packs} >= 1 AND ${t.credits} >= 1 AND ${t.amountCents} >= 1`),
   ],
 );

@@ -25,3 +25,5 @@ export function declineMessage(code: string | null | undefined, declineCode: str
 
 export const INTERNAL_ERROR_MESSAGE = "An internal error occurred";
 export const NO_PAYMENT_METHOD_MESSAGE = "No payment method set for automatic top-offs";
+/** Reconciliation found no PaymentIntent at Stripe for an attempt whose idempotency key has (nearly) expired. */
+export const NEVER_CHARGED_MESSAGE = "The payment never reached Stripe, so your card was not charged. Try again or top up now.";

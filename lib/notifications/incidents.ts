@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { billingIncidents, type IncidentKind } from "@/db/schema";
 
@@ -33,4 +33,22 @@ export async function listOpenIncidents(db: DbOrTx, orgId: string) {
     .where(and(eq(billingIncidents.orgId, orgId), isNull(billingIncidents.dismissedAt)))
     .orderBy(desc(billingIncidents.createdAt))
     .limit(20);
+}
+
+/**
+ * A late success: the attempt's failure banners (declined, internal error, verification) no longer apply and
+ * are closed. "Disabled after failures" stays: auto-recharge is still off until the owner re-enables it.
+ */
+export async function resolveAttemptIncidents(db: DbOrTx, params: { orgId: string; attemptId: string; at?: Date }): Promise<void> {
+  await db
+    .update(billingIncidents)
+    .set({ dismissedAt: params.at ?? new Date() })
+    .where(
+      and(
+        eq(billingIncidents.orgId, params.orgId),
+        eq(billingIncidents.attemptId, params.attemptId),
+        isNull(billingIncidents.dismissedAt),
+        ne(billingIncidents.kind, "disabled_after_failures"),
+      ),
+    );
 }

@@ -1,42 +1,73 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { organizations, rechargeAttempts } from "@/db/schema";
+import { organizations, rechargeAttempts, type RechargeAttempt } from "@/db/schema";
 import { getStripe } from "@/lib/stripe/client";
 import { getStripeCustomer } from "@/lib/stripe/customers";
-import { outcomeFromPaymentIntent, outcomeFromStripeError, type AttemptOutcome } from "./outcome";
+import { findAttemptPaymentIntent, KEY_SAFE_AGE_MS, SEARCH_LAG_MS } from "./find-payment-intent";
+import { describeStripeError, outcomeFromPaymentIntent, outcomeFromStripeError, type AttemptOutcome } from "./outcome";
 import { settleRechargeAttempt, type SettleResult } from "./settle-attempt";
 
 export interface ChargeOptions {
-  /** pauses between our own re-tries of a transient failure (the SDK already retries twice per try) */
+  /** pauses between our own re-tries of a transient failure (the SDK already retries per try) */
   retryDelaysMs?: number[];
+  /** the clock for age decisions (tests); writes use the real time */
+  now?: Date;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Moves an open attempt to `processing` under its row lock; returns the row as it was, or null when not open. */
+async function claimAttempt(db: Db, attemptId: string): Promise<{ prior: RechargeAttempt | null; status: RechargeAttempt["status"] | null }> {
+  return db.transaction(async (tx) => {
+    const [a] = await tx.select().from(rechargeAttempts).where(eq(rechargeAttempts.id, attemptId)).for("update");
+    if (!a || (a.status !== "pending" && a.status !== "processing")) return { prior: null, status: a?.status ?? null };
+    await tx.update(rechargeAttempts).set({ status: "processing", updatedAt: new Date() }).where(eq(rechargeAttempts.id, a.id));
+    return { prior: a, status: "processing" as const };
+  });
+}
+
+const stays = (attemptId: string, status: RechargeAttempt["status"] | null): SettleResult => ({ attemptId, status: status ?? "canceled", changed: false, credited: false });
+
 /**
- * Charges one attempt off-session. The attempt row was committed before; its id is the Stripe idempotency
- * key, so every retry (SDK, ours, a re-run job, reconciliation) reaches the SAME PaymentIntent.
- * Transient failures (5xx, timeouts) are retried with the same key, then the attempt fails with
- * "An internal error occurred". Returns the settled state.
+ * Charges one attempt off-session; safe to run concurrently for the same attempt (in-process hand-off and
+ * the durable job): its id is the Stripe idempotency key, so every call reaches the SAME PaymentIntent, and
+ * the outcome is settled under the row lock.
+ *
+ * Asks before it creates: with a stored PaymentIntent id it retrieves it; when a create may have been sent
+ * before (the attempt is `processing` or has `charge_sent_at`) it searches the customer's PaymentIntents by
+ * `metadata.attempt_id` first, and re-creates only when the last create is older than SEARCH_LAG_MS and the
+ * attempt younger than KEY_SAFE_AGE_MS (past the key's life a re-create could charge twice: the attempt is
+ * settled "never charged" instead). An attempt never sent has no key in use yet and is charged whatever its age. Transient errors (5xx, timeout, reset, 409) are retried with the same
+ * key; if none answers, the outcome is UNKNOWN and the attempt stays `processing` for reconciliation.
  */
 export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: ChargeOptions = {}): Promise<SettleResult> {
-  const [a] = await db
-    .update(rechargeAttempts)
-    .set({ status: "processing", updatedAt: new Date() })
-    .where(and(eq(rechargeAttempts.id, attemptId), inArray(rechargeAttempts.status, ["pending", "processing"])))
-    .returning();
-  if (!a) {
-    const [cur] = await db.select({ status: rechargeAttempts.status }).from(rechargeAttempts).where(eq(rechargeAttempts.id, attemptId));
-    return { attemptId, status: cur?.status ?? "canceled", changed: false, credited: false };
-  }
+  const { prior: a, status } = await claimAttempt(db, attemptId);
+  if (!a) return stays(attemptId, status);
+  const now = (opts.now ?? new Date()).getTime();
   const customer = await getStripeCustomer(db, a.orgId);
+  // a create may have reached Stripe before (pre-0009 rows have no charge_sent_at: `processing` says so)
+  const maySent = a.status === "processing" || a.chargeSentAt !== null;
+  try {
+    if (a.paymentIntentId) return settleRechargeAttempt(db, a.id, outcomeFromPaymentIntent(await getStripe().paymentIntents.retrieve(a.paymentIntentId)));
+    if (maySent && customer) {
+      const found = await findAttemptPaymentIntent(customer.customerId, a.id);
+      if (found) return settleRechargeAttempt(db, a.id, outcomeFromPaymentIntent(found));
+      if (a.chargeSentAt && now - a.chargeSentAt.getTime() < SEARCH_LAG_MS) return stays(a.id, "processing"); // not searchable yet
+    }
+  } catch (err) {
+    return settleRechargeAttempt(db, a.id, { kind: "unknown", paymentIntentId: null, reason: `lookup: ${describeStripeError(err)}` });
+  }
   if (!customer?.defaultPaymentMethodId) return settleRechargeAttempt(db, a.id, { kind: "no_payment_method" });
+  // the key was born at the first send (≥ created_at): past its life a re-create could make a second PaymentIntent
+  if (maySent && now - a.createdAt.getTime() >= KEY_SAFE_AGE_MS) return settleRechargeAttempt(db, a.id, { kind: "never_charged" });
   const [org] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, a.orgId));
 
   const delays = opts.retryDelaysMs ?? [500, 2000];
   let outcome: AttemptOutcome | null = null;
+  let lastError = "";
   for (let i = 0; i <= delays.length && !outcome; i++) {
     if (i > 0) await sleep(delays[i - 1]!);
+    await db.update(rechargeAttempts).set({ chargeSentAt: new Date() }).where(and(eq(rechargeAttempts.id, a.id), inArray(rechargeAttempts.status, ["processing"])));
     try {
       const pi = await getStripe().paymentIntents.create(
         {
@@ -54,8 +85,9 @@ export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: Cha
       outcome = outcomeFromPaymentIntent(pi);
     } catch (err) {
       outcome = outcomeFromStripeError(err);
-      if (!outcome) console.warn(`[recharge] transient Stripe error for attempt ${a.id} (org ${a.orgId}), try ${i + 1}:`, (err as Error).message);
+      lastError = describeStripeError(err);
+      if (!outcome) console.warn(`[recharge] no answer from Stripe for attempt ${a.id} (org ${a.orgId}), try ${i + 1}: ${lastError}`);
     }
   }
-  return settleRechargeAttempt(db, a.id, outcome ?? { kind: "internal_error", paymentIntentId: null });
+  return settleRechargeAttempt(db, a.id, outcome ?? { kind: "unknown", paymentIntentId: null, reason: lastError });
 }

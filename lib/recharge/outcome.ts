@@ -1,14 +1,8 @@
 import type Stripe from "stripe";
+import type { SettlementOutcome } from "@/lib/billing/settlement";
 
-/** What Stripe said about an attempt's PaymentIntent, normalized. */
-export type AttemptOutcome =
-  | { kind: "succeeded"; paymentIntentId: string }
-  | { kind: "declined"; paymentIntentId: string | null; code: string | null; declineCode: string | null }
-  | { kind: "requires_action"; paymentIntentId: string | null }
-  | { kind: "internal_error"; paymentIntentId: string | null }
-  | { kind: "no_payment_method" }
-  | { kind: "canceled"; paymentIntentId: string }
-  | { kind: "in_flight"; paymentIntentId: string };
+/** What Stripe said about an attempt's PaymentIntent, normalized (see `lib/billing/settlement.ts`). */
+export type AttemptOutcome = SettlementOutcome;
 
 export function outcomeFromPaymentIntent(pi: Stripe.PaymentIntent): AttemptOutcome {
   switch (pi.status) {
@@ -34,11 +28,18 @@ interface StripeLikeError {
   code?: string;
   decline_code?: string;
   statusCode?: number;
+  message?: string;
   payment_intent?: { id: string } | null;
   raw?: { payment_intent?: { id: string } };
 }
 
-/** A Stripe SDK error → outcome, or `null` when it is transient (5xx, network, 409, 429: try again, same key). */
+/**
+ * A Stripe SDK error → a KNOWN outcome, or `null` when the error says nothing trustworthy about what
+ * happened at Stripe (5xx, timeout, connection reset, 409 in flight, 429, idempotency mismatch): retry
+ * with the same key; after the last retry the outcome is `unknown` and the attempt stays open.
+ * Known: a card error (declined / authentication required), and a request Stripe refused outright
+ * (400/404 invalid request, 401/403) — nothing was charged, so `internal_error` is the truth.
+ */
 export function outcomeFromStripeError(err: unknown): AttemptOutcome | null {
   const e = err as StripeLikeError;
   const piId = e.payment_intent?.id ?? e.raw?.payment_intent?.id ?? null;
@@ -47,9 +48,16 @@ export function outcomeFromStripeError(err: unknown): AttemptOutcome | null {
     return { kind: "declined", paymentIntentId: piId, code: e.code ?? null, declineCode: e.decline_code ?? null };
   }
   if (e.type === "StripeInvalidRequestError" || e.type === "invalid_request_error") {
-    if (e.statusCode === 409) return null;
+    if (e.statusCode === 409 || (e.statusCode ?? 0) >= 500) return null;
     return { kind: "internal_error", paymentIntentId: piId };
   }
   if (e.type === "StripeAuthenticationError" || e.type === "StripePermissionError") return { kind: "internal_error", paymentIntentId: piId };
-  return null; // StripeAPIError (5xx), StripeConnectionError, StripeRateLimitError, StripeIdempotencyError in flight, timeouts
+  return null; // StripeAPIError (5xx), StripeConnectionError, StripeRateLimitError, StripeIdempotencyError, timeouts
+}
+
+/** One line for `recharge_attempts.last_error` and logs: type, HTTP status, message. */
+export function describeStripeError(err: unknown): string {
+  const e = err as StripeLikeError;
+  const parts = [e.type ?? (err instanceof Error ? err.name : "Error"), e.statusCode ? String(e.statusCode) : null, e.message ?? String(err)];
+  return parts.filter(Boolean).join(" ").slice(0, 500);
 }

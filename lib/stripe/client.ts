@@ -9,7 +9,10 @@ const EMULATOR_KEY = "sk_test_refill_emulator";
 
 let cached: Stripe | undefined;
 
-/** Builds a client: pinned version, base URL from STRIPE_API_BASE, 10 s timeout, 2 network retries (same key). */
+/**
+ * Builds a client: pinned version, base URL from STRIPE_API_BASE, STRIPE_TIMEOUT_MS per request (10 s) and
+ * STRIPE_MAX_NETWORK_RETRIES automatic retries (2, same idempotency key).
+ */
 export function createStripeClient(opts: { secretKey?: string; apiBase?: string } = {}): Stripe {
   const e = env();
   const apiBase = opts.apiBase ?? e.STRIPE_API_BASE;
@@ -17,8 +20,8 @@ export function createStripeClient(opts: { secretKey?: string; apiBase?: string 
   if (!secretKey) throw new Error("Stripe is not configured: set STRIPE_SECRET_KEY, or STRIPE_API_BASE for the emulator.");
   const config: ConstructorParameters<typeof Stripe>[1] = {
     apiVersion: STRIPE_API_VERSION,
-    timeout: 10_000,
-    maxNetworkRetries: 2,
+    timeout: e.STRIPE_TIMEOUT_MS,
+    maxNetworkRetries: e.STRIPE_MAX_NETWORK_RETRIES,
     telemetry: false,
     appInfo: { name: "Refill" },
   };

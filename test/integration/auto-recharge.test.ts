@@ -148,12 +148,23 @@ describe("failure policy", () => {
     expect(await paymentIntentsFor([a!.id])).toHaveLength(1);
   });
 
-  it("Stripe down through every retry: the attempt fails with 'An internal error occurred' and an incident", async () => {
+  it("Stripe answering 5xx through every retry: the outcome is unknown, the attempt stays processing — no failure, no email", async () => {
     const { org } = await makeBillingOrg(t.db, {});
     const a = await createRechargeAttempt(t.db, { orgId: org.id, trigger: "manual", packs: 1, credits: 1000, amountCents: 2000, currency: "usd" });
     await h.emu.admin("POST", "faults", { fail_next_requests: 50, fail_path_prefix: "/v1/payment_intents" });
     const r = await chargeRechargeAttempt(t.db, a!.id, { retryDelaysMs: [10] });
     await h.emu.admin("POST", "faults", { fail_next_requests: 0 });
+    expect(r.status).toBe("processing");
+    const [row] = await t.sql`SELECT status, outcome_unknown_since, last_error, charge_sent_at FROM recharge_attempts WHERE id = ${a!.id}`;
+    expect(row).toMatchObject({ status: "processing", outcome_unknown_since: expect.anything(), last_error: expect.stringMatching(/500/), charge_sent_at: expect.anything() });
+    expect(await t.sql`SELECT kind FROM billing_incidents WHERE attempt_id = ${a!.id}`).toEqual([]);
+    expect(await t.sql`SELECT kind FROM outgoing_emails WHERE org_id = ${org.id} AND kind = 'recharge_failed'`).toEqual([]);
+  });
+
+  it("a request Stripe refuses (400, known to charge nothing) fails with 'An internal error occurred' and an incident", async () => {
+    const { org } = await makeBillingOrg(t.db, {});
+    const a = await createRechargeAttempt(t.db, { orgId: org.id, trigger: "manual", packs: 1, credits: 1000, amountCents: 10, currency: "usd" }); // below the $0.50 minimum: 400
+    const r = await chargeRechargeAttempt(t.db, a!.id, { retryDelaysMs: [10] });
     expect(r.status).toBe("failed");
     const [incident] = await t.sql`SELECT kind, message FROM billing_incidents WHERE attempt_id = ${a!.id}`;
     expect(incident).toEqual({ kind: "internal_error", message: "An internal error occurred" });

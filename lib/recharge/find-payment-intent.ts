@@ -1,0 +1,18 @@
+import type Stripe from "stripe";
+import { getStripe } from "@/lib/stripe/client";
+
+/** Re-create with the attempt's idempotency key only while the attempt is younger than this (Stripe keeps keys 24 h). */
+export const KEY_SAFE_AGE_MS = 23 * 3600_000;
+/** Stripe's search index lags writes (~1 min): a create sent less than this long ago may not be searchable yet. */
+export const SEARCH_LAG_MS = 2 * 60_000;
+
+/**
+ * The PaymentIntent a recharge attempt created, found by `metadata['attempt_id']` among the customer's
+ * PaymentIntents (Stripe search), or null. Should two ever exist, the succeeded one wins (it holds the money).
+ * Throws what the SDK throws (the caller treats that as "still unknown").
+ */
+export async function findAttemptPaymentIntent(customerId: string, attemptId: string): Promise<Stripe.PaymentIntent | null> {
+  const found = await getStripe().paymentIntents.search({ query: `metadata['attempt_id']:'${attemptId}' AND customer:'${customerId}'`, limit: 10 });
+  if (found.data.length > 1) console.error(`[recharge] attempt ${attemptId} has ${found.data.length} PaymentIntents: ${found.data.map((p) => `${p.id}=${p.status}`).join(", ")}`);
+  return found.data.find((p) => p.status === "succeeded") ?? found.data[0] ?? null;
+}
