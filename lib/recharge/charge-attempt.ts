@@ -67,7 +67,7 @@ export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: Cha
   let lastError = "";
   for (let i = 0; i <= delays.length && !outcome; i++) {
     if (i > 0) await sleep(delays[i - 1]!);
-    await db.update(rechargeAttempts).set({ chargeSentAt: new Date() }).where(and(eq(rechargeAttempts.id, a.id), inArray(rechargeAttempts.status, ["processing"])));
+    await db.update(rechargeAttempts).set({ chargeSentAt: new Date(), paymentMethodId: customer.defaultPaymentMethodId }).where(and(eq(rechargeAttempts.id, a.id), inArray(rechargeAttempts.status, ["processing"])));
     try {
       const pi = await getStripe().paymentIntents.create(
         {
