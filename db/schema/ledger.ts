@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
 export const creditPoolEnum = pgEnum("credit_pool", ["plan", "topup"]);
@@ -16,6 +16,11 @@ export const ledgerEntryKindEnum = pgEnum("ledger_entry_kind", [
 /**
  * The balance of each org, per pool. Written only by lib/ledger, in the same transaction as the entries;
  * always equals the sum of the org's entries per pool. Reads are O(1).
+ *
+ * Grace: the top-up pool may go below zero by at most `grace_credits` (the plan pool never does). A debit
+ * is accepted when total − held − quantity ≥ −(grace open ? grace_credits : 0); grace is open while
+ * `grace_attempt_id` names the in-flight recharge attempt granting it. Closed, `grace_credits` is the
+ * outstanding overdraft (max(0, −topup_credits)), which every credit shrinks.
  */
 export const creditBalances = pgTable(
   "credit_balances",
@@ -27,11 +32,19 @@ export const creditBalances = pgTable(
     planAllotment: integer("plan_allotment").notNull().default(0),
     /** When the plan credits next reset (end of the current billing period). */
     planResetsAt: timestamp("plan_resets_at", { withTimezone: true }),
+    /** credits reserved by active holds (sum of their quantities) */
+    heldCredits: integer("held_credits").notNull().default(0),
+    /** how far below zero the top-up pool may go (the overdraft bound) */
+    graceCredits: integer("grace_credits").notNull().default(0),
+    /** the in-flight recharge attempt granting grace; null = no grace open */
+    graceAttemptId: uuid("grace_attempt_id"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check("credit_balances_plan_nonnegative", sql`${t.planCredits} >= 0`),
-    check("credit_balances_topup_nonnegative", sql`${t.topupCredits} >= 0`),
+    check("credit_balances_topup_within_grace", sql`${t.topupCredits} >= -${t.graceCredits}`),
+    check("credit_balances_grace_nonnegative", sql`${t.graceCredits} >= 0`),
+    check("credit_balances_held_nonnegative", sql`${t.heldCredits} >= 0`),
     check("credit_balances_allotment_nonnegative", sql`${t.planAllotment} >= 0`),
   ],
 );
@@ -66,7 +79,8 @@ export const ledgerEntries = pgTable(
     uniqueIndex("ledger_entries_org_key_uq").on(t.orgId, t.idempotencyKey).where(sql`${t.idempotencyKey} IS NOT NULL`),
     check("ledger_entries_key_unless_usage", sql`${t.idempotencyKey} IS NOT NULL OR ${t.kind} = 'usage'`),
     check("ledger_entries_delta_nonzero", sql`${t.delta} <> 0`),
-    check("ledger_entries_balance_after_nonnegative", sql`${t.balanceAfter} >= 0`),
+    // only the top-up pool goes below zero, within the grace bound (see credit_balances)
+    check("ledger_entries_balance_after_nonnegative", sql`${t.balanceAfter} >= 0 OR ${t.pool} = 'topup'`),
   ],
 );
 
@@ -110,6 +124,46 @@ export const usageHourly = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.hour] })],
 );
 
+export const holdStatusEnum = pgEnum("hold_status", ["active", "captured", "released", "expired"]);
+
+/**
+ * Credits reserved for a call in progress (`POST /api/v1/holds`): while `active`, `quantity` counts in
+ * `credit_balances.held_credits` against new debits and the recharge threshold. Capture debits the actual
+ * usage (one `usage` ledger entry per pool, `reference` = `usage_id`) and ends the hold; release or expiry
+ * (past `expires_at`, by the sweep or when touched) frees it. Written only by lib/ledger/holds.
+ */
+export const creditHolds = pgTable(
+  "credit_holds",
+  {
+    /** UUIDv7, the API's hold id */
+    id: uuid("id").primaryKey(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    /** credits held, 1..1,000,000 */
+    quantity: integer("quantity").notNull(),
+    /** credits captured (0..1,000,000; may exceed `quantity`); set iff status = captured */
+    capturedQuantity: integer("captured_quantity"),
+    status: holdStatusEnum("status").notNull().default("active"),
+    /** the create request's key, unique per org */
+    idempotencyKey: text("idempotency_key"),
+    /** the capture request's key: the same key again replays the capture */
+    captureIdempotencyKey: text("capture_idempotency_key"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    /** the capture's usage id (its ledger entries' reference) */
+    usageId: uuid("usage_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("credit_holds_org_key_uq").on(t.orgId, t.idempotencyKey).where(sql`${t.idempotencyKey} IS NOT NULL`),
+    index("credit_holds_active_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'active'`),
+    check("credit_holds_quantity_range", sql`${t.quantity} BETWEEN 1 AND 1000000`),
+    check("credit_holds_captured_range", sql`${t.capturedQuantity} IS NULL OR ${t.capturedQuantity} BETWEEN 0 AND 1000000`),
+    check("credit_holds_captured_iff_status", sql`(${t.status} = 'captured') = (${t.capturedQuantity} IS NOT NULL)`),
+  ],
+);
+
+export type CreditHold = typeof creditHolds.$inferSelect;
+export type HoldStatus = (typeof holdStatusEnum.enumValues)[number];
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type CreditPool = (typeof creditPoolEnum.enumValues)[number];
 export type LedgerEntryKind = (typeof ledgerEntryKindEnum.enumValues)[number];

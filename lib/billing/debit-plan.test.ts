@@ -57,3 +57,36 @@ describe("planDebits", () => {
     expect(plan.newUsages).toEqual([]);
   });
 });
+
+describe("splitDebit with holds and grace: accepted iff total − held − quantity ≥ −grace", () => {
+  it.each([
+    // no grace, no holds: never below zero (the old rule)
+    { plan: 0, topup: 5, held: 0, grace: 0, q: 5, want: { fromPlan: 0, fromTopup: 5 } },
+    { plan: 0, topup: 5, held: 0, grace: 0, q: 6, want: null },
+    // held credits count against a new debit
+    { plan: 10, topup: 0, held: 4, grace: 0, q: 6, want: { fromPlan: 6, fromTopup: 0 } },
+    { plan: 10, topup: 0, held: 4, grace: 0, q: 7, want: null },
+    // grace: the top-up pool goes below zero, at most by the grace
+    { plan: 3, topup: 2, held: 0, grace: 10, q: 15, want: { fromPlan: 3, fromTopup: 12 } },
+    { plan: 3, topup: 2, held: 0, grace: 10, q: 16, want: null },
+    // an overdraft already there: only what is left of the grace
+    { plan: 0, topup: -8, held: 0, grace: 10, q: 2, want: { fromPlan: 0, fromTopup: 2 } },
+    { plan: 0, topup: -8, held: 0, grace: 10, q: 3, want: null },
+    // an outstanding overdraft with grace closed refuses everything
+    { plan: 0, topup: -8, held: 0, grace: 0, q: 1, want: null },
+    // holds and grace together
+    { plan: 5, topup: 0, held: 5, grace: 10, q: 10, want: { fromPlan: 5, fromTopup: 5 } },
+    { plan: 5, topup: 0, held: 5, grace: 10, q: 11, want: null },
+  ])("plan=$plan topup=$topup held=$held grace=$grace quantity=$q", ({ plan, topup, held, grace, q, want }) => {
+    expect(splitDebit({ planCredits: plan, topupCredits: topup }, q, { heldCredits: held, graceCredits: grace })).toEqual(want);
+  });
+
+  it("planDebits stops at the grace bound within a batch", () => {
+    const plan = planDebits({ planCredits: 2, topupCredits: 0 }, Array.from({ length: 10 }, () => ({ quantity: 1 })), new Map(), ids(), {
+      heldCredits: 0,
+      graceCredits: 5,
+    });
+    expect(plan.outcomes.map((o) => o.ok)).toEqual([true, true, true, true, true, true, true, false, false, false]);
+    expect(plan.final).toEqual({ planCredits: 0, topupCredits: -5 });
+  });
+});

@@ -2,17 +2,28 @@
  * Pure planning of usage debits against one org's two pools (no DB).
  *
  * Consumption order: plan credits first, then top-up credits. Requests are applied in arrival order;
- * a request the remaining total cannot cover is refused (`insufficient_credits`) and changes nothing,
- * later smaller requests may still succeed. A request whose idempotency key was already applied (before,
+ * a request is accepted when total − held − quantity ≥ −grace (see `DebitLimits`), otherwise refused
+ * (`insufficient_credits`) changing nothing; later smaller requests may still succeed. Only the top-up pool
+ * goes below zero (an overdraft, at most `graceCredits`); the plan pool never does. A request whose idempotency key was already applied (before,
  * or earlier in the same batch) returns that first result and debits nothing.
  */
 
 export interface PoolBalances {
   /** credits, integer ≥ 0 */
   planCredits: number;
-  /** credits, integer ≥ 0 */
+  /** credits, integer; below 0 only as an overdraft within grace */
   topupCredits: number;
 }
+
+/** What else bounds a debit, beyond the pools. */
+export interface DebitLimits {
+  /** credits reserved by active holds (≥ 0): they count against every new debit */
+  heldCredits: number;
+  /** the overdraft allowed now (≥ 0): the open grace's credits, 0 when no grace is open */
+  graceCredits: number;
+}
+
+export const NO_LIMITS: DebitLimits = { heldCredits: 0, graceCredits: 0 };
 
 export interface DebitRequest {
   /** credits, integer ≥ 1 */
@@ -49,9 +60,12 @@ export interface DebitPlan {
   final: PoolBalances;
 }
 
-/** Splits `quantity` across pools, plan first; null when the total is short. */
-export function splitDebit(balance: PoolBalances, quantity: number): { fromPlan: number; fromTopup: number } | null {
-  if (balance.planCredits + balance.topupCredits < quantity) return null;
+/**
+ * Splits `quantity` across pools, plan first; null when total − held − quantity < −grace. What the plan pool
+ * cannot cover comes from the top-up pool, which may go below zero by at most `limits.graceCredits`.
+ */
+export function splitDebit(balance: PoolBalances, quantity: number, limits: DebitLimits = NO_LIMITS): { fromPlan: number; fromTopup: number } | null {
+  if (balance.planCredits + balance.topupCredits - limits.heldCredits - quantity < -limits.graceCredits) return null;
   const fromPlan = Math.min(balance.planCredits, quantity);
   return { fromPlan, fromTopup: quantity - fromPlan };
 }
@@ -61,6 +75,7 @@ export function planDebits(
   requests: readonly DebitRequest[],
   prior: ReadonlyMap<string, AppliedUsage>,
   newId: () => string,
+  limits: DebitLimits = NO_LIMITS,
 ): DebitPlan {
   let bal = { ...start };
   const seen = new Map(prior);
@@ -75,7 +90,7 @@ export function planDebits(
       outcomes.push({ ok: true, usage: earlier, replayed: true });
       continue;
     }
-    const split = splitDebit(bal, req.quantity);
+    const split = splitDebit(bal, req.quantity, limits);
     if (!split) {
       outcomes.push({ ok: false, code: "insufficient_credits", quantity: req.quantity, balance: { ...bal } });
       continue;

@@ -2,7 +2,10 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { creditBalances } from "@/db/schema";
 
-/** An org's credits: `plan_credits` + `topup_credits` = `total` (integers). */
+/**
+ * An org's credits (integers): `plan_credits` + `topup_credits` = `total`. `topupCredits` (and so `total`)
+ * is below zero only as an overdraft taken under grace.
+ */
 export interface Balance {
   planCredits: number;
   topupCredits: number;
@@ -11,6 +14,26 @@ export interface Balance {
   planAllotment: number;
   /** when plan credits next reset, or null when no period is running */
   planResetsAt: Date | null;
+  /** credits reserved by active holds */
+  heldCredits: number;
+  /** the overdraft allowed now: the open grace's credits, 0 when no grace is open */
+  graceCredits: number;
+  /** credits owed: how far the top-up pool is below zero (max(0, −topupCredits)); the next credit pays it first */
+  overdraft: number;
+  /** what a new debit may take: total − held + graceCredits (may be below zero after a failed recharge) */
+  available: number;
+}
+
+/** The balance row's columns `toBalance` reads (Drizzle's camelCase row, or the hot path's mapped one). */
+export interface BalanceColumns {
+  planCredits: number;
+  topupCredits: number;
+  planAllotment: number;
+  planResetsAt: Date | null;
+  heldCredits: number;
+  graceCredits: number;
+  /** the attempt holding grace open, or null */
+  graceAttemptId: string | null;
 }
 
 export class LedgerError extends Error {
@@ -23,14 +46,33 @@ export class LedgerError extends Error {
   }
 }
 
-export function toBalance(row: { planCredits: number; topupCredits: number; planAllotment: number; planResetsAt: Date | null }): Balance {
+export function toBalance(row: BalanceColumns): Balance {
+  const total = row.planCredits + row.topupCredits;
+  const graceCredits = row.graceAttemptId === null ? 0 : row.graceCredits;
   return {
     planCredits: row.planCredits,
     topupCredits: row.topupCredits,
-    total: row.planCredits + row.topupCredits,
+    total,
     planAllotment: row.planAllotment,
     planResetsAt: row.planResetsAt,
+    heldCredits: row.heldCredits,
+    graceCredits,
+    overdraft: Math.max(0, -row.topupCredits),
+    available: total - row.heldCredits + graceCredits,
   };
+}
+
+/** The limits a new debit of this balance is decided under (lib/billing/debit-plan). */
+export function debitLimits(b: Pick<Balance, "heldCredits" | "graceCredits">): { heldCredits: number; graceCredits: number } {
+  return { heldCredits: b.heldCredits, graceCredits: b.graceCredits };
+}
+
+/**
+ * The grace bound after a credit or a plan grant while no grace is open: the outstanding overdraft
+ * (so the CHECK topup ≥ −grace_credits still holds and the bound returns to 0 once it is paid).
+ */
+export function closedGraceCredits(topupCredits: number): number {
+  return Math.max(0, -topupCredits);
 }
 
 /** O(1): reads the balance row. Throws `balance_missing` for an org without one. */

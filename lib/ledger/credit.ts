@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { creditBalances, ledgerEntries, type LedgerEntryKind } from "@/db/schema";
-import { assertCredits, lockBalance, toBalance, type Balance } from "./balance";
+import { assertCredits, closedGraceCredits, lockBalance, toBalance, type Balance } from "./balance";
 
 export interface CreditTopupInput {
   orgId: string;
@@ -17,6 +17,8 @@ export interface CreditTopupInput {
 /**
  * Adds top-up credits (they never expire). One transaction: lock balance, insert the entry, update
  * the balance. Returns `applied: false` (and the current balance) when the key was already credited.
+ * An overdraft (top-up pool below zero) is paid first — the credits land in the same pool; with no grace
+ * open the overdraft bound shrinks to what is still owed (0 once paid), so usage resumes only above zero.
  */
 export async function creditTopup(db: DbOrTx, input: CreditTopupInput): Promise<{ applied: boolean; balance: Balance }> {
   assertCredits(input.credits, "credits");
@@ -24,7 +26,8 @@ export async function creditTopup(db: DbOrTx, input: CreditTopupInput): Promise<
     const row = await lockBalance(tx, input.orgId);
     if (await entryExists(tx, input.orgId, input.idempotencyKey)) return { applied: false, balance: toBalance(row) };
     const topupCredits = row.topupCredits + input.credits;
-    await tx.update(creditBalances).set({ topupCredits, updatedAt: new Date() }).where(eq(creditBalances.orgId, input.orgId));
+    const graceCredits = row.graceAttemptId === null ? closedGraceCredits(topupCredits) : row.graceCredits;
+    await tx.update(creditBalances).set({ topupCredits, graceCredits, updatedAt: new Date() }).where(eq(creditBalances.orgId, input.orgId));
     await tx.insert(ledgerEntries).values({
       orgId: input.orgId,
       pool: "topup",
@@ -34,7 +37,7 @@ export async function creditTopup(db: DbOrTx, input: CreditTopupInput): Promise<
       idempotencyKey: input.idempotencyKey,
       balanceAfter: topupCredits,
     });
-    return { applied: true, balance: toBalance({ ...row, topupCredits }) };
+    return { applied: true, balance: toBalance({ ...row, topupCredits, graceCredits }) };
   });
 }
 

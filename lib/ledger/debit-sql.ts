@@ -12,6 +12,9 @@ export interface BalanceRow {
   plan_allotment: number;
   /** timestamptz as text: Drizzle makes the client pass timestamps through unparsed */
   plan_resets_at: string | null;
+  held_credits: number;
+  grace_credits: number;
+  grace_attempt_id: string | null;
   /** the org's auto-recharge settings, read in the same statement (null without a settings row) */
   ar_enabled: boolean | null;
   ar_threshold: number | null;
@@ -32,7 +35,7 @@ export async function lockBalanceAndPrior(
   keys: readonly string[],
 ): Promise<(BalanceRow & { prior: PriorUsageRow[] | null }) | undefined> {
   const [row] = await tx<(BalanceRow & { prior: PriorUsageRow[] | null })[]>`
-    SELECT b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at,
+    SELECT b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, b.held_credits, b.grace_credits, b.grace_attempt_id,
            s.enabled AS ar_enabled, s.threshold AS ar_threshold,
            (SELECT json_agg(json_build_object('id', u.id, 'quantity', u.quantity, 'idempotency_key', u.idempotency_key,
                     'plan_credits_after', u.plan_credits_after, 'topup_credits_after', u.topup_credits_after))
@@ -59,8 +62,19 @@ export async function readPriorUsages(tx: postgres.TransactionSql, orgId: string
      WHERE u.org_id = ${orgId} AND u.idempotency_key IN (SELECT json_array_elements_text(${JSON.stringify(keys)}::json))`;
 }
 
+/** What a compare-and-set expects of the balance row: its pools and the limits the plan was decided under. */
+export interface ExpectedBalance {
+  planCredits: number;
+  topupCredits: number;
+  heldCredits: number;
+  /** the overdraft allowed (grace_credits when grace is open, else 0) */
+  graceCredits: number;
+}
+
 /**
- * ONE statement that applies `plan` if — and only if — the balance row still holds `expected` and none of
+ * ONE statement that applies `plan` if — and only if — the balance row still holds `expected` (pools, held
+ * credits and the grace allowed, so a hold or a grace granted or ended since sends the batch to the locked
+ * path) and none of
  * the plan's idempotency keys has been applied since: it updates the balance, inserts the ledger entries (in
  * order) and, for the requests that carried an idempotency key, their `usage_events` rows (the first result a
  * replay returns), adds the usage to the hourly rollup, and returns the row (plus the auto-recharge
@@ -70,7 +84,7 @@ export async function readPriorUsages(tx: postgres.TransactionSql, orgId: string
 export async function writeDebitsIfUnchanged(
   sql: postgres.Sql | postgres.TransactionSql,
   orgId: string,
-  expected: { planCredits: number; topupCredits: number },
+  expected: ExpectedBalance,
   plan: DebitPlan,
 ): Promise<BalanceRow | undefined> {
   // The usages travel as ONE JSON parameter (the statement text is the same for every batch size), parsed
@@ -87,9 +101,11 @@ export async function writeDebitsIfUnchanged(
       UPDATE credit_balances
          SET plan_credits = ${plan.final.planCredits}, topup_credits = ${plan.final.topupCredits}, updated_at = now()
        WHERE org_id = ${orgId} AND plan_credits = ${expected.planCredits} AND topup_credits = ${expected.topupCredits}
+         AND held_credits = ${expected.heldCredits}
+         AND (CASE WHEN grace_attempt_id IS NULL THEN 0 ELSE grace_credits END) = ${expected.graceCredits}
          AND NOT EXISTS (SELECT 1 FROM usage_events u
                           WHERE u.org_id = ${orgId} AND u.idempotency_key IN (SELECT json_array_elements_text(${keys}::json)))
-      RETURNING plan_credits, topup_credits, plan_allotment, plan_resets_at
+      RETURNING plan_credits, topup_credits, plan_allotment, plan_resets_at, held_credits, grace_credits, grace_attempt_id
     ), usages AS MATERIALIZED (
       SELECT u.* FROM ROWS FROM (json_to_recordset(${usages}::json) AS (id uuid, key text, q int, fp int, p int, t int))
                       WITH ORDINALITY AS u(id, key, q, fp, p, t, n), balance
@@ -109,7 +125,8 @@ export async function writeDebitsIfUnchanged(
        WHERE e.delta <> 0
        ORDER BY u.n, e.k
     )
-    SELECT b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, s.enabled AS ar_enabled, s.threshold AS ar_threshold
+    SELECT b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, b.held_credits, b.grace_credits, b.grace_attempt_id,
+           s.enabled AS ar_enabled, s.threshold AS ar_threshold
       FROM balance b LEFT JOIN auto_recharge_settings s ON s.org_id = ${orgId}`;
   return row;
 }

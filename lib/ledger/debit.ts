@@ -2,7 +2,7 @@ import { newUsageId } from "./usage-id";
 import type postgres from "postgres";
 import type { Db } from "@/db/client";
 import { planDebits, type AppliedUsage, type DebitRequest, type PoolBalances } from "@/lib/billing/debit-plan";
-import { assertCredits, LedgerError, toBalance, type Balance } from "./balance";
+import { assertCredits, debitLimits, LedgerError, toBalance, type Balance, type BalanceColumns } from "./balance";
 import { lockBalanceAndPrior, readPriorUsages, writeDebitsIfUnchanged, type BalanceRow, type PriorUsageRow } from "./debit-sql";
 import { isUniqueViolation, toLedgerWriteError } from "./write-error";
 
@@ -15,7 +15,10 @@ export type DebitResult =
 /** One applied batch: a result per request (in order), the org's balance after it, its auto-recharge settings. */
 export interface DebitFlush {
   results: DebitResult[];
-  /** the balance row after the batch: what the next batch of this org may expect */
+  /**
+   * the balance row after the batch — what the next batch of this org may expect; carries `heldCredits`,
+   * `graceCredits` and `available` (= total − held + grace), which the recharge trigger compares with the threshold
+   */
   balance: Balance;
   /** the org's auto-recharge settings as the batch committed (null: never configured) */
   autoRecharge: { enabled: boolean; threshold: number } | null;
@@ -31,7 +34,8 @@ export interface DebitFlush {
  *
  * `requests`: 1..n, each `quantity` an integer ≥ 1 (credits). Returns one result per request, in order:
  * success with the balance after it, a replay of the first result for an idempotency key already applied,
- * or `insufficient_credits` (nothing debited for that request). Throws `LedgerError` for a missing
+ * or `insufficient_credits` (nothing debited for that request) when total − held − quantity < −grace (grace:
+ * the open grace's credits, else 0 — so without grace nothing goes below zero). Throws `LedgerError` for a missing
  * balance row or a non-integer quantity (nothing written).
  */
 export async function debitCredits(db: Db, orgId: string, requests: readonly DebitRequest[]): Promise<DebitResult[]> {
@@ -70,13 +74,15 @@ async function debitUnderLock(tx: postgres.TransactionSql, orgId: string, reques
   const row = await lockBalanceAndPrior(tx, orgId, keys);
   if (!row) throw new LedgerError("balance_missing", `No credit balance for org ${orgId}`);
   const start = { planCredits: row.plan_credits, topupCredits: row.topup_credits };
+  const limits = debitLimits(toBalance(rowColumns(row)));
+  const expected = { ...start, ...limits };
   // First with the prior keys the locking statement saw; if its write finds a key it did not see (committed by
   // another process while we waited for the lock), once more with the keys a fresh statement reads.
   let priorRows = row.prior ?? [];
   for (let pass = 1; pass <= 2; pass++) {
-    const plan = planDebits(start, requests, priorMap(priorRows), newUsageId);
+    const plan = planDebits(start, requests, priorMap(priorRows), newUsageId, limits);
     if (plan.newUsages.length === 0) return toFlush(plan.outcomes, row, "row-lock");
-    const written = await writeDebitsIfUnchanged(tx, orgId, start, plan);
+    const written = await writeDebitsIfUnchanged(tx, orgId, expected, plan);
     if (written) return toFlush(plan.outcomes, written, "row-lock");
     priorRows = await readPriorUsages(tx, orgId, keys);
   }
@@ -109,10 +115,11 @@ function priorMap(rows: readonly PriorUsageRow[]): Map<string, AppliedUsage> {
 export async function debitIfUnchanged(db: Db, orgId: string, requests: readonly DebitRequest[], expected: Balance): Promise<DebitFlush | null> {
   for (const r of requests) assertCredits(r.quantity, "quantity");
   const start: PoolBalances = { planCredits: expected.planCredits, topupCredits: expected.topupCredits };
-  const plan = planDebits(start, requests, new Map(), newUsageId);
+  const limits = debitLimits(expected);
+  const plan = planDebits(start, requests, new Map(), newUsageId, limits);
   if (plan.newUsages.length === 0 || plan.outcomes.some((o) => !o.ok)) return null;
   try {
-    const row = await writeDebitsIfUnchanged(db.$client, orgId, start, plan);
+    const row = await writeDebitsIfUnchanged(db.$client, orgId, { ...start, ...limits }, plan);
     return row ? toFlush(plan.outcomes, row, "compare-and-set") : null;
   } catch (err) {
     // 23505: a key applied by another process between the statement's snapshot and its insert. The statement
@@ -122,16 +129,29 @@ export async function debitIfUnchanged(db: Db, orgId: string, requests: readonly
   }
 }
 
+/** The hot path's snake_case row as the columns `toBalance` reads. */
+function rowColumns(row: BalanceRow): BalanceColumns {
+  return {
+    planCredits: row.plan_credits,
+    topupCredits: row.topup_credits,
+    planAllotment: row.plan_allotment,
+    planResetsAt: row.plan_resets_at ? new Date(row.plan_resets_at) : null,
+    heldCredits: row.held_credits,
+    graceCredits: row.grace_credits,
+    graceAttemptId: row.grace_attempt_id,
+  };
+}
+
 function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: BalanceRow, via: DebitFlush["via"]): DebitFlush {
-  const extra = { planAllotment: row.plan_allotment, planResetsAt: row.plan_resets_at ? new Date(row.plan_resets_at) : null };
+  const extra = rowColumns(row);
   const results = outcomes.map((o): DebitResult => {
-    if (!o.ok) return { ok: false, code: o.code, quantity: o.quantity, balance: toBalance({ ...o.balance, ...extra }) };
-    const balance = toBalance({ planCredits: o.usage.planCreditsAfter, topupCredits: o.usage.topupCreditsAfter, ...extra });
+    if (!o.ok) return { ok: false, code: o.code, quantity: o.quantity, balance: toBalance({ ...extra, ...o.balance }) };
+    const balance = toBalance({ ...extra, planCredits: o.usage.planCreditsAfter, topupCredits: o.usage.topupCreditsAfter });
     return { ok: true, id: o.usage.id, quantity: o.usage.quantity, balance, replayed: o.replayed };
   });
   return {
     results,
-    balance: toBalance({ planCredits: row.plan_credits, topupCredits: row.topup_credits, ...extra }),
+    balance: toBalance(extra),
     autoRecharge: row.ar_enabled === null || row.ar_threshold === null ? null : { enabled: row.ar_enabled, threshold: row.ar_threshold },
     via,
   };

@@ -3,3 +3,4 @@ export { getBalance, openBalance, LedgerError, type Balance } from "./balance";
 export { debitCredits, type DebitResult, type DebitRequest } from "./debit";
 export { creditTopup, type CreditTopupInput } from "./credit";
 export { resetPlanCredits, type ResetPlanCreditsInput } from "./plan-credits";
+export { grantGrace, endGrace, type GrantGraceInput } from "./grace";

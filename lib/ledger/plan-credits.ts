@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { creditBalances, ledgerEntries } from "@/db/schema";
 import { entryExists } from "./credit";
-import { lockBalance, toBalance, type Balance } from "./balance";
+import { closedGraceCredits, lockBalance, toBalance, type Balance } from "./balance";
 
 export interface ResetPlanCreditsInput {
   orgId: string;
@@ -18,7 +18,8 @@ export interface ResetPlanCreditsInput {
 
 /**
  * Starts a plan period: the remaining plan credits expire (a `plan_expire` entry) and the allotment is
- * granted (a `plan_grant` entry), in one transaction, once per key. Top-up credits are untouched.
+ * granted (a `plan_grant` entry), in one transaction, once per key. Top-up credits are untouched (an overdraft stays owed in the
+ * top-up pool: plan credits expire, so they do not pay it).
  */
 export async function resetPlanCredits(db: DbOrTx, input: ResetPlanCreditsInput): Promise<{ applied: boolean; balance: Balance }> {
   if (!Number.isSafeInteger(input.allotment) || input.allotment < 0) throw new Error(`allotment must be an integer ≥ 0`);
@@ -38,7 +39,12 @@ export async function resetPlanCredits(db: DbOrTx, input: ResetPlanCreditsInput)
     }
     // With nothing to expire and nothing to grant no entry is written; applying that again is harmless.
     if (entries.length > 0) await tx.insert(ledgerEntries).values(entries);
-    const next = { planCredits: input.allotment, planAllotment: input.allotment, planResetsAt: input.resetsAt };
+    const next = {
+      planCredits: input.allotment,
+      planAllotment: input.allotment,
+      planResetsAt: input.resetsAt,
+      graceCredits: row.graceAttemptId === null ? closedGraceCredits(row.topupCredits) : row.graceCredits,
+    };
     await tx.update(creditBalances).set({ ...next, updatedAt: new Date() }).where(eq(creditBalances.orgId, input.orgId));
     return { applied: true, balance: toBalance({ ...row, ...next }) };
   });

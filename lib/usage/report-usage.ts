@@ -33,9 +33,21 @@ export async function reportUsage(db: Db, orgId: string, events: readonly UsageE
   );
 }
 
-/** `{ plan_credits, topup_credits, total }` — the API's balance object. */
-export function balanceJson(b: Pick<Balance, "planCredits" | "topupCredits">) {
-  return { plan_credits: b.planCredits, topup_credits: b.topupCredits, total: b.planCredits + b.topupCredits };
+/**
+ * The API's balance object, credits: `{ plan_credits, topup_credits, total, held, grace, overdraft, available }`
+ * — `held` reserved by active holds, `grace` the overdraft allowed now (0 unless a recharge in flight grants
+ * it), `overdraft` owed (the top-up pool below zero), `available` = total − held + grace (what a debit may take).
+ */
+export function balanceJson(b: Balance) {
+  return {
+    plan_credits: b.planCredits,
+    topup_credits: b.topupCredits,
+    total: b.total,
+    held: b.heldCredits,
+    grace: b.graceCredits,
+    overdraft: b.overdraft,
+    available: b.available,
+  };
 }
 
 /**
@@ -50,7 +62,7 @@ export function usageResultReply(r: DebitResult, recharge: RechargeHint | null =
     body: {
       error: {
         code: "insufficient_credits",
-        message: `Insufficient credits: ${r.quantity} requested, ${r.balance.total} available.`,
+        message: `Insufficient credits: ${r.quantity} requested, ${r.balance.available} available.`,
         balance: balanceJson(r.balance),
         ...(recharge ? { recharge } : {}),
       },

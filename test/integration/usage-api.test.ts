@@ -74,7 +74,7 @@ describe.each(transports)("POST /api/v1/usage through $name", (transport) => {
     const res = await post({ quantity: 12, idempotency_key: "a" });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ quantity: 12, balance: { plan_credits: 0, topup_credits: 3, total: 3 } });
+    expect(body).toMatchObject({ quantity: 12, balance: { plan_credits: 0, topup_credits: 3, total: 3, held: 0, grace: 0, overdraft: 0, available: 3 } });
     expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
     const again = await post({ quantity: 12, idempotency_key: "a" });
     expect(await again.json()).toEqual(body);
@@ -85,7 +85,7 @@ describe.each(transports)("POST /api/v1/usage through $name", (transport) => {
     expect(res.status).toBe(402);
     expect((await res.json()).error).toMatchObject({ code: "insufficient_credits", message: expect.stringContaining("Insufficient credits") });
     const b = await balance.GET(new Request("http://x/api/v1/balance", { headers: { authorization: `Bearer ${keys.read}` } }));
-    expect(await b.json()).toEqual({ plan_credits: 0, topup_credits: 3, total: 3 });
+    expect(await b.json()).toEqual({ plan_credits: 0, topup_credits: 3, total: 3, held: 0, grace: 0, overdraft: 0, available: 3 });
   });
 
   it.each([
@@ -139,7 +139,7 @@ describe.each(transports)("POST /api/v1/usage/batch through $name", (transport) 
     expect(res.status).toBe(200);
     const { results } = await res.json();
     expect(results.map((r: { status: number }) => r.status)).toEqual([200, 402, 200, 200]);
-    expect(results[0].balance).toEqual({ plan_credits: 1, topup_credits: 5, total: 6 });
+    expect(results[0].balance).toEqual({ plan_credits: 1, topup_credits: 5, total: 6, held: 0, grace: 0, overdraft: 0, available: 6 });
     expect(results[1].error.code).toBe("insufficient_credits");
     expect(results[2].balance.total).toBe(3);
     expect(results[3].id).toBe(results[2].id);
@@ -184,7 +184,7 @@ describe("GET /api/v1/balance", () => {
       const key = (await createApiKey(t.db, org.id, null, { name: scope, scopes: [scope] })).secret;
       const res = await balance.GET(new Request("http://x/api/v1/balance", { headers: { authorization: `Bearer ${key}` } }));
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ plan_credits: 7, topup_credits: 0, total: 7 });
+      expect(await res.json()).toEqual({ plan_credits: 7, topup_credits: 0, total: 7, held: 0, grace: 0, overdraft: 0, available: 7 });
     }
     expect((await balance.GET(new Request("http://x/api/v1/balance"))).status).toBe(401);
   });
