@@ -4,6 +4,7 @@ import { renewFreePeriods } from "@/lib/plans/free-periods";
 import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
+import { reconcileCheckoutSessions } from "@/lib/stripe/checkout-reconcile";
 import type { JobName } from "./queue";
 
 /** What each job does (shared by the pg-boss worker and the tests' inline runner). */
@@ -14,7 +15,7 @@ export async function runJob(db: Db, name: JobName, data: Record<string, unknown
     case "recharge.trigger":
       return maybeTriggerRecharge(db, String(data.orgId));
     case "reconcile":
-      return reconcileRechargeAttempts(db);
+      return { attempts: await reconcileRechargeAttempts(db), checkouts: await reconcileCheckoutSessions(db) };
     case "email":
       return deliverEmail(db, String(data.emailId));
     case "plans.free-periods":

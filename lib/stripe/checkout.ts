@@ -83,8 +83,7 @@ export async function createBillingPortalSession(db: Db, p: { orgId: string; ret
 }
 
 /**
- * The checkout return page: converge from Stripe (the webhook does the same; credits still only from the
- * webhook path for payment sessions, which is idempotent). Returns what the page should say.
+ * What the checkout return page should say, from our row (`syncCheckoutReturn` converges it from Stripe first).
  */
 export async function getCheckoutReturnState(db: Db, p: { orgId: string; sessionId: string }) {
   const [row] = await db.select().from(checkoutSessions).where(eq(checkoutSessions.id, p.sessionId));

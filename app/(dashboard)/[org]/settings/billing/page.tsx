@@ -63,8 +63,8 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   const base = `/${slug}/settings/billing`;
   const beforeId = parseLedgerCursor(search.before);
   const sessionId = parseCheckoutSessionId(search.session_id);
-  // Back from Checkout (card setup / subscription): converge from Stripe now, as the webhook does (credits: webhook only).
-  if (sessionId && (search.setup === "success" || search.upgrade === "success")) {
+  // Back from Checkout (credits, card setup, subscription): converge from Stripe now, as the webhook and the sweep do.
+  if (sessionId && (search.checkout === "success" || search.setup === "success" || search.upgrade === "success")) {
     await syncCheckoutReturn(db, { orgId: org.id, sessionId }).catch(() => null);
   }
   const [data, ledger] = await Promise.all([loadBillingPage(db, org), listLedgerEntries(db, org.id, { before: beforeId })]);
