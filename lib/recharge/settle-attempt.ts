@@ -5,7 +5,7 @@ import { applyFailurePolicy } from "@/lib/billing/failure-policy";
 import { settleTransition, type Failure, type SettlementEffect, type SettlementOutcome } from "@/lib/billing/settlement";
 import { env } from "@/lib/env";
 import { enqueueJob } from "@/lib/jobs/queue";
-import { creditTopup } from "@/lib/ledger";
+import { creditTopup, endGrace } from "@/lib/ledger";
 import { enqueueEmails, recordEmail, type EmailContent } from "@/lib/notifications/emails";
 import { openIncident, resolveAttemptIncidents } from "@/lib/notifications/incidents";
 import * as tpl from "@/lib/notifications/templates";
@@ -143,7 +143,8 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
       return "retrigger";
     }
     case "end_grace":
-      return; // grace against an attempt's credits is wired by the ledger's grace (grantGrace/endGrace) when it lands
+      await endGrace(tx, { orgId: a.orgId, attemptId: a.id }); // after the credit: the overdraft is paid first
+      return;
   }
 }
 
