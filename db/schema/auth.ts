@@ -1,4 +1,4 @@
-import { integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
 
 /** People who sign in. `password_hash` is bcrypt; it never leaves the server. */
 export const users = pgTable("users", {
@@ -8,8 +8,27 @@ export const users = pgTable("users", {
   emailVerified: timestamp("email_verified", { withTimezone: true }),
   image: text("image"),
   passwordHash: text("password_hash"),
+  /**
+   * Carried in the session JWT and compared on every request (lib/auth/session-version): bumping it
+   * (sign-out, password change, membership removal) ends every session issued before.
+   */
+  sessionVersion: integer("session_version").notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * rate-limiter-flexible's RateLimiterPostgres table (lib/auth/rate-limit): one row per limited key,
+ * `points` consumed in the window ending at `expire` (epoch ms). Created by migration 0011, not by the library.
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: varchar("key", { length: 255 }).primaryKey(),
+    points: integer("points").notNull().default(0),
+    expire: bigint("expire", { mode: "number" }),
+  },
+  (t) => [index("rate_limits_expire_idx").on(t.expire)],
+);
 
 /** Auth.js adapter tables (OAuth accounts, database sessions, email tokens) — kept for providers beyond credentials. */
 export const accounts = pgTable(

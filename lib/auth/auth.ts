@@ -6,6 +6,7 @@ import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { env } from "@/lib/env";
 import { verifyPassword } from "./password";
+import { revokeSessions } from "./session-version";
 
 export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid email address."),
@@ -13,8 +14,10 @@ export const signInSchema = z.object({
 });
 
 /**
- * Auth.js v5: email + password (bcrypt) with JWT sessions. The session carries only the user id;
- * roles are read from the database on every request by lib/auth/guards.
+ * Auth.js v5: email + password (bcrypt) with JWT sessions. The session carries the user id and the
+ * user's `session_version` at sign-in (`sv`), checked against the database on every request
+ * (lib/auth/session → session-version); sign-out bumps it, so a captured cookie dies with the session.
+ * Roles are read from the database on every request by lib/auth/guards.
  */
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: env().AUTH_SECRET,
@@ -29,18 +32,29 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         if (!parsed.success) throw new CredentialsSignin();
         const [user] = await getDb().select().from(users).where(eq(users.email, parsed.data.email));
         if (!user?.passwordHash || !(await verifyPassword(parsed.data.password, user.passwordHash))) throw new CredentialsSignin();
-        return { id: user.id, email: user.email, name: user.name };
+        return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },
     }),
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+      if (user?.id) {
+        token.sub = user.id;
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+      }
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      (session as { sessionVersion?: number }).sessionVersion = typeof token.sv === "number" ? token.sv : 0;
       return session;
+    },
+  },
+  events: {
+    // POST /api/auth/signout and the server-side signOut(): end every session of the user, not just this cookie
+    async signOut(message) {
+      const sub = "token" in message ? message.token?.sub : undefined;
+      if (sub) await revokeSessions(getDb(), sub);
     },
   },
 });

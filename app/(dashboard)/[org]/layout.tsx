@@ -4,6 +4,8 @@ import { SettingsNav } from "@/components/layout/settings-nav";
 import { signOut } from "@/lib/auth/auth";
 import { requireMember } from "@/lib/auth/guards";
 import { listUserOrgs } from "@/lib/auth/membership";
+import { currentUserId } from "@/lib/auth/session";
+import { revokeSessions } from "@/lib/auth/session-version";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
@@ -11,6 +13,9 @@ export default async function OrgLayout({ children, params }: { children: React.
   const orgs = await listUserOrgs(getDb(), ctx.user.id);
   async function signOutAction() {
     "use server";
+    // ends every session of this user on the server (a copied cookie stops working too), then clears the cookie
+    const userId = await currentUserId();
+    if (userId) await revokeSessions(getDb(), userId);
     await signOut({ redirectTo: "/sign-in" });
   }
   return (
