@@ -38,6 +38,8 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false"])
     .default("0")
     .transform((v) => v === "1" || v === "true"),
+  /** Bearer token for `GET /metrics` (Prometheus). Unset: /metrics answers 404, so it is never public by accident. */
+  METRICS_TOKEN: z.string().min(16).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -6,6 +6,7 @@ import { settleTransition, type Failure, type SettlementEffect, type SettlementO
 import { env } from "@/lib/env";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { creditTopup, endGrace } from "@/lib/ledger";
+import { recordRechargeSettled } from "@/lib/metrics";
 import { enqueueEmails, recordEmail, type EmailContent } from "@/lib/notifications/emails";
 import { openIncident, resolveAttemptIncidents } from "@/lib/notifications/incidents";
 import * as tpl from "@/lib/notifications/templates";
@@ -38,9 +39,11 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: SettlementOutcome, opts: { now?: Date } = {}): Promise<SettleResult> {
   const emailIds: string[] = [];
   let retrigger: string | null = null;
+  let settled: RechargeAttempt | undefined; // for the metrics, after the commit
   const result = await db.transaction(async (tx): Promise<SettleResult> => {
     const [a] = await tx.select().from(rechargeAttempts).where(eq(rechargeAttempts.id, attemptId)).for("update");
     if (!a) throw new Error(`recharge attempt ${attemptId} not found`);
+    settled = a;
     const now = opts.now ?? new Date();
     const t = settleTransition(a.status, a.trigger, outcome);
     const piId = "paymentIntentId" in outcome ? outcome.paymentIntentId : null;
@@ -72,6 +75,7 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
     return { attemptId, status: t.next ?? a.status, changed: t.next !== null, credited: ctx.credited };
   });
 
+  recordRechargeSettled(result, settled);
   await enqueueEmails(emailIds);
   if (retrigger) await enqueueJob("recharge.trigger", { orgId: retrigger });
   return result;

@@ -4,6 +4,7 @@ import { retryAfterHeader, type RechargeHint } from "@/lib/billing/retry-hint";
 import type { Balance, DebitResult } from "@/lib/ledger";
 import { LedgerWriteError } from "@/lib/ledger/write-error";
 import { createDebitCoalescer, type DebitCoalescer } from "@/lib/ledger/group-commit";
+import { metrics, recordDebitFlush } from "@/lib/metrics";
 import { afterDebitFlush } from "./after-debit";
 import type { UsageEventInput } from "./usage-schema";
 
@@ -15,6 +16,7 @@ function coalescerFor(db: Db): DebitCoalescer {
     c = createDebitCoalescer(db, {
       // One trigger check per committed flush (not per request): exactly-once is the trigger's own job.
       afterFlush: (orgId, flush) => afterDebitFlush(db, orgId, flush),
+      onFlushed: (_orgId, flush) => recordDebitFlush(flush.results),
     });
     coalescers.set(db, c);
   }
@@ -57,6 +59,7 @@ export function balanceJson(b: Balance) {
  */
 export function usageResultReply(r: DebitResult, recharge: RechargeHint | null = null): ApiReply {
   if (r.ok) return { status: 200, body: { id: r.id, quantity: r.quantity, balance: balanceJson(r.balance) } };
+  metrics().usageRefusals.inc();
   return {
     status: 402,
     body: {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { stripeEvents } from "@/db/schema";
 import { isStorableText } from "@/lib/validation/safe-text";
+import { recordWebhook } from "@/lib/metrics";
 import { getStripe, webhookSecret } from "../client";
 import { handleCheckoutSessionCompleted } from "./checkout-session-completed";
 import { handleInvoicePaid } from "./invoice-paid";
@@ -52,11 +53,13 @@ export async function handleStripeWebhook(db: Db, rawBody: string, signature: st
     if (!signature) throw new Error("missing Stripe-Signature header");
     event = getStripe().webhooks.constructEvent(rawBody, signature, webhookSecret());
   } catch (err) {
+    recordWebhook("unverified", "rejected");
     return { status: 400, body: { error: `Webhook signature verification failed: ${(err as Error).message}` } };
   }
   // Signed is not well-formed: an event without an id, a type or a data.object is refused before any write.
   const envelope = eventEnvelopeSchema.safeParse(event);
   if (!envelope.success) {
+    recordWebhook("malformed", "rejected");
     const where = envelope.error.issues.map((i) => i.path.join(".") || "event").join(", ");
     return { status: 400, body: { error: `Malformed event: missing or invalid ${where}.` } };
   }
@@ -67,11 +70,13 @@ export async function handleStripeWebhook(db: Db, rawBody: string, signature: st
     .onConflictDoUpdate({ target: stripeEvents.id, set: { deliveries: sql`${stripeEvents.deliveries} + 1` } })
     .returning();
   if (rec && (rec.outcome === "processed" || rec.outcome === "ignored") && rec.deliveries > 1) {
+    recordWebhook(event.type, "duplicate");
     return { status: 200, body: { ...base, result: `duplicate: ${rec.result ?? rec.outcome}` } };
   }
 
   const handler = WEBHOOK_HANDLERS[event.type];
   if (!handler) {
+    recordWebhook(event.type, "ignored", event.created);
     await finish(db, event.id, "ignored", "ignored: event type not handled");
     return { status: 200, body: { ...base, result: "ignored: event type not handled" } };
   }
@@ -79,10 +84,12 @@ export async function handleStripeWebhook(db: Db, rawBody: string, signature: st
     const r = await handler(db, event);
     if (r.ignored) console.info(`[stripe-webhook] ${event.id} ${event.type}: ${r.result}`);
     await finish(db, event.id, r.ignored ? "ignored" : "processed", r.result);
+    recordWebhook(event.type, r.ignored ? "ignored" : "processed", event.created);
     return { status: 200, body: { ...base, result: r.result } };
   } catch (err) {
     console.error(`[stripe-webhook] ${event.id} ${event.type} failed:`, err);
     await finish(db, event.id, "failed", `error: ${(err as Error).message}`.slice(0, 500)).catch(() => {});
+    recordWebhook(event.type, "failed", event.created);
     return { status: 500, body: { ...base, error: "Webhook handler failed; Stripe will retry." } };
   }
 }
