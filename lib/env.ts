@@ -38,6 +38,13 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false"])
     .default("0")
     .transform((v) => v === "1" || v === "true"),
+  /** pino log level: trace | debug | info | warn | error | fatal | silent. */
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** `1`: human-readable logs in development through pino-pretty when it is installed (JSON otherwise). */
+  LOG_PRETTY: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
   /** Bearer token for `GET /metrics` (Prometheus). Unset: /metrics answers 404, so it is never public by accident. */
   METRICS_TOKEN: z.string().min(16).optional(),
 });

@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import type { DebitResult } from "@/lib/ledger";
 import { authorizeApiKey } from "@/lib/api/api-key-auth";
 import { errorReply, fieldErrors, parseJson, type ApiReply } from "@/lib/api/responses";
+import { childLogger } from "@/lib/log";
 import { rechargeHintFor } from "@/lib/recharge/recharge-hint";
 import { reportUsage, usageFailureReply, usageResultReply } from "./report-usage";
 import { usageBatchSchema, usageEventSchema } from "./usage-schema";
@@ -27,7 +28,7 @@ export async function postUsage(authorization: string | null | undefined, bodyTe
     const [result] = await reportUsage(db, request.orgId, [request.data]);
     return usageResultReply(result!, result!.ok ? null : await rechargeHintFor(db, request.orgId).catch(() => null));
   } catch (err) {
-    console.error("[usage] debit failed", err);
+    childLogger({ component: "usage", orgId: request.orgId }).error({ err }, "debit failed");
     return usageFailureReply(err);
   }
 }
@@ -49,7 +50,7 @@ export async function postUsageBatch(authorization: string | null | undefined, b
   try {
     results = await reportUsage(db, request.orgId, request.data.events);
   } catch (err) {
-    console.error("[usage] batch debit failed", err);
+    childLogger({ component: "usage", orgId: request.orgId }).error({ err, events: request.data.events.length }, "batch debit failed");
     return usageFailureReply(err);
   }
   const hint = results.some((r) => !r.ok) ? await rechargeHintFor(db, request.orgId).catch(() => null) : null;

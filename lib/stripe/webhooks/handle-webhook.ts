@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { stripeEvents } from "@/db/schema";
 import { isStorableText } from "@/lib/validation/safe-text";
+import { childLogger } from "@/lib/log";
 import { recordWebhook } from "@/lib/metrics";
 import { getStripe, webhookSecret } from "../client";
 import { handleCheckoutSessionCompleted } from "./checkout-session-completed";
@@ -82,12 +83,12 @@ export async function handleStripeWebhook(db: Db, rawBody: string, signature: st
   }
   try {
     const r = await handler(db, event);
-    if (r.ignored) console.info(`[stripe-webhook] ${event.id} ${event.type}: ${r.result}`);
+    if (r.ignored) childLogger({ component: "stripe-webhook", eventId: event.id, type: event.type }).info({ result: r.result }, "webhook event ignored");
     await finish(db, event.id, r.ignored ? "ignored" : "processed", r.result);
     recordWebhook(event.type, r.ignored ? "ignored" : "processed", event.created);
     return { status: 200, body: { ...base, result: r.result } };
   } catch (err) {
-    console.error(`[stripe-webhook] ${event.id} ${event.type} failed:`, err);
+    childLogger({ component: "stripe-webhook", eventId: event.id, type: event.type }).error({ err }, "webhook handler failed; Stripe will retry");
     await finish(db, event.id, "failed", `error: ${(err as Error).message}`.slice(0, 500)).catch(() => {});
     recordWebhook(event.type, "failed", event.created);
     return { status: 500, body: { ...base, error: "Webhook handler failed; Stripe will retry." } };
