@@ -11,8 +11,16 @@ import { render } from './store.js';
 
 const FAULT_KEYS: Array<keyof Faults> = [
   'duplicate_deliveries', 'shuffle', 'delay_ms', 'drop_first_attempt', 'wrong_signature',
-  'fail_next_requests', 'fail_path_prefix', 'hang_next_requests', 'hang_ms', 'hang_path_prefix',
+  'fail_next_requests', 'fail_path_prefix', 'hang_next_requests', 'hang_ms', 'hang_path_prefix', 'hang_method',
+  'hang_every_n', 'drop_response_next_requests', 'drop_path_prefix', 'drop_method', 'drop_webhooks',
 ];
+
+function checkFault(name: string, value: unknown): void {
+  if (name === 'drop_webhooks') {
+    const ok = typeof value === 'boolean' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+    if (!ok) throw new AdminError(400, 'drop_webhooks must be true, false or a list of event types.');
+  }
+}
 
 class AdminError extends Error {
   constructor(readonly status: number, message: string) {
@@ -53,7 +61,11 @@ function route(emulator: Emulator, idempotency: IdempotencyStore, method: string
       emulator.webhooks.clear();
       idempotency.clear();
       emulator.faults = {};
+      emulator.hangEveryCount = 0;
+      emulator.releaseHung();
       return { ok: true };
+    case 'POST idempotency/forget':
+      return { forgotten: idempotency.clear() };
     case 'GET deliveries': {
       const type = url.searchParams.get('event_type');
       const eventId = url.searchParams.get('event_id');
@@ -85,6 +97,7 @@ function route(emulator: Emulator, idempotency: IdempotencyStore, method: string
       const next: Faults = { ...emulator.faults };
       for (const [name, value] of Object.entries(input)) {
         if (!FAULT_KEYS.includes(name as keyof Faults)) throw new AdminError(400, `Unknown fault: ${name}. Known: ${FAULT_KEYS.join(', ')}`);
+        checkFault(name, value);
         (next as Record<string, unknown>)[name] = value;
       }
       emulator.faults = next;
@@ -94,6 +107,8 @@ function route(emulator: Emulator, idempotency: IdempotencyStore, method: string
       return { faults: emulator.faults };
     case 'DELETE faults':
       emulator.faults = {};
+      emulator.hangEveryCount = 0;
+      emulator.releaseHung();
       return { faults: {} };
     case 'POST webhook': {
       if (input.url !== null && typeof input.url !== 'string') throw new AdminError(400, 'url must be a string (or null to disable).');

@@ -17,11 +17,31 @@ function apiKeyOf(request: IncomingMessage): string | null {
   return null;
 }
 
-function takeFault(emulator: Emulator, counter: 'fail_next_requests' | 'hang_next_requests', prefix: string | undefined, path: string): boolean {
+function takeFault(
+  emulator: Emulator,
+  counter: 'fail_next_requests' | 'hang_next_requests' | 'drop_response_next_requests',
+  prefix: string | undefined,
+  path: string,
+): boolean {
   const remaining = emulator.faults[counter] ?? 0;
   if (remaining <= 0 || (prefix && !path.startsWith(prefix))) return false;
   emulator.faults[counter] = remaining - 1;
   return true;
+}
+
+function methodMatches(wanted: string | undefined, method: string): boolean {
+  return !wanted || wanted.toUpperCase() === method;
+}
+
+/** `hang_next_requests` (a counter) or `hang_every_n` (every n-th matching request), filtered by prefix and method. */
+function takeHang(emulator: Emulator, method: string, path: string): boolean {
+  const faults = emulator.faults;
+  if (!methodMatches(faults.hang_method, method)) return false;
+  if (takeFault(emulator, 'hang_next_requests', faults.hang_path_prefix, path)) return true;
+  const every = faults.hang_every_n ?? 0;
+  if (every <= 0 || (faults.hang_path_prefix && !path.startsWith(faults.hang_path_prefix))) return false;
+  emulator.hangEveryCount++;
+  return emulator.hangEveryCount % every === 0;
 }
 
 function errorResponse(error: StripeApiError): StoredResponse {
@@ -75,12 +95,18 @@ export async function handleApiRequest(
     return send(errorResponse(apiError('An unknown error occurred (injected by stripe-emulator fault fail_next_requests).')));
   }
 
+  // the response is lost on the way back (a replay's too); whatever the request did stands
+  const takeDrop = (): boolean => methodMatches(emulator.faults.drop_method, method)
+    && takeFault(emulator, 'drop_response_next_requests', emulator.faults.drop_path_prefix, path);
   const idempotencyKeyHeader = request.headers['idempotency-key'];
   const idempotencyKey = method === 'POST' && typeof idempotencyKeyHeader === 'string' && idempotencyKeyHeader ? idempotencyKeyHeader : null;
   if (idempotencyKey) {
     headers['idempotency-key'] = idempotencyKey;
     const lookup = idempotency.begin(apiKey, idempotencyKey, requestFingerprint(method, path, body));
-    if (lookup.kind === 'replay') return send(lookup.response, { 'idempotent-replayed': 'true' });
+    if (lookup.kind === 'replay') {
+      if (takeDrop()) return void request.socket.destroy();
+      return send(lookup.response, { 'idempotent-replayed': 'true' });
+    }
     if (lookup.kind === 'mismatch') {
       return send(errorResponse(new StripeApiError(400, { error: {
         type: 'idempotency_error',
@@ -96,14 +122,15 @@ export async function handleApiRequest(
     }
   }
 
-  const hang = takeFault(emulator, 'hang_next_requests', emulator.faults.hang_path_prefix, path);
+  const hang = takeHang(emulator, method, path);
+  const drop = takeDrop();
   const result = emulator.withRequest({ id: requestId, idempotency_key: idempotencyKey }, () =>
     execute(emulator, router, method, path, url.search.slice(1), body),
   );
   if (emulator.config.logRequests) console.log(`${method} ${path} → ${result.status}`);
   if (hang) {
     // the operation has happened; the key stays "in flight" while we hang, then the result is stored
-    await new Promise((resolve) => setTimeout(resolve, emulator.faults.hang_ms ?? 10_000));
+    await emulator.hang(emulator.faults.hang_ms ?? 10_000);
   }
   if (idempotencyKey) {
     // Stripe saves a result only once the endpoint started executing: requests rejected by
@@ -111,6 +138,12 @@ export async function handleApiRequest(
     const executed = result.status < 400 || result.status === 402 || result.status >= 500;
     if (executed) idempotency.complete(apiKey, idempotencyKey, result);
     else idempotency.release(apiKey, idempotencyKey);
+  }
+  if (drop) {
+    // the operation happened and its result is stored: the client sees a connection reset and,
+    // retrying with the same key, gets the replay
+    request.socket.destroy();
+    return;
   }
   if (!response.destroyed) send(result);
 }

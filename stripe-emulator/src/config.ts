@@ -16,6 +16,8 @@ export interface EmulatorConfig {
   maxDeliveryAttempts: number;
   /** Log one line per API request to stdout. */
   logRequests: boolean;
+  /** How long an idempotency key is remembered (Stripe: 24 h). */
+  idempotencyTtlMs: number;
 }
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
@@ -25,6 +27,7 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   retryBaseMs: 500,
   maxDeliveryAttempts: 6,
   logRequests: false,
+  idempotencyTtlMs: 24 * 60 * 60 * 1000,
 };
 
 export interface Faults {
@@ -38,4 +41,13 @@ export interface Faults {
   hang_next_requests?: number;
   hang_ms?: number;
   hang_path_prefix?: string;
+  /** Only requests with this HTTP method hang (e.g. `POST`, so searches and retrieves don't). */
+  hang_method?: string;
+  /** Every n-th matching request hangs (n = 5 ⇒ 20 %), until the faults are cleared. */
+  hang_every_n?: number;
+  drop_response_next_requests?: number;
+  drop_path_prefix?: string;
+  drop_method?: string;
+  /** `true` = every event, or a list of event types: recorded, never delivered ("webhook lost"). */
+  drop_webhooks?: boolean | string[];
 }

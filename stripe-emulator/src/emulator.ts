@@ -17,11 +17,32 @@ export class Emulator {
   /** The API request being handled (handlers run synchronously), stamped on events. */
   request: RequestInfo = { id: null, idempotency_key: null };
   publicUrl = '';
+  /** Matching requests seen by the `hang_every_n` fault (reset with the faults). */
+  hangEveryCount = 0;
+  private readonly hung = new Set<() => void>();
 
   constructor(readonly config: EmulatorConfig) {
     this.store = new Store(config.stateFile);
     this.webhooks = new WebhookDispatcher(this);
     this.webhooks.setCliTarget(config.webhookUrl, config.webhookSecret);
+  }
+
+  /** Waits `ms` (a `hang_*` fault) unless `releaseHung()` ends the wait first. */
+  hang(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.hung.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.hung.add(done);
+    });
+  }
+
+  /** Ends every hang now (reset, faults cleared, close) so no response or timer outlives a test. */
+  releaseHung(): void {
+    for (const done of [...this.hung]) done();
   }
 
   emit(type: string, object: StripeObject, previousAttributes?: StripeObject): void {

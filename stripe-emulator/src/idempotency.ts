@@ -10,8 +10,6 @@ interface IdempotencyRecord {
   response: StoredResponse | null; // null = in flight
 }
 
-const TTL_MS = 24 * 60 * 60 * 1000;
-
 export type IdempotencyLookup =
   | { kind: 'new' }
   | { kind: 'in_flight' }
@@ -20,6 +18,9 @@ export type IdempotencyLookup =
 
 export class IdempotencyStore {
   private readonly records = new Map<string, IdempotencyRecord>();
+
+  /** `ttlMs`: how long a key is remembered (Stripe: 24 h; `--idempotency-ttl-ms`). */
+  constructor(private readonly ttlMs = 24 * 60 * 60 * 1000) {}
 
   private static scoped(apiKey: string, key: string): string {
     return `${apiKey}\u0000${key}`;
@@ -49,13 +50,20 @@ export class IdempotencyStore {
     this.records.delete(IdempotencyStore.scoped(apiKey, key));
   }
 
-  clear(): void {
+  /** Forgets every key, in flight or stored (what Stripe does after 24 h). Returns how many. */
+  clear(): number {
+    const count = this.records.size;
     this.records.clear();
+    return count;
   }
 
+  /** Map order is insertion order, so expired records are a prefix: stop at the first live one. */
   private prune(): void {
-    const cutoff = Date.now() - TTL_MS;
-    for (const [key, record] of this.records) if (record.createdAt < cutoff) this.records.delete(key);
+    const cutoff = Date.now() - this.ttlMs;
+    for (const [key, record] of this.records) {
+      if (record.createdAt >= cutoff) break;
+      this.records.delete(key);
+    }
   }
 }
 

@@ -12,6 +12,7 @@ const USAGE = `Usage: tsx stripe-emulator/src/main.ts [options]
   --no-persist           keep state in memory only
   --retry-base-ms <n>    STRIPE_EMULATOR_RETRY_BASE_MS   (webhook retry back-off base, default 500)
   --max-attempts <n>     STRIPE_EMULATOR_MAX_ATTEMPTS    (webhook delivery attempts, default 6)
+  --idempotency-ttl-ms <n> STRIPE_EMULATOR_IDEMPOTENCY_TTL_MS (how long keys are remembered, default 86400000 = 24 h)
   --log                  STRIPE_EMULATOR_LOG=1           (one line per API request)`;
 
 function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): EmulatorConfig {
@@ -20,7 +21,7 @@ function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): EmulatorConfig 
     options: {
       port: { type: 'string' }, host: { type: 'string' }, 'public-url': { type: 'string' }, 'webhook-url': { type: 'string' },
       'webhook-secret': { type: 'string' }, 'state-file': { type: 'string' }, 'no-persist': { type: 'boolean' },
-      'retry-base-ms': { type: 'string' }, 'max-attempts': { type: 'string' }, log: { type: 'boolean' }, help: { type: 'boolean' },
+      'retry-base-ms': { type: 'string' }, 'max-attempts': { type: 'string' }, 'idempotency-ttl-ms': { type: 'string' }, log: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -39,6 +40,7 @@ function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): EmulatorConfig 
     retryBaseMs: Number(pick(values['retry-base-ms'], 'STRIPE_EMULATOR_RETRY_BASE_MS') ?? DEFAULT_CONFIG.retryBaseMs),
     maxDeliveryAttempts: Number(pick(values['max-attempts'], 'STRIPE_EMULATOR_MAX_ATTEMPTS') ?? DEFAULT_CONFIG.maxDeliveryAttempts),
     logRequests: values.log === true || env.STRIPE_EMULATOR_LOG === '1',
+    idempotencyTtlMs: Number(pick(values['idempotency-ttl-ms'], 'STRIPE_EMULATOR_IDEMPOTENCY_TTL_MS') ?? DEFAULT_CONFIG.idempotencyTtlMs),
   };
 }
 

@@ -58,7 +58,7 @@ export async function startEmulator(options: Partial<EmulatorConfig> = {}): Prom
   const config: EmulatorConfig = { ...DEFAULT_CONFIG, stateFile: null, ...options };
   const emulator = new Emulator(config);
   const router = buildRouter();
-  const idempotency = new IdempotencyStore();
+  const idempotency = new IdempotencyStore(config.idempotencyTtlMs);
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://emulator.local');
@@ -95,6 +95,7 @@ export async function startEmulator(options: Partial<EmulatorConfig> = {}): Prom
     emulator,
     close: async () => {
       clearInterval(expiryTimer);
+      emulator.releaseHung();
       emulator.webhooks.close();
       emulator.store.flush();
       server.closeAllConnections();

@@ -67,8 +67,23 @@ export class WebhookDispatcher {
     return targets;
   }
 
+  /** `drop_webhooks`: `true` (every event) or the event types that are lost. */
+  private lost(eventType: string): boolean {
+    const drop = this.emulator.faults.drop_webhooks;
+    return drop === true || (Array.isArray(drop) && drop.includes(eventType));
+  }
+
   enqueue(event: StripeObject, targets: WebhookTarget[]): void {
     for (const target of targets) {
+      if (this.lost(event.type)) {
+        // "webhook lost": the event exists (API, /v1/events) but is never sent, not even retried
+        this.deliveries.push({
+          id: newId('whdel', 16), event_id: event.id, event_type: event.type, endpoint_id: target.id, url: target.url,
+          attempt: 1, status: null, ok: false, error: 'webhook lost (drop_webhooks fault)', dropped: true,
+          signature_valid: true, at: new Date().toISOString(), duration_ms: 0,
+        });
+        continue;
+      }
       const queue = this.queues.get(target.id) ?? [];
       this.queues.set(target.id, queue);
       queue.push({ event, target });

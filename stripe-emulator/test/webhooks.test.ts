@@ -85,6 +85,32 @@ describe('webhook delivery', () => {
     expect(names).toEqual(['P0', 'P1', 'P2', 'P3', 'P4']);
   });
 
+  it('fault drop_webhooks (types): the event exists and is listed, its delivery is recorded dropped, never sent', async () => {
+    await t.admin('POST', 'faults', { drop_webhooks: ['payment_intent.succeeded'] });
+    const paymentIntent = await t.stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    await t.stripe.products.create({ name: 'After the lost one' });
+    // deliveries go out in creation order, so once product.created arrived every earlier event was handled
+    await waitFor(() => receiver.received.some((hook) => JSON.parse(hook.body).type === 'product.created'));
+    const sentTypes = receiver.received.map((hook) => JSON.parse(hook.body).type);
+    expect(sentTypes).toContain('payment_intent.created');
+    expect(sentTypes).not.toContain('payment_intent.succeeded');
+    const events = await t.stripe.events.list({ type: 'payment_intent.succeeded' });
+    expect(events.data.map((e) => (e.data.object as Stripe.PaymentIntent).id)).toEqual([paymentIntent.id]);
+    const { data } = await t.admin('GET', 'deliveries?event_type=payment_intent.succeeded');
+    expect(data).toMatchObject([{ event_id: events.data[0]!.id, attempt: 1, dropped: true, ok: false, status: null }]);
+  });
+
+  it('fault drop_webhooks: true loses every event; the dispatcher is idle with nothing sent', async () => {
+    await t.admin('POST', 'faults', { drop_webhooks: true });
+    await t.stripe.customers.create({ email: 'lost@test.dev' });
+    const deliveries = await t.admin('GET', 'deliveries');
+    expect(deliveries.idle).toBe(true);
+    expect(deliveries.data.map((d: any) => [d.event_type, d.dropped])).toEqual([['customer.created', true]]);
+    expect(receiver.received).toHaveLength(0);
+    expect((await t.stripe.events.list()).data.map((e) => e.type)).toEqual(['customer.created']);
+    expect((await t.admin('POST', 'faults', { drop_webhooks: 'yes' })).error.message).toContain('drop_webhooks must be');
+  });
+
   it('webhook endpoints CRUD: secret only on create, enabled_events filter', async () => {
     await t.admin('POST', 'webhook', { url: null });
     const second = await startReceiver();

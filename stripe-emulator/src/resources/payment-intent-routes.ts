@@ -4,6 +4,7 @@ import type { Params } from '../form.js';
 import { LIST_PARAMS, matchesCreated, paginate } from '../lists.js';
 import { assertKnownParams, mergeMetadata, optionalBool, optionalEnum, optionalString, requiredInt, requiredString } from '../params.js';
 import type { Router } from '../router.js';
+import { PAYMENT_INTENT_SEARCH_FIELDS, searchResult } from '../search.js';
 import type { StripeObject } from '../store.js';
 import { requireCustomer } from './customers.js';
 import { resolvePaymentMethod } from './payment-methods.js';
@@ -53,6 +54,10 @@ function createFromParams(emulator: Emulator, params: Params): StripeObject {
 
 export function registerPaymentIntentRoutes(router: Router): void {
   router.post('/v1/payment_intents', (em, req) => createFromParams(em, req.params));
+  // before `/:id`, which would otherwise take `search` for an id
+  router.get('/v1/payment_intents/search', (em, req) => searchResult(em.store.list('payment_intent'), req.params, {
+    url: '/v1/payment_intents/search', resource: 'payment_intents', fields: PAYMENT_INTENT_SEARCH_FIELDS,
+  }));
   router.get('/v1/payment_intents/:id', (em, req) => em.store.require('payment_intent', req.pathParams.id!));
   router.post('/v1/payment_intents/:id', (em, req) => {
     assertKnownParams(req.params, ['amount', 'currency', 'customer', 'description', 'metadata', 'payment_method', 'setup_future_usage', 'receipt_email']);
