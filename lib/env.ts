@@ -33,6 +33,16 @@ const envSchema = z.object({
   /** SMTP URL for outgoing mail (smtp://user:pass@host:port). Unset: mail is stored and shown at /dev/mailbox. */
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default("Refill Billing <billing@refill.local>"),
+  /** Sign-in throttling (Postgres, across processes): failed attempts allowed per account per window… */
+  SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  /** …and per client IP per window (an IP tries many accounts)… */
+  SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
+  /** …window and lock-out, seconds. */
+  SIGN_IN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Usage API requests per second per API key, per process (in memory: the hot path). 0 = no limit. */
+  USAGE_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(10_000),
+  /** Checkout sessions + Top Up Now charges per org per hour (card-testing guard, Postgres). 0 = no limit. */
+  PAYMENT_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(0).default(30),
   /** Skip starting the pg-boss worker inside the web process (tests start their own). */
   REFILL_DISABLE_WORKER: z
     .enum(["0", "1", "true", "false"])

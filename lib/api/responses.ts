@@ -6,6 +6,7 @@ export type ApiErrorCode =
   | "invalid_request"
   | "payload_too_large"
   | "insufficient_credits"
+  | "rate_limited"
   | "internal_error";
 
 /**

@@ -1,11 +1,11 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { users } from "@/db/schema";
 import { env } from "@/lib/env";
-import { verifyPassword } from "./password";
+import { checkCredentials } from "./credentials";
+import { clientIp } from "./sign-in-throttle";
+import { signInThrottle } from "./throttles";
 import { revokeSessions } from "./session-version";
 
 export const signInSchema = z.object({
@@ -27,12 +27,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
-        const [user] = await getDb().select().from(users).where(eq(users.email, parsed.data.email));
-        if (!user?.passwordHash || !(await verifyPassword(parsed.data.password, user.passwordHash))) throw new CredentialsSignin();
-        return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+        // throttled per account and IP, constant time for unknown emails (lib/auth/credentials)
+        const r = await checkCredentials(getDb(), signInThrottle(), { ...parsed.data, ip: clientIp(request.headers) });
+        if (!r.ok) throw new CredentialsSignin();
+        return r.user;
       },
     }),
   ],

@@ -4,6 +4,7 @@ import type { DebitResult } from "@/lib/ledger";
 import { authorizeApiKey } from "@/lib/api/api-key-auth";
 import { errorReply, fieldErrors, parseJson, type ApiReply } from "@/lib/api/responses";
 import { childLogger } from "@/lib/log";
+import { usageRateLimit } from "@/lib/rate-limit/usage-limit";
 import { rechargeHintFor } from "@/lib/recharge/recharge-hint";
 import { reportUsage, usageFailureReply, usageResultReply } from "./report-usage";
 import { usageBatchSchema, usageEventSchema } from "./usage-schema";
@@ -65,7 +66,7 @@ export async function postUsageBatch(authorization: string | null | undefined, b
   };
 }
 
-/** A `usage:write` key (401/403) and a body that is JSON (422) matching `schema` (422 with `error.fields`). */
+/** A `usage:write` key (401/403) within its rate limit (429 + Retry-After, lib/rate-limit/usage-limit) and a body that is JSON (422) matching `schema` (422 with `error.fields`). */
 async function acceptUsageWrite<T>(
   authorization: string | null | undefined,
   bodyText: string,
@@ -73,6 +74,8 @@ async function acceptUsageWrite<T>(
 ): Promise<{ ok: true; orgId: string; data: T } | { ok: false; reply: ApiReply }> {
   const authn = await authorizeApiKey(authorization, ["usage:write"]);
   if (!authn.ok) return authn;
+  const limited = await usageRateLimit(authn.keyId);
+  if (limited) return { ok: false, reply: limited };
   const body = parseJson(bodyText);
   if (body === null) return { ok: false, reply: errorReply(422, "invalid_request", "The body must be a JSON object.", { body: "Invalid JSON." }) };
   const parsed = schema.safeParse(body);

@@ -2,7 +2,10 @@
 
 import { AuthError } from "next-auth";
 import { signIn, signInSchema } from "@/lib/auth/auth";
+import { headers } from "next/headers";
 import { safeCallbackPath } from "@/lib/auth/safe-callback";
+import { clientIp, throttledMessage } from "@/lib/auth/sign-in-throttle";
+import { signInThrottle } from "@/lib/auth/throttles";
 import { env } from "@/lib/env";
 
 export interface SignInState {
@@ -16,11 +19,15 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     const f = parsed.error.flatten().fieldErrors;
     return { fieldErrors: { email: f.email?.[0], password: f.password?.[0] } };
   }
+  const ip = clientIp(await headers());
+  const before = await signInThrottle().check(parsed.data.email, ip);
+  if (!before.ok) return { error: throttledMessage(before.retryAfterSeconds) };
   try {
     await signIn("credentials", { ...parsed.data, redirectTo: safeCallbackPath(formData.get("callbackUrl"), env().APP_URL) });
   } catch (err) {
-    if (err instanceof AuthError) return { error: "Invalid email or password." };
-    throw err; // the redirect after a successful sign-in is thrown too
+    if (!(err instanceof AuthError)) throw err; // the redirect after a successful sign-in is thrown too
+    const after = await signInThrottle().check(parsed.data.email, ip);
+    return { error: after.ok ? "Invalid email or password." : throttledMessage(after.retryAfterSeconds) };
   }
   return {};
 }

@@ -10,6 +10,7 @@ import { authorizeAction } from "@/lib/auth/guards";
 import { buyPacksSchema, fieldErrorsOf } from "@/lib/billing/auto-recharge-schema";
 import { getPlan, quotePacks } from "@/lib/billing/plans";
 import { env } from "@/lib/env";
+import { guardPaymentAttempt } from "@/lib/rate-limit/payment-limit";
 import { dismissIncident } from "@/lib/notifications/incidents";
 import { enqueueEmails, recordEmail } from "@/lib/notifications/emails";
 import { topUpRequestEmail } from "@/lib/notifications/templates";
@@ -47,6 +48,8 @@ export async function topUpNowAction(orgSlug: string, packs: unknown): Promise<B
   if (!authz.ok) return authz;
   const parsed = buyPacksSchema.safeParse({ packs });
   if (!parsed.success) return { ok: false, code: "validation_error", message: "Choose between 1 and 100 packs.", fieldErrors: fieldErrorsOf(parsed.error) };
+  const guard = await guardPaymentAttempt(authz.ctx.org.id);
+  if (!guard.ok) return guard;
   const r = await topUpNow(getDb(), { orgId: authz.ctx.org.id, userId: authz.ctx.user.id, packs: parsed.data.packs });
   revalidatePath(billingPath(orgSlug));
   if (!r.ok) return { ok: false, code: r.code, message: r.message };
@@ -59,6 +62,8 @@ export async function buyCreditsAction(orgSlug: string, packs: unknown): Promise
   const parsed = buyPacksSchema.safeParse({ packs });
   if (!parsed.success) return { ok: false, code: "validation_error", message: "Choose between 1 and 100 packs.", fieldErrors: fieldErrorsOf(parsed.error) };
   const { org, user } = authz.ctx;
+  const guard = await guardPaymentAttempt(org.id);
+  if (!guard.ok) return guard;
   const db = getDb();
   const plan = getPlan(org.plan);
   const quote = quotePacks(plan, parsed.data.packs);
@@ -85,6 +90,8 @@ export async function addCardAction(orgSlug: string): Promise<BillingActionResul
   const authz = await authorizeAction(orgSlug, { owner: true, message: OWNER_ONLY_PAYMENT });
   if (!authz.ok) return authz;
   const { org, user } = authz.ctx;
+  const guard = await guardPaymentAttempt(org.id);
+  if (!guard.ok) return guard;
   const db = getDb();
   const customer = await ensureStripeCustomer(db, org.id, { email: user.email });
   const session = await getStripe().checkout.sessions.create({
@@ -106,6 +113,8 @@ export async function upgradePlanAction(orgSlug: string, planId: unknown): Promi
   if (!target.success) return { ok: false, code: "invalid_plan", message: "Choose Starter or Pro." };
   const { org, user } = authz.ctx;
   if (org.plan !== "free") return { ok: false, code: "already_subscribed", message: "This organization already has a plan: change it with Manage plan." };
+  const guard = await guardPaymentAttempt(org.id);
+  if (!guard.ok) return guard;
   const db = getDb();
   const customer = await ensureStripeCustomer(db, org.id, { email: user.email });
   const plan = getPlan(target.data);
