@@ -1,9 +1,13 @@
+import { LRUCache } from "lru-cache";
+
 /**
- * A short-lived in-process cache of API key lookups (hash → key row), so the usage hot path does not
- * query the key table on every call. Entries live `TTL_MS`; revoking a key clears the cache at once in
- * this process, and other processes see the revocation within `TTL_MS`.
+ * A short-lived in-process cache of API key lookups (SHA-256 hash → key row, or null for "no such key"), so
+ * the usage hot path does not query the key table on every call. Bounded (`API_KEY_CACHE_MAX` entries, least
+ * recently used evicted first) and each entry lives `API_KEY_CACHE_TTL_MS`. Revoking a key removes it from
+ * this process's cache at once; other processes see the revocation within the TTL.
  */
 export const API_KEY_CACHE_TTL_MS = 5_000;
+export const API_KEY_CACHE_MAX = 10_000;
 
 export interface CachedApiKey {
   id: string;
@@ -12,26 +16,53 @@ export interface CachedApiKey {
   revokedAt: Date | null;
 }
 
+/** lru-cache stores no null: a miss in the table ("no such key") is cached as `{ key: null }`. */
+interface Entry {
+  key: CachedApiKey | null;
+}
+
+export interface ApiKeyCache {
+  /** the cached row, `null` for a cached "no such key", `undefined` when not cached (or expired) */
+  get(hash: string): CachedApiKey | null | undefined;
+  set(hash: string, key: CachedApiKey | null): void;
+  delete(hash: string): void;
+  clear(): void;
+  readonly size: number;
+}
+
+/** A cache of `max` entries living `ttlMs` each; `now` (ms, monotonic) is injectable for tests. */
+export function createApiKeyCache(opts: { max?: number; ttlMs?: number; now?: () => number } = {}): ApiKeyCache {
+  const lru = new LRUCache<string, Entry>({
+    max: opts.max ?? API_KEY_CACHE_MAX,
+    ttl: opts.ttlMs ?? API_KEY_CACHE_TTL_MS,
+    ...(opts.now ? { perf: { now: opts.now }, ttlResolution: 0 } : {}),
+  });
+  return {
+    get: (hash) => lru.get(hash)?.key,
+    set: (hash, key) => void lru.set(hash, { key }),
+    delete: (hash) => void lru.delete(hash),
+    clear: () => lru.clear(),
+    get size() {
+      return lru.size;
+    },
+  };
+}
+
 // On globalThis: Next.js bundles route handlers and server actions separately, and a revocation made by
 // an action must clear the cache the usage route reads.
-const globalForCache = globalThis as unknown as { refillApiKeyCache?: Map<string, { key: CachedApiKey | null; expires: number }> };
-const cache = (globalForCache.refillApiKeyCache ??= new Map());
+const globalForCache = globalThis as unknown as { refillApiKeyLru?: ApiKeyCache };
+const cache = (globalForCache.refillApiKeyLru ??= createApiKeyCache());
 
-export function getCachedApiKey(hash: string, now = Date.now()): CachedApiKey | null | undefined {
-  const hit = cache.get(hash);
-  if (!hit) return undefined;
-  if (hit.expires <= now) {
-    cache.delete(hash);
-    return undefined;
-  }
-  return hit.key;
+export function getCachedApiKey(hash: string): CachedApiKey | null | undefined {
+  return cache.get(hash);
 }
 
-export function cacheApiKey(hash: string, key: CachedApiKey | null, now = Date.now()): void {
-  if (cache.size > 10_000) cache.clear();
-  cache.set(hash, { key, expires: now + API_KEY_CACHE_TTL_MS });
+export function cacheApiKey(hash: string, key: CachedApiKey | null): void {
+  cache.set(hash, key);
 }
 
-export function forgetCachedApiKeys(): void {
-  cache.clear();
+/** Drops the entries of `hashes` (a revocation), or every entry when none are given. */
+export function forgetCachedApiKeys(hashes?: readonly string[]): void {
+  if (!hashes) cache.clear();
+  else for (const h of hashes) cache.delete(h);
 }

@@ -23,8 +23,8 @@ export async function revokeApiKey(db: DbOrTx, orgId: string, keyId: string): Pr
     .update(apiKeys)
     .set({ revokedAt: new Date() })
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
-  forgetCachedApiKeys();
+    .returning({ id: apiKeys.id, hash: apiKeys.hash });
+  forgetCachedApiKeys(rows.map((r) => r.hash));
   return rows.length > 0;
 }
 

@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { resetEnvCache } from "@/lib/env";
+import { createApiKey, revokeApiKey } from "@/lib/api-keys/manage-api-keys";
+import { makeOrg } from "../support/factories";
+import { createTestDb, type TestDb } from "../support/test-db";
+
+// The API key lookup is cached in-process for 5 s; a revocation in this process must take effect at once.
+let t: TestDb;
+let auth: typeof import("@/lib/api/api-key-auth");
+beforeAll(async () => {
+  t = await createTestDb();
+  process.env.DATABASE_URL = t.url;
+  resetEnvCache();
+  auth = await import("@/lib/api/api-key-auth");
+});
+afterAll(async () => {
+  const { getDbHandle } = await import("@/db/client");
+  await getDbHandle().close();
+  await t.drop();
+});
+
+it("a cached key that is revoked is refused on the next call; other keys keep working", async () => {
+  const org = await makeOrg(t.db);
+  const a = await createApiKey(t.db, org.id, null, { name: "a", scopes: ["usage:write"] });
+  const b = await createApiKey(t.db, org.id, null, { name: "b", scopes: ["usage:write"] });
+  for (const k of [a, b]) expect(await auth.authorizeApiKey(`Bearer ${k.secret}`, ["usage:write"])).toMatchObject({ ok: true, keyId: k.id });
+  expect(await revokeApiKey(t.db, org.id, a.id)).toBe(true);
+  const refused = await auth.authorizeApiKey(`Bearer ${a.secret}`, ["usage:write"]);
+  expect(refused).toMatchObject({ ok: false, reply: { status: 401 } });
+  expect(await auth.authorizeApiKey(`Bearer ${b.secret}`, ["usage:write"])).toMatchObject({ ok: true, keyId: b.id });
+});
