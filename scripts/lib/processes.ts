@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { redactSecrets } from "@/lib/log/redact-secrets";
+import { redactSecrets } from "@/lib/security/redact-secrets";
 
 /**
- * Spawns a child process with `env`, prefixing its output (secrets redacted: lib/log/redact-secrets), and
+ * Spawns a child process with `env`, prefixing its output (secrets redacted: lib/security/redact-secrets), and
  * resolves once a line matches `ready`
  * (rejects if it exits first or after `timeoutMs`).
  */
