@@ -26,7 +26,7 @@ export default defineConfig({
   },
   webServer: {
     command: "node node_modules/tsx/dist/cli.mjs scripts/start.ts --fresh",
-    url: `${E2E.appUrl}/sign-in`,
+    url: `${E2E.appUrl}/api/ready`, // 503 until database, migrations and worker are ready
     timeout: 180_000,
     reuseExistingServer: false,
     stdout: "pipe",

@@ -14,8 +14,8 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Directory for local state: embedded Postgres, emulator state, demo credentials. */
   REFILL_DATA_DIR: z.string().default(".data"),
-  /** Public base URL of the app (links in emails, Stripe return URLs). */
-  APP_URL: z.string().url().default("http://localhost:3000"),
+  /** Public base URL of the app (links in emails, Stripe return URLs, sign-in return check). Unset: http://localhost:$PORT. */
+  APP_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Auth.js secret; the scripts generate and keep one under REFILL_DATA_DIR when unset. */
   AUTH_SECRET: z.string().min(16).optional(),
@@ -57,9 +57,11 @@ const envSchema = z.object({
     .transform((v) => v === "1" || v === "true"),
   /** Bearer token for `GET /metrics` (Prometheus). Unset: /metrics answers 404, so it is never public by accident. */
   METRICS_TOKEN: z.string().min(16).optional(),
-});
+})
+  // APP_URL follows PORT unless set: `PORT=3100 npm start` links to :3100, not :3000
+  .transform((e) => ({ ...e, APP_URL: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "") }));
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = z.output<typeof envSchema>;
 
 let cached: Env | undefined;
 

@@ -27,4 +27,18 @@ next.on("exit", async (code) => {
   await runtime.stop();
   process.exit(code ?? 0);
 });
-setTimeout(() => printCredentials(runtime.seeded, cfg.APP_URL), 1500);
+// the credentials once the app answers GET /api/ready (database, migrations, worker), not on a guess
+void waitUntilReady(`http://127.0.0.1:${cfg.PORT}/api/ready`, 180_000).then((ready) => {
+  if (!ready) console.error(`Refill did not become ready within 180 s: see GET /api/ready for what is missing.`);
+  printCredentials(runtime.seeded, cfg.APP_URL);
+});
+
+async function waitUntilReady(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    if (ok) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
