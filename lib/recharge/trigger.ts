@@ -4,7 +4,8 @@ import { autoRechargeSettings, organizations, type RechargeAttempt } from "@/db/
 import { decideTrigger, STATUS_MESSAGES, type TriggerDecision } from "@/lib/billing/auto-recharge-status";
 import { NO_PAYMENT_METHOD_MESSAGE } from "@/lib/billing/decline-messages";
 import { enqueueJob } from "@/lib/jobs/queue";
-import { getBalance } from "@/lib/ledger";
+import { getBalance, grantGrace } from "@/lib/ledger";
+import { graceDecision } from "./grace";
 import { openIncident } from "@/lib/notifications/incidents";
 import { createRechargeAttempt } from "./attempts";
 import { findOpenAutoAttempt, loadAutoRechargeFacts } from "./facts";
@@ -49,7 +50,11 @@ export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: 
       threshold: facts.threshold,
       createdAt: now,
     });
-    return attempt ? { created: true, attempt } : { created: false, reason: "concurrent" };
+    if (!attempt) return { created: false, reason: "concurrent" };
+    // Grace opens with the attempt, in its transaction: usage may draw on this recharge's credits until it settles.
+    const grace = await graceDecision(tx, orgId, attempt.credits, { settings: locked });
+    if (grace.grant) await grantGrace(tx, { orgId, attemptId: attempt.id, credits: grace.credits });
+    return { created: true, attempt };
   });
 
   if (result.created) {
