@@ -125,7 +125,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
       {returnKind ? <CheckoutReturnBanner kind={returnKind} pending={returnPending} /> : null}
       {returnPending || data.status === "recharging" || data.payments.some((p) => p.status === "processing" || p.status === "pending") ? <AutoRefresh /> : null}
       {search.verify ? <VerificationReturnBanner status={search.verify} /> : null}
-      {balance.total === 0 && !autoOn ? <ZeroBalanceBanner isOwner={isOwner} autoRechargeAllowed={plan.autoRechargeAllowed} /> : null}
+      {balance.total <= 0 && balance.graceCredits === 0 && !autoOn ? <ZeroBalanceBanner isOwner={isOwner} autoRechargeAllowed={plan.autoRechargeAllowed} /> : null}
       <IncidentBanners incidents={incidents} dismissAction={dismissIncidentAction.bind(null, slug)} canDismiss={isOwner} timeZone={org.timeZone} />
 
       <CreditsTile {...balance} timeZone={org.timeZone} actions={creditActions} />
