@@ -7,6 +7,7 @@ export type ApiErrorCode =
   | "payload_too_large"
   | "insufficient_credits"
   | "rate_limited"
+  | "conflict"
   | "internal_error";
 
 /**

@@ -68,12 +68,17 @@ export function debitLimits(b: Pick<Balance, "heldCredits" | "graceCredits">): {
 }
 
 /**
- * The grace bound after a credit or a plan grant while no grace is open: the outstanding overdraft
- * (so the CHECK topup ≥ −grace_credits still holds and the bound returns to 0 once it is paid).
+ * The grace bound (`grace_credits`) while no grace is open: the overdraft still owed, or that captures of
+ * the active holds (within their quantity, always accepted) could still make — max(0, −topup, held − total) —
+ * so `CHECK topup_credits >= -grace_credits` holds and the bound returns to 0 once the overdraft is paid.
+ * No debit may use it (the overdraft allowed is 0 with grace closed).
  */
-export function closedGraceCredits(topupCredits: number): number {
-  return Math.max(0, -topupCredits);
+export function closedGraceCredits(row: { planCredits: number; topupCredits: number; heldCredits: number }): number {
+  return Math.max(0, -row.topupCredits, row.heldCredits - row.planCredits - row.topupCredits);
 }
+
+/** The same bound in SQL, on `credit_balances`' columns. */
+export const CLOSED_GRACE_SQL = "GREATEST(0, -topup_credits, held_credits - plan_credits - topup_credits)";
 
 /** O(1): reads the balance row. Throws `balance_missing` for an org without one. */
 export async function getBalance(db: DbOrTx, orgId: string): Promise<Balance> {

@@ -26,7 +26,7 @@ export async function creditTopup(db: DbOrTx, input: CreditTopupInput): Promise<
     const row = await lockBalance(tx, input.orgId);
     if (await entryExists(tx, input.orgId, input.idempotencyKey)) return { applied: false, balance: toBalance(row) };
     const topupCredits = row.topupCredits + input.credits;
-    const graceCredits = row.graceAttemptId === null ? closedGraceCredits(topupCredits) : row.graceCredits;
+    const graceCredits = row.graceAttemptId === null ? closedGraceCredits({ ...row, topupCredits }) : row.graceCredits;
     await tx.update(creditBalances).set({ topupCredits, graceCredits, updatedAt: new Date() }).where(eq(creditBalances.orgId, input.orgId));
     await tx.insert(ledgerEntries).values({
       orgId: input.orgId,

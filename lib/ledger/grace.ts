@@ -1,7 +1,7 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { creditBalances } from "@/db/schema";
-import { assertCredits } from "./balance";
+import { assertCredits, CLOSED_GRACE_SQL } from "./balance";
 
 /**
  * Grace: while a recharge attempt is in flight, debits the balance cannot cover are accepted against that
@@ -29,7 +29,7 @@ export async function grantGrace(tx: DbOrTx, input: GrantGraceInput): Promise<bo
     .update(creditBalances)
     .set({
       graceAttemptId: input.attemptId,
-      graceCredits: sql`GREATEST(${input.credits}::int, -${creditBalances.topupCredits})`,
+      graceCredits: sql`GREATEST(${input.credits}::int, ${sql.raw(CLOSED_GRACE_SQL)})`,
       updatedAt: new Date(),
     })
     .where(
@@ -44,14 +44,14 @@ export async function grantGrace(tx: DbOrTx, input: GrantGraceInput): Promise<bo
 
 /**
  * Closes `attemptId`'s grace (call when the attempt settles, succeeded or failed, ideally in the settling
- * transaction): the bound shrinks to the overdraft still owed (max(0, −topup)), so with an overdraft left —
+ * transaction): the bound shrinks to the overdraft still owed (see `closedGraceCredits`), so with an overdraft left —
  * the recharge failed — usage is refused until the balance is positive again, and the next credit pays the
  * overdraft first. Returns true when it closed this attempt's grace, false (nothing changed) otherwise.
  */
 export async function endGrace(tx: DbOrTx, input: { orgId: string; attemptId: string }): Promise<boolean> {
   const rows = await tx
     .update(creditBalances)
-    .set({ graceAttemptId: null, graceCredits: sql`GREATEST(0, -${creditBalances.topupCredits})`, updatedAt: new Date() })
+    .set({ graceAttemptId: null, graceCredits: sql.raw(CLOSED_GRACE_SQL), updatedAt: new Date() })
     .where(and(eq(creditBalances.orgId, input.orgId), eq(creditBalances.graceAttemptId, input.attemptId)))
     .returning({ orgId: creditBalances.orgId });
   return rows.length > 0;

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { assertCredits, type Balance } from "./balance";
 import { debitIfUnchanged, debitLocked, type DebitFlush, type DebitRequest, type DebitResult } from "./debit";
+import { logger } from "@/lib/log";
 
 /**
  * Group commit for usage debits. Concurrent debits of the same org are queued in-process and applied
@@ -92,7 +93,7 @@ export function createDebitCoalescer(
         // The after-flush work (the recharge trigger) runs beside the next flush, off the row lock's
         // critical path; this batch's callers are answered once it is done.
         const after = opts.afterFlush
-          ? opts.afterFlush(orgId, flushed).catch((err) => console.error("[ledger] afterFlush failed", { orgId, err }))
+          ? opts.afterFlush(orgId, flushed).catch((err) => logger.error({ err, orgId, component: "ledger" }, "afterFlush failed"))
           : Promise.resolve();
         track(after.then(() => batch.forEach((p, i) => p.resolve(flushed.results[i]!))));
       } catch (err) {

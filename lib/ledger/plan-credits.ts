@@ -43,7 +43,8 @@ export async function resetPlanCredits(db: DbOrTx, input: ResetPlanCreditsInput)
       planCredits: input.allotment,
       planAllotment: input.allotment,
       planResetsAt: input.resetsAt,
-      graceCredits: row.graceAttemptId === null ? closedGraceCredits(row.topupCredits) : row.graceCredits,
+      // a plan expiry lowers the total: keep the bound where captures of active holds could still take the pool
+      graceCredits: Math.max(row.graceAttemptId === null ? 0 : row.graceCredits, closedGraceCredits({ ...row, planCredits: input.allotment })),
     };
     await tx.update(creditBalances).set({ ...next, updatedAt: new Date() }).where(eq(creditBalances.orgId, input.orgId));
     return { applied: true, balance: toBalance({ ...row, ...next }) };

@@ -67,7 +67,7 @@ export async function postUsageBatch(authorization: string | null | undefined, b
 }
 
 /** A `usage:write` key (401/403) within its rate limit (429 + Retry-After, lib/rate-limit/usage-limit) and a body that is JSON (422) matching `schema` (422 with `error.fields`). */
-async function acceptUsageWrite<T>(
+export async function acceptUsageWrite<T>(
   authorization: string | null | undefined,
   bodyText: string,
   schema: z.ZodType<T>,
