@@ -4,6 +4,7 @@ import { checkoutSessions, rechargeAttempts, subscriptions, usageHourly, type In
 import { autoRechargeStatus, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { declineMessage } from "@/lib/billing/decline-messages";
 import { getPlan, type Plan } from "@/lib/billing/plans";
+import { usageDays } from "@/lib/billing/usage-days";
 import { getBalance, type Balance } from "@/lib/ledger";
 import { listOpenIncidents } from "@/lib/notifications/incidents";
 import { loadAutoRechargeFacts, lastRechargedAt } from "@/lib/recharge/facts";
@@ -108,11 +109,12 @@ async function currentSubscription(db: DbOrTx, orgId: string): Promise<Subscript
 }
 
 /**
- * Credits used per day (usage debits) for the last 30 days in the org's time zone, zero-filled. Reads the
- * hourly rollup `usage_hourly` (≤ 720 rows), so the cost does not grow with the org's usage volume.
+ * Credits used per day (usage debits) for the last 30 calendar days in the org's time zone (today included),
+ * zero-filled, each day once also across DST changes (`usageDays`). Reads the hourly rollup `usage_hourly`
+ * (≤ 720 rows), so the cost does not grow with the org's usage volume.
  */
 export async function dailyUsageLast30Days(db: DbOrTx, orgId: string, timeZone: string, now: Date): Promise<DailyUsage[]> {
-  const since = new Date(now.getTime() - 30 * 24 * 3600_000);
+  const { days, since } = usageDays(now, timeZone, 30);
   const day = sql<string>`to_char(${usageHourly.hour} at time zone ${timeZone}, 'YYYY-MM-DD')`;
   const rows = await db
     .select({ day, credits: sql<number>`coalesce(sum(${usageHourly.credits}), 0)::int` })
@@ -120,13 +122,7 @@ export async function dailyUsageLast30Days(db: DbOrTx, orgId: string, timeZone: 
     .where(and(eq(usageHourly.orgId, orgId), gte(usageHourly.hour, since)))
     .groupBy(sql`1`);
   const byDay = new Map(rows.map((r) => [r.day, r.credits]));
-  const fmt = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-  const out: DailyUsage[] = [];
-  for (let i = 29; i >= 0; i--) {
-    const key = fmt.format(new Date(now.getTime() - i * 24 * 3600_000));
-    out.push({ day: key, credits: byDay.get(key) ?? 0 });
-  }
-  return out;
+  return days.map((key) => ({ day: key, credits: byDay.get(key) ?? 0 }));
 }
 
 /** Recharges (auto + Top Up Now) and Checkout purchases, newest first. */
