@@ -15,7 +15,7 @@ export function jobWorkerStatus(): "running" | "starting" | "failed" | "disabled
 export async function startAppJobs(): Promise<void> {
   if (g.refillJobsStarted) return;
   g.refillJobsStarted = true;
-  setJobSenderFactory(() => createJobSender(databaseUrl()));
+  setJobSenderFactory(() => createJobSender(databaseUrl(), getDb()));
   if (env().REFILL_DISABLE_WORKER) return;
   g.refillWorkerStatus = "starting";
   try {

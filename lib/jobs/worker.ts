@@ -5,10 +5,24 @@ import { setJobSender, type JobName, type JobSender } from "./queue";
 
 export const JOB_NAMES: JobName[] = ["recharge.charge", "recharge.trigger", "reconcile", "email", "plans.free-periods"];
 
-function senderOf(boss: PgBoss): JobSender {
+/** pg-boss as the process's queue; hand-offs without a `db` of their own run on `db`. */
+function senderOf(boss: PgBoss, db: Db | null): JobSender {
   return {
+    handOff: async (callerDb, name, data) => {
+      const onDb = callerDb ?? db;
+      if (!onDb) throw new Error(`hand-off ${name}: no database`);
+      await runJob(onDb, name, data);
+    },
     send: async (name, data, opts) => {
-      await boss.send(name, data, { singletonKey: opts?.singletonKey, retryLimit: name === "email" ? 5 : 2, retryDelay: 5, retryBackoff: true });
+      await boss.send(name, data, {
+        singletonKey: opts?.singletonKey,
+        startAfter: opts?.startAfterSeconds && opts.startAfterSeconds > 0 ? opts.startAfterSeconds : undefined,
+        retryLimit: name === "email" ? 5 : 2,
+        retryDelay: 5,
+        retryBackoff: true,
+        // in the caller's transaction when it passed one (see enqueueJob's `tx`)
+        db: opts?.db as PgBoss.Db | undefined,
+      });
     },
   };
 }
@@ -22,18 +36,25 @@ async function startBoss(connectionString: string, work: boolean): Promise<PgBos
 }
 
 /** A send-only queue (the web process when the worker runs elsewhere). */
-export async function createJobSender(connectionString: string): Promise<JobSender> {
-  return senderOf(await startBoss(connectionString, false));
+export async function createJobSender(connectionString: string, db: Db | null = null): Promise<JobSender & { stop: () => Promise<void> }> {
+  const boss = await startBoss(connectionString, false);
+  return { ...senderOf(boss, db), stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }) };
 }
+
+/** pg-boss v10's floor: it refuses a polling interval below 0.5 s. */
+export const MIN_POLLING_INTERVAL_SECONDS = 0.5;
 
 /**
  * Starts the pg-boss worker on our Postgres: recharge.charge, recharge.trigger, email, a reconcile
- * job every minute and the Free plan's period renewal (plans.free-periods) every hour. Installs itself as the process's job sender. Returns `stop`.
+ * job every minute and the Free plan's period renewal (plans.free-periods) every hour. Installs itself as
+ * the process's job sender. Polls every 0.5 s (pg-boss v10's minimum): the durable jobs are the fallback
+ * behind the in-process hand-off, and a job left by a crashed process is picked up within a second of
+ * its start time. Returns `stop`.
  */
 export async function startJobWorker(p: { db: Db; connectionString: string; pollingIntervalSeconds?: number }): Promise<{ stop: () => Promise<void> }> {
   const boss = await startBoss(p.connectionString, true);
-  setJobSender(senderOf(boss));
-  const opts = { pollingIntervalSeconds: p.pollingIntervalSeconds ?? 1, batchSize: 1 };
+  setJobSender(senderOf(boss, p.db));
+  const opts = { pollingIntervalSeconds: Math.max(MIN_POLLING_INTERVAL_SECONDS, p.pollingIntervalSeconds ?? MIN_POLLING_INTERVAL_SECONDS), batchSize: 1 };
   for (const name of JOB_NAMES) {
     await boss.work<Record<string, unknown>>(name, opts, async (jobs) => {
       for (const job of jobs) await runJob(p.db, name, job.data ?? {});

@@ -1,9 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import nodemailer, { type Transporter } from "nodemailer";
-import type { DbOrTx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { memberships, outgoingEmails, users } from "@/db/schema";
 import { env } from "@/lib/env";
-import { enqueueJob } from "@/lib/jobs/queue";
+import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
+
+/**
+ * The durable delivery job starts this many seconds after the email's transaction commits: the caller's
+ * after-commit `enqueueEmails` normally delivered it by then, and the job finds it sent.
+ */
+export const EMAIL_JOB_DELAY_SECONDS = 5;
 
 export interface EmailContent {
   subject: string;
@@ -21,8 +27,9 @@ export async function listOwnerEmails(db: DbOrTx, orgId: string): Promise<string
 }
 
 /**
- * Records one email per recipient (default: the org's owners) as `queued`, once per `dedupeKey`.
- * Returns the new rows' ids; pass them to `enqueueEmails` after the transaction commits.
+ * Records one email per recipient (default: the org's owners) as `queued`, once per `dedupeKey`, and
+ * queues each one's delivery job IN `db` (the caller's transaction: the job exists iff the email does).
+ * Returns the new rows' ids; `enqueueEmails(ids)` after the commit delivers them at once (optional).
  */
 export async function recordEmail(
   db: DbOrTx,
@@ -36,13 +43,22 @@ export async function recordEmail(
       .values({ orgId: params.orgId, kind: params.kind, to: addr, subject: params.content.subject, text: params.content.text, dedupeKey: `${params.dedupeKey}:${addr}` })
       .onConflictDoNothing()
       .returning({ id: outgoingEmails.id });
-    if (row) ids.push(row.id);
+    if (row) {
+      ids.push(row.id);
+      await enqueueJob("email", { emailId: row.id }, { singletonKey: `email:${row.id}`, startAfterSeconds: EMAIL_JOB_DELAY_SECONDS, tx: db });
+    }
   }
   return ids;
 }
 
-export async function enqueueEmails(ids: string[]): Promise<void> {
-  for (const id of ids) await enqueueJob("email", { emailId: id }, { singletonKey: `email:${id}` });
+/**
+ * The fast path, after the transaction that recorded `ids` committed: delivers them in this process now
+ * (not awaited in the app). Optional — `recordEmail` already queued each delivery job in the transaction,
+ * and delivery is idempotent by email id (a row lock + the `queued` status), so calling this twice or not
+ * at all never sends twice or loses an email.
+ */
+export async function enqueueEmails(ids: string[], db: Db | null = null): Promise<void> {
+  for (const id of ids) await handOffJob(db, "email", { emailId: id });
 }
 
 let transport: { url: string; t: Transporter } | undefined;
@@ -52,24 +68,44 @@ function getTransport(url: string): Transporter {
   return transport.t;
 }
 
+/** Thrown when another delivery of the same email holds its row (the job retries and then finds it sent). */
+export class EmailBusyError extends Error {}
+
 /**
  * Sends a queued email over SMTP_URL, or marks it `recorded` when no SMTP is configured (it then shows at
- * /dev/mailbox). Sending twice is prevented by the status check; an SMTP failure throws (the job retries).
+ * /dev/mailbox). Exactly once across concurrent deliveries (hand-off + durable job, two workers): the row
+ * is locked for the send (`FOR UPDATE NOWAIT`; a second delivery throws EmailBusyError and its job retries)
+ * and only a `queued` row is sent. An SMTP failure is recorded on the row and thrown (the job retries).
  */
 export async function deliverEmail(db: DbOrTx, emailId: string): Promise<"sent" | "recorded" | "skipped"> {
-  const [mail] = await db.select().from(outgoingEmails).where(eq(outgoingEmails.id, emailId));
-  if (!mail || mail.status !== "queued") return "skipped";
-  const { SMTP_URL, MAIL_FROM } = env();
-  if (!SMTP_URL) {
-    await db.update(outgoingEmails).set({ status: "recorded" }).where(eq(outgoingEmails.id, emailId));
-    return "recorded";
+  let failure: unknown = null;
+  const result = await db
+    .transaction(async (tx) => {
+      const [mail] = await tx.select().from(outgoingEmails).where(eq(outgoingEmails.id, emailId)).for("update", { noWait: true });
+      if (!mail || mail.status !== "queued") return "skipped" as const;
+      const { SMTP_URL, MAIL_FROM } = env();
+      if (!SMTP_URL) {
+        await tx.update(outgoingEmails).set({ status: "recorded" }).where(eq(outgoingEmails.id, emailId));
+        return "recorded" as const;
+      }
+      try {
+        await getTransport(SMTP_URL).sendMail({ from: MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text });
+      } catch (err) {
+        failure = err;
+        return "skipped" as const;
+      }
+      await tx.update(outgoingEmails).set({ status: "sent", sentAt: new Date(), error: null }).where(eq(outgoingEmails.id, emailId));
+      return "sent" as const;
+    })
+    .catch((err: unknown) => {
+      // 55P03 lock_not_available: another delivery of this email is running right now
+      const e = err as { code?: string; cause?: { code?: string } };
+      if (e.code === "55P03" || e.cause?.code === "55P03") throw new EmailBusyError(`email ${emailId} is being delivered by another job`);
+      throw err;
+    });
+  if (failure) {
+    await db.update(outgoingEmails).set({ error: String(failure).slice(0, 500) }).where(eq(outgoingEmails.id, emailId));
+    throw failure;
   }
-  try {
-    await getTransport(SMTP_URL).sendMail({ from: MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text });
-  } catch (err) {
-    await db.update(outgoingEmails).set({ error: String(err).slice(0, 500) }).where(eq(outgoingEmails.id, emailId));
-    throw err;
-  }
-  await db.update(outgoingEmails).set({ status: "sent", sentAt: new Date(), error: null }).where(eq(outgoingEmails.id, emailId));
-  return "sent";
+  return result;
 }

@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { autoRechargeSettings, organizations, type RechargeAttempt } from "@/db/schema";
 import { decideTrigger, STATUS_MESSAGES, type TriggerDecision } from "@/lib/billing/auto-recharge-status";
 import { NO_PAYMENT_METHOD_MESSAGE } from "@/lib/billing/decline-messages";
-import { enqueueJob } from "@/lib/jobs/queue";
+import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
 import { getBalance, grantGrace } from "@/lib/ledger";
 import { graceDecision } from "./grace";
 import { openIncident } from "@/lib/notifications/incidents";
@@ -11,11 +11,22 @@ import { createRechargeAttempt } from "./attempts";
 import { findOpenAutoAttempt, loadAutoRechargeFacts } from "./facts";
 import { getAutoRechargeSettings } from "./settings";
 
+/**
+ * The durable `recharge.charge` job becomes visible this long after the attempt commits. The in-process
+ * hand-off charges at once; the job is the fallback (this process died, or the hand-off errored) and
+ * normally finds the attempt settled.
+ */
+export const CHARGE_JOB_DELAY_SECONDS = 5;
+
 export type TriggerResult = { created: true; attempt: RechargeAttempt } | { created: false; reason: Exclude<TriggerDecision, { create: true }>["reason"] | "concurrent" };
 
 /**
  * After a debit commits, after settings are saved, and after a recharge lands: if auto-recharge is eligible
- * and the total balance is below the threshold, create ONE attempt and queue its charge. Never calls Stripe.
+ * and the total balance is below the threshold, create ONE attempt and queue its charge. Never waits for Stripe.
+ *
+ * The attempt and its `recharge.charge` job are inserted in ONE transaction (a crash at any instant leaves
+ * neither or both); after the commit the charge is handed to this process (`handOffJob`, not awaited), so
+ * it starts the moment the attempt exists. The job (delayed CHARGE_JOB_DELAY_SECONDS) is the fallback.
  *
  * Exactly once: the decision and insert run under a row lock on the org's settings (serializes triggers of
  * one org, so the monthly cap and spending limit hold), and the partial unique index allows one open
@@ -54,11 +65,12 @@ export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: 
     // Grace opens with the attempt, in its transaction: usage may draw on this recharge's credits until it settles.
     const grace = await graceDecision(tx, orgId, attempt.credits, { settings: locked });
     if (grace.grant) await grantGrace(tx, { orgId, attemptId: attempt.id, credits: grace.credits });
+    await enqueueJob("recharge.charge", { attemptId: attempt.id }, { singletonKey: attempt.id, startAfterSeconds: CHARGE_JOB_DELAY_SECONDS, tx });
     return { created: true, attempt };
   });
 
   if (result.created) {
-    await enqueueJob("recharge.charge", { attemptId: result.attempt.id }, { singletonKey: result.attempt.id });
+    await handOffJob(db, "recharge.charge", { attemptId: result.attempt.id });
   } else if (result.reason === "needs_payment_method") {
     await openIncident(db, { orgId, kind: "no_payment_method", message: NO_PAYMENT_METHOD_MESSAGE, dedupeKey: `no_payment_method:${result.monthKey}` });
   } else if (result.reason === "paused_monthly_cap" || result.reason === "paused_spending_limit") {

@@ -13,16 +13,24 @@ export interface BillingHarness {
   webhookUrl: string;
   /** webhook responses received, in order */
   deliveries: { type?: string; status: number; result?: string }[];
-  /** jobs run by the inline queue, in order */
-  jobs: { name: JobName; data: Record<string, unknown> }[];
-  /** "inline": jobs run at once (awaited); "manual": only recorded in `jobs` (run them with runJob) */
+  /**
+   * durable jobs queued, in order; `tx: true` = inserted in the caller's transaction (the crash fallback:
+   * recorded, never run here — the pg-boss worker tests run those for real)
+   */
+  jobs: { name: JobName; data: Record<string, unknown>; tx: boolean }[];
+  /** in-process hand-offs after a commit (the fast path), in order */
+  handOffs: { name: JobName; data: Record<string, unknown> }[];
+  /**
+   * "inline": hand-offs and non-transactional jobs run at once (awaited); "manual": everything is only
+   * recorded (run jobs with runJob)
+   */
   queue: "inline" | "manual";
   stop: () => Promise<void>;
 }
 
 /**
  * Emulator + a local webhook receiver calling the real handler on the test DB + env pointing the real SDK
- * at the emulator + an inline job queue (jobs run at once, awaited, unless `queue: "manual"`).
+ * at the emulator + an inline job queue (the in-process hand-off runs at once, awaited, unless `queue: "manual"`).
  */
 export async function startBillingHarness(db: Db, opts: { queue?: "inline" | "manual"; extraEnv?: Record<string, string> } = {}): Promise<BillingHarness> {
   const port = await freePort();
@@ -44,9 +52,15 @@ export async function startBillingHarness(db: Db, opts: { queue?: "inline" | "ma
   resetEnvCache();
   resetStripeClient();
   const jobs: BillingHarness["jobs"] = [];
+  const handOffs: BillingHarness["handOffs"] = [];
   setJobSender({
-    send: async (name, data) => {
-      jobs.push({ name, data });
+    send: async (name, data, opts) => {
+      jobs.push({ name, data, tx: !!opts?.db });
+      if (harness.queue === "inline" && !opts?.db) await runJob(db, name, data);
+    },
+    awaitHandOffs: true,
+    handOff: async (_db, name, data) => {
+      handOffs.push({ name, data });
       if (harness.queue === "inline") await runJob(db, name, data);
     },
   });
@@ -55,6 +69,7 @@ export async function startBillingHarness(db: Db, opts: { queue?: "inline" | "ma
     webhookUrl,
     deliveries,
     jobs,
+    handOffs,
     queue: opts.queue ?? "inline",
     stop: async () => {
       setJobSender(null);
