@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from "@/db/client";
+import { logger } from "@/lib/log";
 
 /**
  * Side effects go through this tiny queue interface. In the app it is pg-boss on our Postgres
@@ -123,7 +124,7 @@ export async function handOffJob(db: Db | null, name: JobName, data: Record<stri
   const run = s?.handOff
     ? s.handOff(db, name, data)
     : Promise.all([import("./handlers"), db ?? appDb()]).then(([m, d]) => m.runJob(d, name, data));
-  const work = run.catch((err) => console.error(`[jobs] hand-off ${name} failed (the durable job retries):`, err));
+  const work = run.catch((err) => logger.error({ err, component: "jobs", job: name, data }, "hand-off failed (the durable job retries)"));
   if (s?.awaitHandOffs) return void (await work);
   const set = inFlight();
   set.add(work);

@@ -1,7 +1,8 @@
 import { getDb } from "@/db/client";
 import { databaseUrl, env } from "@/lib/env";
 import { setJobSenderFactory } from "./queue";
-import { createJobSender, startJobWorker } from "./worker";
+import { createJobSender, JOB_NAMES, startJobWorker } from "./worker";
+import { logger } from "@/lib/log";
 
 const g = globalThis as unknown as { refillJobsStarted?: boolean; refillWorkerStatus?: "starting" | "running" | "failed" };
 
@@ -21,9 +22,9 @@ export async function startAppJobs(): Promise<void> {
   try {
     await startJobWorker({ db: getDb(), connectionString: databaseUrl() });
     g.refillWorkerStatus = "running";
-    console.info("[jobs] worker started (recharge.charge, recharge.trigger, reconcile, email, plans.free-periods)");
+    logger.info({ component: "jobs", queues: JOB_NAMES }, "worker started");
   } catch (err) {
     g.refillWorkerStatus = "failed";
-    console.error("[jobs] worker failed to start:", err);
+    logger.error({ err, component: "jobs" }, "worker failed to start");
   }
 }

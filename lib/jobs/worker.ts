@@ -2,6 +2,7 @@ import PgBoss from "pg-boss";
 import type { Db } from "@/db/client";
 import { runJob } from "./handlers";
 import { setJobSender, type JobName, type JobSender } from "./queue";
+import { logger } from "@/lib/log";
 
 export const JOB_NAMES: JobName[] = ["recharge.charge", "recharge.trigger", "reconcile", "email", "plans.free-periods"];
 
@@ -29,7 +30,7 @@ function senderOf(boss: PgBoss, db: Db | null): JobSender {
 
 async function startBoss(connectionString: string, work: boolean): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString, max: 4, supervise: work, schedule: work });
-  boss.on("error", (err) => console.error("[jobs] pg-boss error:", err));
+  boss.on("error", (err) => logger.error({ err, component: "jobs" }, "pg-boss error"));
   await boss.start();
   for (const name of JOB_NAMES) await boss.createQueue(name);
   return boss;
