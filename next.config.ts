@@ -36,8 +36,9 @@ export const SECURITY_HEADERS: { key: string; value: string }[] = [
 ];
 
 const nextConfig: NextConfig = {
-  // Server-only packages with native binaries or dynamic requires stay outside the bundle.
-  serverExternalPackages: ["pg-boss", "postgres", "bcryptjs", "nodemailer"],
+  // Server-only packages with native binaries or dynamic requires stay outside the bundle (prom-client: one copy
+  // per process, the same the tsx-loaded ingestion server uses).
+  serverExternalPackages: ["pg-boss", "postgres", "bcryptjs", "nodemailer", "prom-client"],
   poweredByHeader: false,
   // A separate build directory lets a benchmark or test build run beside a developer's `.next`.
   distDir: process.env.REFILL_NEXT_DIST_DIR || ".next",
