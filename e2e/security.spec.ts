@@ -70,3 +70,21 @@ test("after Sign out, a cookie captured before it no longer exports the ledger o
   await expect(other).toHaveURL(/\/sign-in/);
   await replay.close();
 });
+
+test("after 10 wrong passwords the right one is refused too, with a wait", async ({ page }) => {
+  const { owner } = await makePageState("Throttle check", { plan: "starter" });
+  await page.goto("/sign-in");
+  for (let i = 0; i < 10; i++) {
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled(); // the previous attempt has answered
+    await page.getByLabel("Email").fill(owner.email);
+    await page.getByLabel("Password").fill(`wrong-${i}`);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: /Invalid email or password|Too many sign-in attempts/ })).toBeVisible();
+  }
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled();
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password").fill("refill-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /Too many sign-in attempts\. Try again in \d+ minutes?\./ })).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in/);
+});
