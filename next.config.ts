@@ -26,7 +26,7 @@ export const CONTENT_SECURITY_POLICY = [
 ].join("; ");
 
 /** Sent on every route (pages, route handlers, static files). HSTS belongs to the TLS terminator in front. */
-export const SECURITY_HEADERS: { key: string; value: string }[] = [
+const SECURITY_HEADERS: { key: string; value: string }[] = [
   { key: "Content-Security-Policy", value: CONTENT_SECURITY_POLICY },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "X-Content-Type-Options", value: "nosniff" },

@@ -11,7 +11,7 @@ export const BODY_LIMITS = {
   auth: 16 * 1024,
 } as const;
 
-export type LimitedBody = { ok: true; bytes: Uint8Array<ArrayBuffer>; text: string } | { ok: false; reply: ApiReply };
+type LimitedBody = { ok: true; bytes: Uint8Array<ArrayBuffer>; text: string } | { ok: false; reply: ApiReply };
 
 /**
  * Reads `request`'s body as UTF-8 while counting bytes, and stops (cancelling the stream, nothing more is

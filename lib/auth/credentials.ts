@@ -10,7 +10,7 @@ import type { SignInThrottle } from "./sign-in-throttle";
  * Throttled (lib/auth/sign-in-throttle) before anything is compared; a failure counts against the
  * account and the IP, a success clears the account's count.
  */
-export type CredentialsResult =
+type CredentialsResult =
   | { ok: true; user: { id: string; email: string; name: string | null; sessionVersion: number } }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };

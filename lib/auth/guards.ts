@@ -4,13 +4,6 @@ import { getDb } from "@/db/client";
 import { getMemberContext, type MemberContext } from "./membership";
 import { currentUserId } from "./session";
 
-export class ForbiddenError extends Error {
-  constructor(readonly code: "owner_required", message: string) {
-    super(message);
-    this.name = "ForbiddenError";
-  }
-}
-
 /**
  * For pages: the signed-in member of `orgSlug` with their role read from the database on this request.
  * Signed out → redirect to /sign-in. Not a member → 404 (an org you cannot see does not exist for you).
@@ -20,13 +13,6 @@ export async function requireMember(orgSlug: string): Promise<MemberContext> {
   if (!userId) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/${orgSlug}/settings/billing`)}`);
   const ctx = await getMemberContext(getDb(), userId, orgSlug);
   if (!ctx) notFound();
-  return ctx;
-}
-
-/** Like requireMember, then throws ForbiddenError unless the role (from the DB) is `owner`. */
-export async function requireOwner(orgSlug: string, message = "Only the organization owner can do this."): Promise<MemberContext> {
-  const ctx = await requireMember(orgSlug);
-  if (ctx.role !== "owner") throw new ForbiddenError("owner_required", message);
   return ctx;
 }
 

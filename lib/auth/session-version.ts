@@ -9,7 +9,7 @@ import { users } from "@/db/schema";
  */
 
 /** What the session cookie claims: the user id and the version it was issued with (absent on old cookies: 0). */
-export interface SessionClaim {
+interface SessionClaim {
   userId: string | null | undefined;
   sessionVersion?: number | null;
 }

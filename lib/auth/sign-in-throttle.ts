@@ -9,14 +9,14 @@ import { postgresLimiter, retryAfterSeconds } from "@/lib/rate-limit/postgres-li
  * is refused until the window ends, even with the right password. A successful sign-in clears the
  * account's count. Keys are SHA-256 digests (fixed length, no user text in the table).
  */
-export interface SignInLimits {
+interface SignInLimits {
   perAccount: number;
   perIp: number;
   /** window and lock-out, seconds */
   windowSeconds: number;
 }
 
-export type ThrottleVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
+type ThrottleVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 export interface SignInThrottle {
   /** Refused when the account or the IP has used up its failures. Reads only. */

@@ -8,9 +8,9 @@ import type { DbOrTx } from "@/db/client";
  * is applied (drizzle's `drizzle.__drizzle_migrations`, matched by each entry's `when`), and the job
  * worker is running when this process should run one. Ready only when all three hold.
  */
-export type WorkerStatus = "running" | "starting" | "failed" | "disabled";
+type WorkerStatus = "running" | "starting" | "failed" | "disabled";
 
-export interface Readiness {
+interface Readiness {
   ready: boolean;
   checks: {
     database: { ok: boolean; error?: string };

@@ -8,7 +8,7 @@ import { consumeOrRetryAfter, postgresLimiter } from "./postgres-limiter";
  * credits, cards and plans, and Top Up Now charges) per org per hour, counted on Postgres so it holds
  * across processes. 0 turns it off.
  */
-export type PaymentGuard = (orgId: string) => Promise<{ ok: true } | { ok: false; code: "rate_limited"; message: string; retryAfterSeconds: number }>;
+type PaymentGuard = (orgId: string) => Promise<{ ok: true } | { ok: false; code: "rate_limited"; message: string; retryAfterSeconds: number }>;
 
 export function createPaymentGuard(sql: postgres.Sql, perHour: number): PaymentGuard {
   if (perHour <= 0) return async () => ({ ok: true });

@@ -6,7 +6,7 @@ import { RateLimiterPostgres, type RateLimiterRes } from "rate-limiter-flexible"
  * so a limit holds across every process of the app. The library speaks node-postgres' `query({ text,
  * values })`; `pgQueryAdapter` gives it that over the app's postgres.js pool.
  */
-export interface LimiterOptions {
+interface LimiterOptions {
   /** namespace of the keys, e.g. "signin-account" */
   keyPrefix: string;
   /** allowed points per window */

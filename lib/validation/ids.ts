@@ -6,10 +6,10 @@ import { z } from "zod";
  */
 
 /** A UUID as our tables make them (`gen_random_uuid()`, uuid v4/v7), case-insensitive. */
-export const uuidSchema = z.uuid();
+const uuidSchema = z.uuid();
 
 /** A ledger entry id (bigserial) used as a keyset cursor: decimal digits, 1..Number.MAX_SAFE_INTEGER. */
-export const ledgerCursorSchema = z
+const ledgerCursorSchema = z
   .string()
   .regex(/^[1-9]\d{0,15}$/, "must be a positive integer")
   .transform(Number)
