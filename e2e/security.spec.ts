@@ -88,3 +88,12 @@ test("after 10 wrong passwords the right one is refused too, with a wait", async
   await expect(page.getByRole("alert").filter({ hasText: /Too many sign-in attempts\. Try again in \d+ minutes?\./ })).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in/);
 });
+
+test("the verify routes answer 404 for an attempt id that is not a UUID (36 characters of [0-9a-f-])", async ({ page, baseURL }) => {
+  const { org, owner } = await makePageState("Verify id check", { plan: "starter" });
+  await signIn(page, owner.email);
+  for (const path of ["verify/------------------------------------", "verify/0123456789abcdef0123456789abcdef0123/return"]) {
+    const res = await page.request.get(`${baseURL}/${org.slug}/settings/billing/${path}`, { maxRedirects: 0 });
+    expect(res.status()).toBe(404);
+  }
+});
