@@ -106,7 +106,9 @@ export async function driveUsage(o: DriveOptions): Promise<DriveResult> {
         });
         status = res.status;
         json = await res.json().catch(() => null);
-        hint = status === 402 ? readRetryHint(res.headers.get("retry-after"), json) : status >= 500 ? 200 : null;
+        hint = status === 402 ? readRetryHint(res.headers.get("retry-after"), json)
+          : status === 429 ? (readRetryHint(res.headers.get("retry-after"), json) ?? 100)
+          : status >= 500 ? 200 : null;
       } catch (err) {
         json = { error: { message: err instanceof Error ? err.message : String(err) } };
         hint = 200;
