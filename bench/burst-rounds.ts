@@ -6,6 +6,7 @@
 import type { DbHandle } from "@/db/client";
 import { resetEnvCache } from "@/lib/env";
 import { resetStripeClient } from "@/lib/stripe/client";
+import { percentile } from "../scripts/lib/usage-driver";
 import { BURST, emulatorFaults, makeBurstOrg, runBurst, type BurstFigures } from "./burst";
 import { balanceMismatches } from "./invariants";
 
@@ -34,14 +35,14 @@ function burstRows(f: BurstFigures, title: string): Row[] {
   return [
     {
       name: title,
-      value: `${fmt(d.refused)} refused of ${fmt(BURST.calls)} · ${fmt(d.ok)} ok (${fmt(d.retriedCalls)} after Retry-After, ${fmt(d.retries)} retries) · ${fmt(d.errors)} errors · ${fmt(d.ok / (d.elapsedMs / 1000))} calls/s`,
+      value: `${fmt(d.refused)} refused of ${fmt(BURST.calls)} · ${fmt(d.ok)} ok (${fmt(d.retriedCalls)} after Retry-After, ${fmt(d.retries)} retries) · ${fmt(d.errors)} errors · ${fmt(d.ok / (d.elapsedMs / 1000))} calls/s · call p99 ${ms(d.latency.p99)}, max ${ms(d.latency.max)}`,
       target: "0 refused",
       pass: d.refused === 0 && d.errors === 0,
     },
     { name: "    recharges (auto attempts in the burst)", value: `${statuses} · start balance ${fmt(f.startBalance)}` },
     {
       name: "    threshold crossing → credits landed",
-      value: `p50 ${ms(c.p50)} · p99 ${ms(c.p99)} · max ${ms(c.max)} (${c.n} crossings; ${f.earlyCredits} credits landed before a crossing${c.uncovered ? "; the last crossing had no credit yet" : ""}) · attempt → credit p50 ${ms(f.triggerToCredit.p50)} p99 ${ms(f.triggerToCredit.p99)}`,
+      value: `p50 ${ms(c.p50)} · p99 ${ms(c.p99)} · max ${ms(c.max)} (${c.n} crossings; ${f.earlyCredits} credits landed before a crossing${c.uncovered ? "; the last crossing had no credit yet" : ""}) · attempt → credit p50 ${ms(f.triggerToCredit.p50)} p99 ${ms(f.triggerToCredit.p99)} · as the client saw it p50 ${ms(percentile(d.crossingToCreditMs, 50))} p99 ${ms(percentile(d.crossingToCreditMs, 99))}`,
       target: "p50 ≤ 150 ms, p99 ≤ 500 ms",
       pass: c.n === 0 ? f.earlyCredits > 0 : (c.p50 ?? Infinity) <= 150 && (c.p99 ?? Infinity) <= 500,
     },

@@ -16,7 +16,7 @@ import { getStripeCustomer } from "@/lib/stripe/customers";
 import { attachTestCard, subscribeOrgToPlan } from "@/lib/stripe/provision";
 import { driveUsage, percentile, type DriveResult } from "../scripts/lib/usage-driver";
 
-export const BURST = { calls: 10_000, connections: 16, packs: 1, cap: 31, faultCap: 6, startTopup: 0 };
+export const BURST = { calls: 10_000, connections: 16, packs: 1, cap: 31, faultCap: 8, startTopup: 0 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -104,6 +104,7 @@ const ms = (v: number | null) => (v === null ? "n/a" : `${fmt.format(Math.round(
 console.log("\nSummary");
 console.log(`  calls ok          ${fmt.format(r.ok)}${r.retriedCalls ? ` (${fmt.format(r.retriedCalls)} after waiting for a recharge: ${fmt.format(r.retries)} retries, ${(r.waitedMs / 1000).toFixed(1)} s waited in all)` : ""}`);
 console.log(`  calls refused     ${fmt.format(r.refused)}${r.firstRefusalAt ? ` (first at call ${fmt.format(r.firstRefusalAt)})` : ""}`);
+console.log(`  call latency      p50 ${ms(r.latency.p50)} · p99 ${ms(r.latency.p99)} · max ${ms(r.latency.max)} (waits included)`);
 if (r.errors) console.log(`  calls failed      ${fmt.format(r.errors)} (not a 402)`);
 console.log(
   recharges

@@ -48,6 +48,8 @@ export interface DriveResult {
   /** 1-based position (in completed calls) of the first refusal, null if none */
   firstRefusalAt: number | null;
   elapsedMs: number;
+  /** per call, first request → final answer (waits included), ms */
+  latency: { p50: number | null; p99: number | null; max: number | null };
   /** balance jumps seen in responses (recharges landing) */
   jumps: number;
   /** threshold crossing (first response at or below it) → next jump, ms, as the client saw them */
@@ -65,7 +67,7 @@ export async function driveUsage(o: DriveOptions): Promise<DriveResult> {
   const maxRetries = o.maxRetries ?? 50;
   const prefix = o.keyPrefix ?? `sim-${Date.now()}`;
   const r: DriveResult = {
-    ok: 0, refused: 0, retriedCalls: 0, retries: 0, waitedMs: 0, errors: 0, firstRefusalAt: null, elapsedMs: 0,
+    ok: 0, refused: 0, retriedCalls: 0, retries: 0, waitedMs: 0, errors: 0, firstRefusalAt: null, elapsedMs: 0, latency: { p50: null, p99: null, max: null },
     jumps: 0, crossingToCreditMs: [], jumpsBeforeCrossing: 0, minAvailable: null, minTopupCredits: null, maxOverdraft: 0,
   };
   let next = 0;
@@ -141,11 +143,17 @@ export async function driveUsage(o: DriveOptions): Promise<DriveResult> {
     }
   }
 
+  const latencies: number[] = [];
   async function worker(): Promise<void> {
-    while (!stop && next < o.calls) await call(++next);
+    while (!stop && next < o.calls) {
+      const t0 = performance.now();
+      await call(++next);
+      latencies.push(performance.now() - t0);
+    }
   }
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   r.elapsedMs = Date.now() - started;
+  r.latency = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: percentile(latencies, 100) };
   return r;
 }
 
