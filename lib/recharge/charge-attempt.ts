@@ -6,6 +6,7 @@ import { getStripeCustomer } from "@/lib/stripe/customers";
 import { findAttemptPaymentIntent, KEY_SAFE_AGE_MS, SEARCH_LAG_MS } from "./find-payment-intent";
 import { describeStripeError, outcomeFromPaymentIntent, outcomeFromStripeError, type AttemptOutcome } from "./outcome";
 import { settleRechargeAttempt, type SettleResult } from "./settle-attempt";
+import { logger } from "@/lib/log";
 
 export interface ChargeOptions {
   /** pauses between our own re-tries of a transient failure (the SDK already retries per try) */
@@ -86,7 +87,7 @@ export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: Cha
     } catch (err) {
       outcome = outcomeFromStripeError(err);
       lastError = describeStripeError(err);
-      if (!outcome) console.warn(`[recharge] no answer from Stripe for attempt ${a.id} (org ${a.orgId}), try ${i + 1}: ${lastError}`);
+      if (!outcome) logger.warn({ orgId: a.orgId, attemptId: a.id, try: i + 1, error: lastError }, "recharge: no answer from Stripe");
     }
   }
   return settleRechargeAttempt(db, a.id, outcome ?? { kind: "unknown", paymentIntentId: null, reason: lastError });

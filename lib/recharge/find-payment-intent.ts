@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import { getStripe } from "@/lib/stripe/client";
+import { logger } from "@/lib/log";
 
 /** Re-create with the attempt's idempotency key only while the attempt is younger than this (Stripe keeps keys 24 h). */
 export const KEY_SAFE_AGE_MS = 23 * 3600_000;
@@ -13,6 +14,6 @@ export const SEARCH_LAG_MS = 2 * 60_000;
  */
 export async function findAttemptPaymentIntent(customerId: string, attemptId: string): Promise<Stripe.PaymentIntent | null> {
   const found = await getStripe().paymentIntents.search({ query: `metadata['attempt_id']:'${attemptId}' AND customer:'${customerId}'`, limit: 10 });
-  if (found.data.length > 1) console.error(`[recharge] attempt ${attemptId} has ${found.data.length} PaymentIntents: ${found.data.map((p) => `${p.id}=${p.status}`).join(", ")}`);
+  if (found.data.length > 1) logger.error({ attemptId, paymentIntents: found.data.map((p) => `${p.id}=${p.status}`) }, "recharge: more than one PaymentIntent for an attempt");
   return found.data.find((p) => p.status === "succeeded") ?? found.data[0] ?? null;
 }

@@ -7,6 +7,7 @@ import { chargeRechargeAttempt } from "./charge-attempt";
 import { findAttemptPaymentIntent } from "./find-payment-intent";
 import { outcomeFromPaymentIntent } from "./outcome";
 import { settleRechargeAttempt, type SettleResult } from "./settle-attempt";
+import { logger } from "@/lib/log";
 
 export interface ReconcileOptions {
   /** only attempts untouched this long (default 2 min: the charge path may still be working) */
@@ -42,7 +43,7 @@ export async function reconcileRechargeAttempts(db: Db, opts: ReconcileOptions =
         results.push(await chargeRechargeAttempt(db, a.id, { retryDelaysMs: [], now }));
       }
     } catch (err) {
-      console.error(`[reconcile] attempt ${a.id} (org ${a.orgId}) failed to converge:`, (err as Error).message);
+      logger.error({ err, orgId: a.orgId, attemptId: a.id }, "reconcile: attempt failed to converge");
     }
   }
   for (const a of await guessedFailures(db, now)) {
@@ -50,7 +51,7 @@ export async function reconcileRechargeAttempts(db: Db, opts: ReconcileOptions =
       const r = await searchGuessedFailure(db, a);
       if (r) results.push(r);
     } catch (err) {
-      console.error(`[reconcile] search for failed attempt ${a.id} (org ${a.orgId}):`, (err as Error).message);
+      logger.error({ err, orgId: a.orgId, attemptId: a.id }, "reconcile: search for a failed attempt");
     }
   }
   return results;

@@ -12,6 +12,7 @@ import { openIncident, resolveAttemptIncidents } from "@/lib/notifications/incid
 import * as tpl from "@/lib/notifications/templates";
 import { checkSpendingAlert } from "./spending-alert";
 import { getAutoRechargeSettings, writeAutoRechargeSettings } from "./settings";
+import { logger } from "@/lib/log";
 
 export interface SettleResult {
   attemptId: string;
@@ -50,7 +51,7 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
 
     const set: Partial<RechargeAttempt> = {};
     if (piId && piId !== a.paymentIntentId && a.status !== "succeeded") {
-      if (a.paymentIntentId) console.error(`[settle] attempt ${a.id} (org ${a.orgId}): PaymentIntent ${piId} differs from stored ${a.paymentIntentId}`);
+      if (a.paymentIntentId) logger.error({ orgId: a.orgId, attemptId: a.id, paymentIntentId: piId, stored: a.paymentIntentId }, "settle: PaymentIntent differs from the stored one");
       if (!a.paymentIntentId || t.next === "succeeded") set.paymentIntentId = piId;
     }
     if (t.unknown === "mark") {

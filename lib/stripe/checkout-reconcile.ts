@@ -6,6 +6,7 @@ import { creditTopup } from "@/lib/ledger";
 import { getStripe } from "./client";
 import { findOrgIdByCustomer } from "./customers";
 import { customerIdOf } from "./webhooks/types";
+import { logger } from "@/lib/log";
 
 export interface CheckoutSettleResult {
   sessionId: string;
@@ -68,7 +69,7 @@ export async function reconcileCheckoutSessions(db: Db, opts: { olderThanMs?: nu
     try {
       results.push(await settleCheckoutSession(db, await getStripe().checkout.sessions.retrieve(row.id)));
     } catch (err) {
-      console.error(`[reconcile] checkout session ${row.id} (org ${row.orgId}):`, (err as Error).message);
+      logger.error({ err, orgId: row.orgId, checkoutSessionId: row.id }, "reconcile: checkout session failed to converge");
     }
   }
   return results;

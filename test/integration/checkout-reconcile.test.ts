@@ -18,7 +18,7 @@ beforeAll(async () => {
   h = await startBillingHarness(t.db);
 });
 afterEach(async () => {
-  await h.emu.admin("POST", "webhook", { url: h.webhookUrl, secret: h.emu.webhookSecret }); // webhooks delivered again
+  await h.emu.admin("POST", "faults", { drop_webhooks: false }); // webhooks delivered again
 });
 afterAll(async () => {
   await h?.stop();
@@ -35,7 +35,7 @@ const rowOf = async (id: string) => (await t.sql`SELECT status, completed_at, ch
 async function paidWithWebhookLost(packs: number) {
   const { org } = await makeBillingOrg(t.db, { planId: "free", card: null });
   const checkout = await createBuyCreditsCheckout(t.db, { orgId: org.id, userId: null, packs, ...urls });
-  await h.emu.admin("POST", "webhook", { url: null });
+  await h.emu.admin("POST", "faults", { drop_webhooks: true }); // webhook lost
   const done = await h.emu.admin<{ step: { kind: string }; session: { payment_status: string } }>("POST", `checkout_sessions/${checkout.id}/complete`, { card_number: "4242424242424242" });
   expect(done.session.payment_status).toBe("paid");
   return { org, checkout };
