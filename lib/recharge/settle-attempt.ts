@@ -4,7 +4,7 @@ import { organizations, rechargeAttempts, type Organization, type RechargeAttemp
 import { applyFailurePolicy } from "@/lib/billing/failure-policy";
 import { settleTransition, type Failure, type SettlementEffect, type SettlementOutcome } from "@/lib/billing/settlement";
 import { env } from "@/lib/env";
-import { enqueueJob } from "@/lib/jobs/queue";
+import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
 import { creditTopup, endGrace } from "@/lib/ledger";
 import { recordRechargeSettled } from "@/lib/metrics";
 import { enqueueEmails, recordEmail, type EmailContent } from "@/lib/notifications/emails";
@@ -73,12 +73,14 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
     if (ctx.balanceAfter !== null) set.balanceAfter = ctx.balanceAfter;
     await tx.update(rechargeAttempts).set({ ...set, updatedAt: now }).where(and(eq(rechargeAttempts.id, a.id), eq(rechargeAttempts.orgId, a.orgId)));
     for (const e of t.effects) if (e.kind !== "credit" && (await applyEffect(ctx, e)) === "retrigger") retrigger = a.orgId;
+    // still below the threshold: a new trigger, durable with this commit (the hand-off below runs it at once)
+    if (retrigger) await enqueueJob("recharge.trigger", { orgId: retrigger }, { tx, singletonKey: `retrigger:${a.id}`, startAfterSeconds: 5 });
     return { attemptId, status: t.next ?? a.status, changed: t.next !== null, credited: ctx.credited };
   });
 
   recordRechargeSettled(result, settled);
   await enqueueEmails(emailIds);
-  if (retrigger) await enqueueJob("recharge.trigger", { orgId: retrigger });
+  if (retrigger) await handOffJob(db, "recharge.trigger", { orgId: retrigger });
   return result;
 }
 

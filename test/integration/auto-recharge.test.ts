@@ -70,6 +70,18 @@ describe("trigger: exactly once", () => {
     expect(await ledgerMismatches(t.sql)).toEqual([]);
   }, 180_000);
 
+  it("a recharge that leaves the balance below the threshold says 'still low' and triggers again, up to the cap", async () => {
+    const { org } = await makeBillingOrg(t.db, { autoRecharge: { threshold: 100_000, max: 3 } });
+    const jobsBefore = h.jobs.length;
+    expect((await maybeTriggerRecharge(t.db, org.id)).created).toBe(true); // inline: each success re-triggers
+    expect((await attemptsOf(org.id)).map((a) => a.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    expect(await maybeTriggerRecharge(t.db, org.id)).toEqual({ created: false, reason: "paused_monthly_cap" });
+    const low = await t.sql`SELECT count(*)::int AS n FROM outgoing_emails WHERE org_id = ${org.id} AND kind = 'still_low'`;
+    expect(low[0]!.n).toBe(3); // one per attempt (one owner)
+    // each re-trigger was also written as a durable job in its settle transaction
+    expect(h.jobs.slice(jobsBefore).filter((j) => j.name === "recharge.trigger" && j.tx && j.data.orgId === org.id)).toHaveLength(3);
+  });
+
   it("saving settings while already below the threshold triggers at once", async () => {
     const { org, owner } = await makeBillingOrg(t.db, {});
     const total = (await getBalance(t.db, org.id)).total;
