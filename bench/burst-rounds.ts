@@ -39,7 +39,7 @@ function burstRows(f: BurstFigures, title: string): Row[] {
       target: "0 refused",
       pass: d.refused === 0 && d.errors === 0,
     },
-    { name: "    recharges (auto attempts in the burst)", value: `${statuses} · start balance ${fmt(f.startBalance)}` },
+    { name: "    recharges (auto attempts in the burst)", value: `${statuses} · start balance ${fmt(f.startBalance)} · grace before the burst: ${f.before.grace ?? "unknown"}` },
     {
       name: "    threshold crossing → credits landed",
       value: `p50 ${ms(c.p50)} · p99 ${ms(c.p99)} · max ${ms(c.max)} (${c.n} crossings; ${f.earlyCredits} credits landed before a crossing${c.uncovered ? "; the last crossing had no credit yet" : ""}) · attempt → credit p50 ${ms(f.triggerToCredit.p50)} p99 ${ms(f.triggerToCredit.p99)} · as the client saw it p50 ${ms(percentile(d.crossingToCreditMs, 50))} p99 ${ms(percentile(d.crossingToCreditMs, 99))}`,

@@ -91,6 +91,8 @@ export interface BurstFigures {
   stripe: { succeededPIs: number; lostCredits: number; doubleCharged: number; unattributed: number };
   succeededAuto: number;
   cap: number;
+  /** GET /api/v1/billing/auto-topup before the burst: grace and status as the product states them */
+  before: { grace: string | null; status: string | null };
 }
 
 async function stripeTruth(sql: postgres.Sql, b: BurstOrg) {
@@ -124,6 +126,9 @@ export async function runBurst(
 ): Promise<BurstFigures> {
   const [start] = await sql`SELECT plan_credits + topup_credits AS total, now() AS at FROM credit_balances WHERE org_id = ${b.id}`;
   const since = new Date(start!.at);
+  const overview = (await fetch(`${appUrl}/api/v1/billing/auto-topup`, { headers: { authorization: `Bearer ${b.key}` } }).then((r) => (r.ok ? r.json() : null), () => null)) as
+    { status_message?: string; grace?: { available: boolean; message: string } } | null;
+  const before = { grace: overview?.grace ? `${overview.grace.available ? "available" : "not available"}: ${overview.grace.message}` : null, status: overview?.status_message ?? null };
   const drive = await driveUsage({
     baseUrl: appUrl, key: b.key, calls: BURST.calls, concurrency: BURST.connections, quantity: 1,
     stopAtFirstRefusal: false, maxRetries: 100, keyPrefix: `burst-${b.id}`, threshold: o.threshold,
@@ -188,6 +193,7 @@ export async function runBurst(
     stripe: await stripeTruth(sql, b),
     succeededAuto: succeededAuto!.n,
     cap: o.cap,
+    before,
   };
 }
 
