@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { creditTopup, debitCredits, getBalance } from "@/lib/ledger";
 import { attachTestCard } from "@/lib/stripe/provision";
 import { topUpNow } from "@/lib/recharge/top-up-now";
@@ -17,11 +17,17 @@ beforeAll(async () => {
   t = await createTestDb();
   h = await startBillingHarness(t.db);
 });
+afterEach(async () => {
+  await h.emu.admin("POST", "faults", { drop_webhooks: false });
+});
 afterAll(async () => {
   await h?.stop();
   await t?.drop();
 });
 
+// Stripe performs a hung create at once and its payment_intent.* webhook would settle the attempt before the
+// answer: drop those webhooks so the recharge stays in flight for the whole hang (the SDK's answer settles it).
+const NO_PI_WEBHOOKS = { drop_webhooks: ["payment_intent.succeeded", "payment_intent.payment_failed"] };
 const attemptsOf = (orgId: string) => t.sql<{ id: string; status: string }[]>`SELECT id, status FROM recharge_attempts WHERE org_id = ${orgId} AND trigger = 'auto' ORDER BY created_at`;
 const graceOf = async (orgId: string) => (await t.sql<{ grace_attempt_id: string | null; grace_credits: number }[]>`SELECT grace_attempt_id, grace_credits FROM credit_balances WHERE org_id = ${orgId}`)[0]!;
 
@@ -41,7 +47,7 @@ describe("grace while an auto-recharge is in flight", () => {
     expect((await topUpNow(t.db, { orgId: org.id, userId: null, packs: 1 })).ok).toBe(true); // the card has succeeded before
     await debitCredits(t.db, org.id, [{ quantity: (await getBalance(t.db, org.id)).total - 100 }]);
     // Stripe is slow: the PaymentIntent create is performed, its answer held for 3 s.
-    await h.emu.admin("POST", "faults", { hang_next_requests: 1, hang_ms: 8000, hang_path_prefix: "/v1/payment_intents" });
+    await h.emu.admin("POST", "faults", { ...NO_PI_WEBHOOKS, hang_next_requests: 1, hang_ms: 8000, hang_path_prefix: "/v1/payment_intents" });
     const crossing = reportUsage(t.db, org.id, [{ quantity: 60}]); // 100 → 40: below the threshold
     await eventually(async () => (await graceOf(org.id)).grace_attempt_id, 10_000, "grace opened by the attempt");
     expect((await attemptsOf(org.id)).map((a) => a.status)).toEqual([expect.stringMatching(/pending|processing/)]);
@@ -68,7 +74,7 @@ describe("grace while an auto-recharge is in flight", () => {
     // Fixture: this card's earlier payment succeeded (the emulator's declining card cannot produce one).
     await t.sql`INSERT INTO recharge_attempts (org_id, trigger, status, packs, credits, amount_cents, payment_method_id, completed_at)
                 SELECT ${org.id}, 'manual', 'succeeded', 1, 1000, 2000, default_payment_method_id, now() - interval '1 day' FROM stripe_customers WHERE org_id = ${org.id}`;
-    await h.emu.admin("POST", "faults", { hang_next_requests: 1, hang_ms: 5000, hang_path_prefix: "/v1/payment_intents" });
+    await h.emu.admin("POST", "faults", { ...NO_PI_WEBHOOKS, hang_next_requests: 1, hang_ms: 5000, hang_path_prefix: "/v1/payment_intents" });
     const crossing = reportUsage(t.db, org.id, [{ quantity: 60}]);
     await eventually(async () => (await graceOf(org.id)).grace_attempt_id, 10_000, "grace opened");
     const results = (await Promise.all(Array.from({ length: 30 }, () => reportUsage(t.db, org.id, [{ quantity: 50}])))).flat();
@@ -97,7 +103,7 @@ describe("grace while an auto-recharge is in flight", () => {
 
   it("no grace for a card that never succeeded: the balance stops at zero", async () => {
     const org = await orgAt(100, "pm_card_visa");
-    await h.emu.admin("POST", "faults", { hang_next_requests: 1, hang_ms: 5000, hang_path_prefix: "/v1/payment_intents" });
+    await h.emu.admin("POST", "faults", { ...NO_PI_WEBHOOKS, hang_next_requests: 1, hang_ms: 5000, hang_path_prefix: "/v1/payment_intents" });
     const crossing = reportUsage(t.db, org.id, [{ quantity: 60}]);
     await eventually(async () => (await attemptsOf(org.id)).length === 1, 10_000, "the attempt");
     const results = (await Promise.all(Array.from({ length: 10 }, () => reportUsage(t.db, org.id, [{ quantity: 10}])))).flat();
