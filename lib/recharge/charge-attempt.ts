@@ -1,12 +1,12 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { organizations, rechargeAttempts, type RechargeAttempt } from "@/db/schema";
+import { logger } from "@/lib/log";
 import { getStripe } from "@/lib/stripe/client";
 import { getStripeCustomer } from "@/lib/stripe/customers";
 import { findAttemptPaymentIntent, KEY_SAFE_AGE_MS, SEARCH_LAG_MS } from "./find-payment-intent";
 import { describeStripeError, outcomeFromPaymentIntent, outcomeFromStripeError, type AttemptOutcome } from "./outcome";
 import { settleRechargeAttempt, type SettleResult } from "./settle-attempt";
-import { logger } from "@/lib/log";
 
 export interface ChargeOptions {
   /** pauses between our own re-tries of a transient failure (the SDK already retries per try) */
@@ -38,8 +38,9 @@ const stays = (attemptId: string, status: RechargeAttempt["status"] | null): Set
  * before (the attempt is `processing` or has `charge_sent_at`) it searches the customer's PaymentIntents by
  * `metadata.attempt_id` first, and re-creates only when the last create is older than SEARCH_LAG_MS and the
  * attempt younger than KEY_SAFE_AGE_MS (past the key's life a re-create could charge twice: the attempt is
- * settled "never charged" instead). An attempt never sent has no key in use yet and is charged whatever its age. Transient errors (5xx, timeout, reset, 409) are retried with the same
- * key; if none answers, the outcome is UNKNOWN and the attempt stays `processing` for reconciliation.
+ * settled "never charged" instead). An attempt never sent has no key in use yet and is charged whatever its
+ * age. Transient errors (5xx, timeout, reset, 409) are retried with the same key; if none answers, the
+ * outcome is UNKNOWN and the attempt stays `processing` for reconciliation.
  */
 export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: ChargeOptions = {}): Promise<SettleResult> {
   const { prior: a, status } = await claimAttempt(db, attemptId);
@@ -47,10 +48,10 @@ export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: Cha
   const now = (opts.now ?? new Date()).getTime();
   const customer = await getStripeCustomer(db, a.orgId);
   // a create may have reached Stripe before (pre-0009 rows have no charge_sent_at: `processing` says so)
-  const maySent = a.status === "processing" || a.chargeSentAt !== null;
+  const maybeSent = a.status === "processing" || a.chargeSentAt !== null;
   try {
     if (a.paymentIntentId) return settleRechargeAttempt(db, a.id, outcomeFromPaymentIntent(await getStripe().paymentIntents.retrieve(a.paymentIntentId)));
-    if (maySent && customer) {
+    if (maybeSent && customer) {
       const found = await findAttemptPaymentIntent(customer.customerId, a.id);
       if (found) return settleRechargeAttempt(db, a.id, outcomeFromPaymentIntent(found));
       if (a.chargeSentAt && now - a.chargeSentAt.getTime() < SEARCH_LAG_MS) return stays(a.id, "processing"); // not searchable yet
@@ -60,7 +61,7 @@ export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: Cha
   }
   if (!customer?.defaultPaymentMethodId) return settleRechargeAttempt(db, a.id, { kind: "no_payment_method" });
   // the key was born at the first send (≥ created_at): past its life a re-create could make a second PaymentIntent
-  if (maySent && now - a.createdAt.getTime() >= KEY_SAFE_AGE_MS) return settleRechargeAttempt(db, a.id, { kind: "never_charged" });
+  if (maybeSent && now - a.createdAt.getTime() >= KEY_SAFE_AGE_MS) return settleRechargeAttempt(db, a.id, { kind: "never_charged" });
   const [org] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, a.orgId));
 
   const delays = opts.retryDelaysMs ?? [500, 2000];

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
-import { getStripe } from "@/lib/stripe/client";
 import { logger } from "@/lib/log";
+import { getStripe } from "@/lib/stripe/client";
 
 /** Re-create with the attempt's idempotency key only while the attempt is younger than this (Stripe keeps keys 24 h). */
 export const KEY_SAFE_AGE_MS = 23 * 3600_000;

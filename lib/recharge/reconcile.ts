@@ -1,13 +1,13 @@
 import { and, eq, gt, inArray, isNull, lt } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rechargeAttempts, type RechargeAttempt } from "@/db/schema";
+import { logger } from "@/lib/log";
 import { getStripe } from "@/lib/stripe/client";
 import { getStripeCustomer } from "@/lib/stripe/customers";
 import { chargeRechargeAttempt } from "./charge-attempt";
 import { findAttemptPaymentIntent } from "./find-payment-intent";
 import { outcomeFromPaymentIntent } from "./outcome";
 import { settleRechargeAttempt, type SettleResult } from "./settle-attempt";
-import { logger } from "@/lib/log";
 
 export interface ReconcileOptions {
   /** only attempts untouched this long (default 2 min: the charge path may still be working) */

@@ -6,13 +6,13 @@ import { settleTransition, type Failure, type SettlementEffect, type SettlementO
 import { env } from "@/lib/env";
 import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
 import { creditTopup, endGrace } from "@/lib/ledger";
+import { logger } from "@/lib/log";
 import { recordRechargeSettled } from "@/lib/metrics";
 import { enqueueEmails, recordEmail, type EmailContent } from "@/lib/notifications/emails";
 import { openIncident, resolveAttemptIncidents } from "@/lib/notifications/incidents";
 import * as tpl from "@/lib/notifications/templates";
 import { checkSpendingAlert } from "./spending-alert";
 import { getAutoRechargeSettings, writeAutoRechargeSettings } from "./settings";
-import { logger } from "@/lib/log";
 
 export interface SettleResult {
   attemptId: string;

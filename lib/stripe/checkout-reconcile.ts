@@ -3,10 +3,10 @@ import type Stripe from "stripe";
 import type { Db } from "@/db/client";
 import { checkoutSessions } from "@/db/schema";
 import { creditTopup } from "@/lib/ledger";
+import { logger } from "@/lib/log";
 import { getStripe } from "./client";
 import { findOrgIdByCustomer } from "./customers";
 import { customerIdOf } from "./webhooks/types";
-import { logger } from "@/lib/log";
 
 export interface CheckoutSettleResult {
   sessionId: string;
