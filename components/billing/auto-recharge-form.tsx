@@ -26,6 +26,7 @@ export function AutoRechargeForm({
   initial,
   balanceTotal,
   suggestedThreshold,
+  suggestedReason = "about one hour of your typical usage",
   maxRechargesCeiling,
   action,
   disabledReason,
@@ -35,6 +36,8 @@ export function AutoRechargeForm({
   initial: AutoRechargeFormInput;
   balanceTotal: number;
   suggestedThreshold: number;
+  /** why that number (default: the typical-hour wording) */
+  suggestedReason?: string;
   maxRechargesCeiling: number;
   action: SaveAutoRechargeAction;
   /** editors: every control disabled with this reason */
@@ -103,7 +106,7 @@ export function AutoRechargeForm({
           suffix="credits"
           hint={
             <>
-              Suggested: {formatCredits(suggestedThreshold)} (about one hour of your typical usage).{" "}
+              Suggested: {formatCredits(suggestedThreshold)} ({suggestedReason}).{" "}
               <button
                 type="button"
                 disabled={disabled}

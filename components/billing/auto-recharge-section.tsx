@@ -26,6 +26,10 @@ export interface AutoRechargeSectionProps {
   timeZone: string;
   balanceTotal: number;
   suggestedThreshold: number;
+  /** why that number, e.g. "your peak of 700 credits/s for 0.45 s, 3× the time a recharge takes" */
+  suggestedReason?: string;
+  /** "Recharging early: at 700 credits/s your 100-credit threshold lasts 0.14 s." while the burn rate moves the trigger point */
+  earlyRechargeMessage?: string | null;
   maxRechargesCeiling: number;
   upgradeHref: string;
   action: SaveAutoRechargeAction;
@@ -64,12 +68,18 @@ export function AutoRechargeSection(p: AutoRechargeSectionProps) {
             <p className="mb-4 text-sm text-slate-700" data-testid="auto-recharge-status-detail">
               {s.detail}
             </p>
+            {p.earlyRechargeMessage ? (
+              <p className="mb-4 text-sm text-slate-700" data-testid="early-recharge">
+                {p.earlyRechargeMessage}
+              </p>
+            ) : null}
             <AutoRechargeForm
               planId={p.planId}
               pricing={p.pricing}
               initial={p.settings}
               balanceTotal={p.balanceTotal}
               suggestedThreshold={p.suggestedThreshold}
+              suggestedReason={p.suggestedReason}
               maxRechargesCeiling={p.maxRechargesCeiling}
               action={p.action}
               disabledReason={p.disabledReason}

@@ -22,6 +22,7 @@ export function UsageCard({
   balanceTotal,
   timeZone,
   showSuggestion = true,
+  suggestion,
 }: {
   daily: DailyUsage[];
   planAllotment: number;
@@ -31,11 +32,14 @@ export function UsageCard({
   timeZone: string;
   /** the suggested auto-recharge threshold (plans with auto-recharge) */
   showSuggestion?: boolean;
+  /** the suggested threshold and why (the peak-rate rule); default: one hour of typical usage */
+  suggestion?: { credits: number; reason: string };
 }) {
   const used = Math.max(0, planAllotment - planCredits);
   const total30 = daily.reduce((s, d) => s + d.credits, 0);
   const pct = planAllotment > 0 ? Math.round((used / planAllotment) * 100) : 0;
-  const suggested = suggestedThreshold(daily);
+  const suggested = suggestion?.credits ?? suggestedThreshold(daily);
+  const reason = suggestion?.reason ?? "one hour of your typical usage";
   return (
     <Card id="usage" title="Usage" description="How fast you use credits, and what that means for your balance.">
       <div className="space-y-6">
@@ -75,7 +79,7 @@ export function UsageCard({
           </p>
           {showSuggestion ? (
             <p className="rounded-lg bg-slate-50 px-4 py-3 text-sm text-slate-800" data-testid="suggested-threshold">
-              Suggested auto-recharge threshold: <strong className="tabular-nums">{formatCredits(suggested)} credit{suggested === 1 ? "" : "s"}</strong> — one hour of your typical usage.
+              Suggested auto-recharge threshold: <strong className="tabular-nums">{formatCredits(suggested)} credit{suggested === 1 ? "" : "s"}</strong> — {reason}.
             </p>
           ) : null}
         </div>

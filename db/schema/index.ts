@@ -5,3 +5,4 @@ export * from "./ledger";
 export * from "./billing";
 export * from "./recharge";
 export * from "./notifications";
+export * from "./usage-peaks";

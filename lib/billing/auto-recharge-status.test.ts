@@ -38,15 +38,26 @@ describe("autoRechargeStatus", () => {
 });
 
 describe("decideTrigger", () => {
-  it.each<[string, Partial<AutoRechargeFacts>, number, unknown]>([
-    ["below threshold, active", {}, 199, { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd" }],
-    ["at threshold", {}, 200, { create: false, reason: "above_threshold" }],
-    ["below threshold, 3 packs on pro", { plan: "pro", rechargePacks: 3 }, 0, { create: true, packs: 3, credits: 3000, amountCents: 4500, currency: "usd" }],
-    ["below threshold but capped", { rechargesThisMonth: 3 }, 0, { create: false, reason: "paused_monthly_cap" }],
-    ["below threshold but open attempt", { openAttempt: "pending" }, 0, { create: false, reason: "recharging" }],
-    ["below threshold but off", { enabled: false }, 0, { create: false, reason: "off" }],
-  ])("%s", (_name, patch, balance, want) => {
-    expect(decideTrigger({ ...base, ...patch }, balance)).toEqual(want);
+  const burst = { ratePerSecond: 700, rechargeP95Ms: 200 }; // a recharge needs 0.6 s of runway
+  it.each<[string, Partial<AutoRechargeFacts>, number, { ratePerSecond: number; rechargeP95Ms: number } | null, unknown]>([
+    ["below threshold, active", {}, 199, null, { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: false }],
+    ["at threshold", {}, 200, null, { create: false, reason: "above_threshold" }],
+    ["below threshold, 3 packs on pro", { plan: "pro", rechargePacks: 3 }, 0, null, { create: true, packs: 3, credits: 3000, amountCents: 4500, currency: "usd", early: false }],
+    ["below threshold but capped", { rechargesThisMonth: 3 }, 0, null, { create: false, reason: "paused_monthly_cap" }],
+    ["below threshold but open attempt", { openAttempt: "pending" }, 0, null, { create: false, reason: "recharging" }],
+    ["below threshold but off", { enabled: false }, 0, null, { create: false, reason: "off" }],
+    // rate-aware: above the threshold, the runway decides
+    ["above threshold, runway 0.43 s at 700/s < 0.6 s: early", {}, 300, burst, { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: true }],
+    ["above threshold, runway 0.71 s: not yet", {}, 500, burst, { create: false, reason: "above_threshold" }],
+    ["above threshold, idle: not due", {}, 300, { ratePerSecond: 0, rechargeP95Ms: 200 }, { create: false, reason: "above_threshold" }],
+    ["below threshold with a burst: due, not early (the floor)", {}, 100, burst, { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: false }],
+    // every eligibility rule still applies to an early recharge
+    ["early but an attempt is open", { openAttempt: "processing" }, 300, burst, { create: false, reason: "recharging" }],
+    ["early but capped", { rechargesThisMonth: 3 }, 300, burst, { create: false, reason: "paused_monthly_cap" }],
+    ["early but over the spending limit", { spendingLimitCents: 5000, spendThisMonthCents: 4000 }, 300, burst, { create: false, reason: "paused_spending_limit" }],
+    ["early but no card", { hasPaymentMethod: false }, 300, burst, { create: false, reason: "needs_payment_method" }],
+  ])("%s", (_name, patch, balance, signal, want) => {
+    expect(decideTrigger({ ...base, ...patch }, balance, signal)).toEqual(want);
   });
 });
 

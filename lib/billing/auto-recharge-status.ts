@@ -1,4 +1,5 @@
 import type { PlanId } from "@/db/schema";
+import { rechargeTiming, type BurnSignal } from "./early-trigger";
 import { getPlan, quotePacks } from "./plans";
 
 /** Why auto-recharge will (active) or will not fire right now. Order of checks = order below. */
@@ -65,15 +66,20 @@ export function autoRechargeStatus(f: AutoRechargeFacts): AutoRechargeStatus {
 }
 
 export type TriggerDecision =
-  | { create: true; packs: number; credits: number; amountCents: number; currency: string }
+  | { create: true; packs: number; credits: number; amountCents: number; currency: string; /** above the threshold, by the runway rule */ early: boolean }
   | { create: false; reason: AutoRechargeStatus | "above_threshold" };
 
-/** Create one auto-recharge attempt iff the status is active and the total balance is below the threshold. */
-export function decideTrigger(f: AutoRechargeFacts, balanceTotal: number): TriggerDecision {
+/**
+ * Create one auto-recharge attempt iff the status is active (every eligibility rule: plan, card, cap,
+ * spending limit, one open attempt) and a recharge is due: the balance is below the threshold (the floor),
+ * or — with a burn `signal` — the runway at that rate is shorter than a recharge takes (`early`).
+ */
+export function decideTrigger(f: AutoRechargeFacts, balanceTotal: number, signal?: BurnSignal | null): TriggerDecision {
   const status = autoRechargeStatus(f);
   if (status !== "active") return { create: false, reason: status };
-  if (balanceTotal >= f.threshold) return { create: false, reason: "above_threshold" };
-  return { create: true, ...quotePacks(getPlan(f.plan), f.rechargePacks) };
+  const timing = rechargeTiming(balanceTotal, f.threshold, signal);
+  if (!timing.due) return { create: false, reason: "above_threshold" };
+  return { create: true, ...quotePacks(getPlan(f.plan), f.rechargePacks), early: timing.early };
 }
 
 export type EnableRefusal = "not_available_on_plan" | "needs_subscription" | "needs_payment_method";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { earlyRechargeMessage, formatSeconds, percentile, rechargeTiming, runwaySeconds, suggestionReason, suggestThreshold } from "./early-trigger";
+import { earlyRechargeMessage, earlyRechargeView, formatSeconds, percentile, rechargeTiming, runwaySeconds, suggestionReason, suggestThreshold } from "./early-trigger";
 
 describe("percentile (nearest rank)", () => {
   it.each([
@@ -84,3 +84,11 @@ it.each([
   [600, "10 min"],
   [Infinity, "indefinitely"],
 ])("formatSeconds(%d) = %s", (s, expected) => expect(formatSeconds(s)).toBe(expected));
+
+describe("earlyRechargeView", () => {
+  it.each([
+    [{ autoRechargeActive: true, threshold: 100, ratePerSecond: 700, rechargeP95Ms: 1000 }, { active: true, message: "Recharging early: at 700 credits/s your 100-credit threshold lasts 0.14 s." }],
+    [{ autoRechargeActive: false, threshold: 100, ratePerSecond: 700, rechargeP95Ms: 1000 }, { active: false, message: null }], // off, capped…: nothing fires
+    [{ autoRechargeActive: true, threshold: 100, ratePerSecond: 0, rechargeP95Ms: 1000 }, { active: false, message: null }],
+  ])("%j", (p, expected) => expect(earlyRechargeView(p)).toEqual(expected));
+});

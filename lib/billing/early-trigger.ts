@@ -102,3 +102,20 @@ export function suggestionReason(p: { basis: "peak_rate" | "typical_hour"; peakR
   const secs = leadSeconds({ ratePerSecond: p.peakRatePerSecond, rechargeP95Ms: p.rechargeP95Ms, safetyFactor: p.safetyFactor });
   return `your peak of ${fmtInt(p.peakRatePerSecond)} credits/s for ${formatSeconds(secs)}, ${p.safetyFactor ?? EARLY_SAFETY_FACTOR}× the time a recharge takes`;
 }
+
+export interface EarlyRechargeView {
+  /** true while the burn rate moves the trigger point above the owner's threshold */
+  active: boolean;
+  /** "Recharging early: at 700 credits/s your 100-credit threshold lasts 0.14 s." or null */
+  message: string | null;
+}
+
+/**
+ * What the status, the API and the page say about the rate-aware trigger, from the facts: only when
+ * auto-recharge would fire (`autoRechargeActive`, i.e. status active or recharging) and the threshold's
+ * runway at the current rate is shorter than a recharge needs.
+ */
+export function earlyRechargeView(p: { autoRechargeActive: boolean; threshold: number } & BurnSignal): EarlyRechargeView {
+  const message = p.autoRechargeActive ? earlyRechargeMessage(p) : null;
+  return { active: message !== null, message };
+}

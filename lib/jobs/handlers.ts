@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { deliverEmail } from "@/lib/notifications/emails";
 import { renewFreePeriods } from "@/lib/plans/free-periods";
+import { burnRates } from "@/lib/recharge/burn-rate";
 import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
@@ -10,8 +11,12 @@ import type { JobName } from "./queue";
 /** What each job does (shared by the pg-boss worker and the tests' inline runner). */
 export async function runJob(db: Db, name: JobName, data: Record<string, unknown>): Promise<unknown> {
   switch (name) {
-    case "recharge.charge":
-      return chargeRechargeAttempt(db, String(data.attemptId));
+    case "recharge.charge": {
+      const r = await chargeRechargeAttempt(db, String(data.attemptId));
+      // crossing → credit, for the rate-aware trigger's recharge p95 (attempts this process created)
+      if (r.status !== "pending" && r.status !== "processing") burnRates().attemptSettled(r.attemptId, r.status === "succeeded");
+      return r;
+    }
     case "recharge.trigger":
       return maybeTriggerRecharge(db, String(data.orgId));
     case "reconcile":

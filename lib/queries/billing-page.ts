@@ -7,6 +7,7 @@ import { getPlan, type Plan } from "@/lib/billing/plans";
 import { usageDays } from "@/lib/billing/usage-days";
 import { getBalance, type Balance } from "@/lib/ledger";
 import { listOpenIncidents } from "@/lib/notifications/incidents";
+import { loadBurnRateOverview, type BurnRateOverview } from "@/lib/recharge/burn-rate-status";
 import { loadAutoRechargeFacts, lastRechargedAt } from "@/lib/recharge/facts";
 import type { AutoRechargeSettings } from "@/lib/recharge/settings";
 import { LIVE_SUBSCRIPTION_STATUSES } from "@/lib/stripe/sync-customer";
@@ -64,6 +65,11 @@ export interface BillingPageData {
   payments: PaymentRow[];
   /** an open (pending/processing) attempt id of any trigger, so the page can say "being added" */
   requiresActionAttemptId: string | null;
+  /**
+   * the rate-aware trigger: burn rate, `earlyRecharge.message` ("Recharging early: at 700 credits/s your
+   * 100-credit threshold lasts 0.14 s.") and `suggestedThreshold` (peak rate × recharge time × safety)
+   */
+  burnRate: BurnRateOverview;
 }
 
 /** Everything the Billing page shows, read in parallel through `orgId`-scoped queries. */
@@ -80,13 +86,15 @@ export async function loadBillingPage(db: DbOrTx, org: Organization, opts: { now
     listPayments(db, org.id, 20),
   ]);
   const requiresAction = payments.find((p) => p.status === "requires_action" && p.kind !== "purchase");
+  const status = autoRechargeStatus(loaded.facts);
+  const burnRate = await loadBurnRateOverview(db, { orgId: org.id, threshold: loaded.settings.threshold, autoRechargeActive: status === "active" || status === "recharging", now });
   return {
     plan: getPlan(org.plan),
     subscription: sub,
     card,
     balance,
     settings: loaded.settings,
-    status: autoRechargeStatus(loaded.facts),
+    status,
     rechargesThisMonth: loaded.month.recharges,
     spendThisMonthCents: loaded.month.spendCents,
     monthEndsAt: loaded.window.end,
@@ -95,6 +103,7 @@ export async function loadBillingPage(db: DbOrTx, org: Organization, opts: { now
     dailyUsage,
     payments,
     requiresActionAttemptId: requiresAction?.attemptId ?? null,
+    burnRate,
   };
 }
 

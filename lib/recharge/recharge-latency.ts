@@ -1,4 +1,4 @@
-import { and, eq, gte, isNotNull, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rechargeAttempts } from "@/db/schema";
 import { percentile } from "@/lib/billing/early-trigger";
@@ -28,4 +28,18 @@ export async function crossingToCreditMs(db: DbOrTx, opts: { since: Date; orgId?
 /** `{ n, p50, p95, p99, max }` in ms (nulls when there is no sample). */
 export function latencySummary(ms: readonly number[]) {
   return { n: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), max: ms.length ? Math.max(...ms) : null };
+}
+
+/**
+ * p95 crossing → credit of the org's last `limit` (default 50) succeeded auto-recharges, ms, or null when
+ * it has none — readable by any process (the Billing page's suggestion), unlike the in-process tracker.
+ */
+export async function recentRechargeP95Ms(db: DbOrTx, orgId: string, limit = 50): Promise<number | null> {
+  const rows = await db
+    .select({ ms: sql<number>`(extract(epoch from ${rechargeAttempts.completedAt} - ${rechargeAttempts.createdAt}) * 1000)::float8` })
+    .from(rechargeAttempts)
+    .where(and(eq(rechargeAttempts.orgId, orgId), eq(rechargeAttempts.trigger, "auto"), eq(rechargeAttempts.status, "succeeded"), isNotNull(rechargeAttempts.completedAt)))
+    .orderBy(desc(rechargeAttempts.createdAt))
+    .limit(limit);
+  return percentile(rows.map((r) => Number(r.ms)), 95);
 }

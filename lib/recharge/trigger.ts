@@ -3,11 +3,13 @@ import type { Db } from "@/db/client";
 import { autoRechargeSettings, organizations, type RechargeAttempt } from "@/db/schema";
 import { decideTrigger, STATUS_MESSAGES, type TriggerDecision } from "@/lib/billing/auto-recharge-status";
 import { NO_PAYMENT_METHOD_MESSAGE } from "@/lib/billing/decline-messages";
+import { rechargeTiming, type BurnSignal } from "@/lib/billing/early-trigger";
 import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
 import { getBalance, grantGrace } from "@/lib/ledger";
 import { graceDecision } from "./grace";
 import { openIncident } from "@/lib/notifications/incidents";
 import { createRechargeAttempt } from "./attempts";
+import { burnRates } from "./burn-rate";
 import { findOpenAutoAttempt, loadAutoRechargeFacts } from "./facts";
 import { getAutoRechargeSettings } from "./settings";
 
@@ -22,7 +24,8 @@ export type TriggerResult = { created: true; attempt: RechargeAttempt } | { crea
 
 /**
  * After a debit commits, after settings are saved, and after a recharge lands: if auto-recharge is eligible
- * and the total balance is below the threshold, create ONE attempt and queue its charge. Never waits for Stripe.
+ * and a recharge is due — the total balance is below the threshold, or the runway at the org's burn rate
+ * (`opts.signal`, default: this process's measurements) is shorter than a recharge takes — create ONE attempt and queue its charge. Never waits for Stripe.
  *
  * The attempt and its `recharge.charge` job are inserted in ONE transaction (a crash at any instant leaves
  * neither or both); after the commit the charge is handed to this process (`handOffJob`, not awaited), so
@@ -32,14 +35,17 @@ export type TriggerResult = { created: true; attempt: RechargeAttempt } | { crea
  * one org, so the monthly cap and spending limit hold), and the partial unique index allows one open
  * auto attempt per org.
  */
-export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: Date } = {}): Promise<TriggerResult> {
+export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: Date; signal?: BurnSignal | null } = {}): Promise<TriggerResult> {
   const now = opts.now ?? new Date();
+  // Rate-aware: with the org's burn rate (this process's flushes) a recharge is due early when the runway is
+  // shorter than a recharge takes; the threshold stays the floor.
+  const signal = opts.signal === undefined ? burnRates().signal(orgId) : opts.signal;
   // Fast path without locks: most debits leave the balance above the threshold.
   const [org] = await db.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
   if (!org) return { created: false, reason: "off" };
   const quick = await getAutoRechargeSettings(db, orgId, org.plan);
   if (!quick.enabled) return { created: false, reason: "off" };
-  if ((await getBalance(db, orgId)).total >= quick.threshold) return { created: false, reason: "above_threshold" };
+  if (!rechargeTiming((await getBalance(db, orgId)).total, quick.threshold, signal).due) return { created: false, reason: "above_threshold" };
   const open = await findOpenAutoAttempt(db, orgId);
   if (open) return { created: false, reason: open.status === "requires_action" ? "requires_action" : "recharging" };
 
@@ -48,7 +54,7 @@ export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: 
     if (!locked) return { created: false, reason: "off" };
     const { facts, window } = await loadAutoRechargeFacts(tx, orgId, { now });
     const balance = await getBalance(tx, orgId);
-    const decision = decideTrigger(facts, balance.total);
+    const decision = decideTrigger(facts, balance.total, signal);
     if (!decision.create) return { created: false, reason: decision.reason, monthKey: window.key };
     const attempt = await createRechargeAttempt(tx, {
       orgId,
@@ -70,6 +76,7 @@ export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: 
   });
 
   if (result.created) {
+    burnRates().noteAttempt(orgId, result.attempt.id, result.attempt.createdAt.getTime());
     await handOffJob(db, "recharge.charge", { attemptId: result.attempt.id });
   } else if (result.reason === "needs_payment_method") {
     await openIncident(db, { orgId, kind: "no_payment_method", message: NO_PAYMENT_METHOD_MESSAGE, dedupeKey: `no_payment_method:${result.monthKey}` });

@@ -1,14 +1,31 @@
 import type { Db } from "@/db/client";
+import { rechargeTiming } from "@/lib/billing/early-trigger";
 import type { DebitFlush } from "@/lib/ledger/debit";
+import { burnRates } from "@/lib/recharge/burn-rate";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
+import { maybeRecordPeak } from "@/lib/recharge/usage-peaks";
+
+/** Credits a flush actually debited (refused requests and replays debit nothing). */
+export function debitedCredits(flush: DebitFlush): number {
+  let n = 0;
+  for (const r of flush.results) if (r.ok && !r.replayed) n += r.quantity;
+  return n;
+}
 
 /**
- * After a debit flush commits: the flush itself read the org's auto-recharge settings, so deciding whether
- * the (locking, exact) trigger needs to run costs no query — it runs only when auto-recharge is enabled and
- * the balance after the flush is below the threshold. Exactly-once stays the trigger's job.
+ * After a debit flush commits: feeds the org's burn rate (this process's tracker; the hour's peak is
+ * persisted at most every few seconds for the suggested threshold), then decides — with no query, the
+ * flush read the org's auto-recharge settings — whether the (locking, exact) trigger needs to run: when
+ * auto-recharge is enabled and a recharge is due, i.e. the balance is below the threshold, or the runway
+ * at the burn rate is shorter than a recharge takes (rate-aware, early). Exactly-once stays the trigger's job.
  */
-export async function afterDebitFlush(db: Db, orgId: string, flush: DebitFlush): Promise<void> {
+export async function afterDebitFlush(db: Db, orgId: string, flush: DebitFlush, nowMs = Date.now()): Promise<void> {
+  const tracker = burnRates();
+  tracker.recordDebit(orgId, debitedCredits(flush), nowMs);
+  const signal = tracker.signal(orgId, nowMs);
+  void maybeRecordPeak(db, orgId, signal.ratePerSecond, nowMs);
   const settings = flush.autoRecharge;
-  if (!settings?.enabled || flush.balance.total >= settings.threshold) return;
-  await maybeTriggerRecharge(db, orgId);
+  if (!settings?.enabled || !rechargeTiming(flush.balance.total, settings.threshold, signal).due) return;
+  if (tracker.recentlyOpened(orgId, nowMs)) return; // this process's recharge is in flight: the trigger would say "recharging"
+  await maybeTriggerRecharge(db, orgId, { signal });
 }

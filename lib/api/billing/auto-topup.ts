@@ -38,6 +38,12 @@ export async function getAutoTopupJson(db: Db, orgId: string) {
     status_message: o.statusMessage,
     last_recharged_at: o.lastRechargedAt,
     grace: { enabled: o.grace.enabled, available: o.grace.available, credits: o.grace.credits, message: o.grace.message },
+    // rate-aware trigger: credits/s measured by the process answering, and whether it recharges above the threshold
+    burn_rate_per_second: o.burnRate.burnRatePerSecond,
+    recharge_p95_ms: o.burnRate.rechargeP95Ms,
+    early_recharge: { active: o.burnRate.earlyRecharge.active, message: o.burnRate.earlyRecharge.message },
+    peak_rate_per_second: o.burnRate.peakRatePerSecond,
+    suggested_threshold: { credits: o.burnRate.suggestedThreshold.credits, basis: o.burnRate.suggestedThreshold.basis, reason: o.burnRate.suggestedThreshold.reason },
   };
 }
 

@@ -2,6 +2,7 @@ import type { DbOrTx } from "@/db/client";
 import { autoRechargeStatus, STATUS_MESSAGES, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { getPlan } from "@/lib/billing/plans";
 import { lastRechargedAt, loadAutoRechargeFacts } from "@/lib/recharge/facts";
+import { loadBurnRateOverview, type BurnRateOverview } from "@/lib/recharge/burn-rate-status";
 import { graceOverview } from "@/lib/recharge/grace";
 
 /** Everything the Auto-recharge card and `GET /api/v1/billing/auto-topup` show. Plain, serializable. */
@@ -27,6 +28,8 @@ export interface AutoRechargeOverview {
   consecutiveFailures: number;
   /** grace while a recharge is in flight: the owner's switch, whether the next recharge would open it, and why */
   grace: { enabled: boolean; available: boolean; credits: number; message: string };
+  /** the rate-aware trigger: burn rate, "Recharging early: …" and the peak-rate threshold suggestion */
+  burnRate: BurnRateOverview;
   /** plan limits for the form */
   limits: { autoRechargeAllowed: boolean; thresholdMax: number; maxRechargesPerMonthMax: number; packCredits: number; packPriceCents: number };
 }
@@ -36,7 +39,11 @@ export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: {
   const plan = getPlan(org.plan);
   const status = autoRechargeStatus(facts);
   const rechargeCredits = settings.rechargePacks * plan.packCredits;
-  const [last, grace] = await Promise.all([lastRechargedAt(db, orgId), graceOverview(db, orgId, rechargeCredits, settings)]);
+  const [last, grace, burnRate] = await Promise.all([
+    lastRechargedAt(db, orgId),
+    graceOverview(db, orgId, rechargeCredits, settings),
+    loadBurnRateOverview(db, { orgId, threshold: settings.threshold, autoRechargeActive: status === "active" || status === "recharging", now: opts.now }),
+  ]);
   return {
     enabled: settings.enabled,
     threshold: settings.threshold,
@@ -55,6 +62,7 @@ export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: {
     monthResetsAt: window.end.toISOString(),
     consecutiveFailures: settings.consecutiveFailures,
     grace,
+    burnRate,
     limits: {
       autoRechargeAllowed: plan.autoRechargeAllowed,
       thresholdMax: plan.thresholdCeiling,

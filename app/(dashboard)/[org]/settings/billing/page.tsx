@@ -15,7 +15,6 @@ import { PlanCard } from "@/components/billing/plan-card";
 import { CheckoutReturnBanner, VerificationReturnBanner, ZeroBalanceBanner } from "@/components/billing/status-banners";
 import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT, type PackPricing } from "@/components/billing/types";
 import { UsageCard } from "@/components/billing/usage-card";
-import { suggestedThreshold } from "@/components/billing/usage-math";
 import { INCIDENT_ACTIONS } from "@/lib/billing/incident-actions";
 import { requireMember } from "@/lib/auth/guards";
 import { syncCheckoutReturn } from "@/lib/stripe/checkout-return";
@@ -87,7 +86,8 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   };
   const incidents: IncidentBanner[] = data.incidents.map((i) => ({ id: i.id, kind: i.kind, message: i.message, createdAt: i.createdAt.toISOString(), fix: incidentFix(i, base) }));
   const autoOn = data.status === "active" || data.status === "recharging";
-  const suggested = suggestedThreshold(data.dailyUsage);
+  // peak burn rate × recharge time × safety (lib/billing/early-trigger.ts), one typical hour until a peak is measured
+  const suggested = data.burnRate.suggestedThreshold.credits;
   const lastAuto = data.payments.find((p) => p.kind === "auto");
   const lastProblem =
     lastAuto && (lastAuto.status === "failed" || lastAuto.status === "requires_action")
@@ -164,13 +164,15 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
         timeZone={org.timeZone}
         balanceTotal={balance.total}
         suggestedThreshold={suggested}
+        suggestedReason={data.burnRate.suggestedThreshold.reason}
+        earlyRechargeMessage={data.burnRate.earlyRecharge.message}
         maxRechargesCeiling={Math.max(1, plan.maxRechargesPerMonthCeiling)}
         upgradeHref="#plan"
         action={saveAutoRechargeAction.bind(null, slug)}
         disabledReason={isOwner ? undefined : OWNER_ONLY_AUTO_RECHARGE}
       />
 
-      <UsageCard daily={data.dailyUsage} planAllotment={balance.planAllotment} planCredits={balance.planCredits} planResetsAt={balance.planResetsAt} balanceTotal={balance.total} timeZone={org.timeZone} showSuggestion={plan.autoRechargeAllowed} />
+      <UsageCard daily={data.dailyUsage} planAllotment={balance.planAllotment} planCredits={balance.planCredits} planResetsAt={balance.planResetsAt} balanceTotal={balance.total} timeZone={org.timeZone} showSuggestion={plan.autoRechargeAllowed} suggestion={data.burnRate.suggestedThreshold} />
 
       <PaymentHistory rows={data.payments} timeZone={org.timeZone} verifyBase={`${base}/verify`} />
       <LedgerHistory page={ledger} basePath={base} timeZone={org.timeZone} exportHref={`${base}/export`} />
