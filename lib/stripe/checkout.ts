@@ -4,11 +4,18 @@ import { checkoutSessions, organizations, type PlanId } from "@/db/schema";
 import { getPlan, quotePacks } from "@/lib/billing/plans";
 import { priceIdForPlan } from "./catalog";
 import { getStripe } from "./client";
-import { ensureStripeCustomer } from "./customers";
+import { getStripeCustomer, ensureStripeCustomer } from "./customers";
 
-interface Urls {
+/** Where Stripe's hosted page sends the owner back (absolute URLs; `{CHECKOUT_SESSION_ID}` is filled by Stripe). */
+export interface CheckoutUrls {
   successUrl: string;
   cancelUrl: string;
+}
+
+/** A created hosted Checkout Session: its id and the URL the owner is sent to. */
+export interface CheckoutStart {
+  id: string;
+  url: string;
 }
 
 async function orgOf(db: Db, orgId: string) {
@@ -18,33 +25,39 @@ async function orgOf(db: Db, orgId: string) {
 }
 
 /**
- * Buy Credits: a Checkout Session (payment mode) for `packs` packs at the org's plan rate. We store the
- * session (packs, credits, amount) — the webhook credits from THIS row, never from the client.
+ * Buy Credits: a Checkout Session (payment mode) for `packs` packs (integer, 1..100; RangeError otherwise)
+ * at the org's plan rate, the card saved for off-session use. We store the session (packs, credits, amount
+ * in cents) — the webhook, the return page and the sweep credit from THIS row, never from the client.
+ * Returns the session and the quote.
  */
-export async function createBuyCreditsCheckout(db: Db, p: { orgId: string; userId: string | null; packs: number; email?: string } & Urls) {
+export async function createBuyCreditsCheckout(
+  db: Db,
+  p: { orgId: string; userId: string | null; packs: number; email?: string } & CheckoutUrls,
+): Promise<CheckoutStart & ReturnType<typeof quotePacks>> {
   const org = await orgOf(db, p.orgId);
-  const quote = quotePacks(getPlan(org.plan), p.packs);
+  const plan = getPlan(org.plan);
+  const quote = quotePacks(plan, p.packs);
   const customer = await ensureStripeCustomer(db, org.id, { email: p.email });
   const session = await getStripe().checkout.sessions.create({
     mode: "payment",
     customer,
     line_items: [
       {
-        quantity: 1,
-        price_data: { currency: quote.currency, unit_amount: quote.amountCents, product_data: { name: `${quote.credits.toLocaleString("en-US")} credits (${quote.packs} × pack)` } },
+        quantity: quote.packs,
+        price_data: { currency: quote.currency, unit_amount: plan.packPriceCents, product_data: { name: `${plan.packCredits.toLocaleString("en-US")} credits (${plan.name})` } },
       },
     ],
+    payment_intent_data: { setup_future_usage: "off_session", metadata: { org_id: org.id, kind: "buy_credits" } },
+    metadata: { org_id: org.id, kind: "buy_credits", packs: String(quote.packs) },
     success_url: p.successUrl,
     cancel_url: p.cancelUrl,
-    metadata: { org_id: org.id, kind: "buy_credits" },
-    payment_intent_data: { metadata: { org_id: org.id, kind: "buy_credits" } },
   });
   await db.insert(checkoutSessions).values({ id: session.id, orgId: org.id, mode: "payment", ...quote, createdBy: p.userId });
   return { id: session.id, url: session.url!, ...quote };
 }
 
-/** Add or replace the card: Checkout in setup mode; the webhook makes the card the default. */
-export async function createCardSetupCheckout(db: Db, p: { orgId: string; userId: string | null; email?: string } & Urls) {
+/** Add or replace the card: Checkout in setup mode; the webhook (or the return page) makes the card the default. */
+export async function createCardSetupCheckout(db: Db, p: { orgId: string; userId: string | null; email?: string } & CheckoutUrls): Promise<CheckoutStart> {
   const customer = await ensureStripeCustomer(db, p.orgId, { email: p.email });
   const session = await getStripe().checkout.sessions.create({
     mode: "setup",
@@ -58,8 +71,11 @@ export async function createCardSetupCheckout(db: Db, p: { orgId: string; userId
   return { id: session.id, url: session.url! };
 }
 
-/** Subscribe or upgrade: Checkout in subscription mode for a paid plan. */
-export async function createSubscriptionCheckout(db: Db, p: { orgId: string; userId: string | null; planId: PlanId; email?: string } & Urls) {
+/** Subscribe: Checkout in subscription mode for a paid plan (its price found by lookup key, created when missing). */
+export async function createSubscriptionCheckout(
+  db: Db,
+  p: { orgId: string; userId: string | null; planId: PlanId; email?: string } & CheckoutUrls,
+): Promise<CheckoutStart> {
   const plan = getPlan(p.planId);
   const customer = await ensureStripeCustomer(db, p.orgId, { email: p.email });
   const session = await getStripe().checkout.sessions.create({
@@ -75,18 +91,13 @@ export async function createSubscriptionCheckout(db: Db, p: { orgId: string; use
   return { id: session.id, url: session.url! };
 }
 
-/** The Billing Portal: change/cancel the plan, manage cards. */
-export async function createBillingPortalSession(db: Db, p: { orgId: string; returnUrl: string }) {
-  const customer = await ensureStripeCustomer(db, p.orgId);
-  const session = await getStripe().billingPortal.sessions.create({ customer, return_url: p.returnUrl });
-  return { url: session.url };
-}
-
 /**
- * What the checkout return page should say, from our row (`syncCheckoutReturn` converges it from Stripe first).
+ * The Billing Portal (change/cancel the plan, manage cards) for the org's existing Stripe customer.
+ * Returns null when the org has no customer yet (nothing to manage); never creates one.
  */
-export async function getCheckoutReturnState(db: Db, p: { orgId: string; sessionId: string }) {
-  const [row] = await db.select().from(checkoutSessions).where(eq(checkoutSessions.id, p.sessionId));
-  if (!row || row.orgId !== p.orgId) return { kind: "unknown" as const };
-  return { kind: row.mode, completed: !!row.completedAt, credits: row.credits, amountCents: row.amountCents };
+export async function createBillingPortalSession(db: Db, p: { orgId: string; returnUrl: string }): Promise<{ url: string } | null> {
+  const customer = await getStripeCustomer(db, p.orgId);
+  if (!customer) return null;
+  const session = await getStripe().billingPortal.sessions.create({ customer: customer.customerId, return_url: p.returnUrl });
+  return { url: session.url };
 }

@@ -3,12 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { checkoutSessions } from "@/db/schema";
 import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT, type BillingActionResult } from "@/components/billing/types";
 import { autoRechargeFormSchema } from "@/components/billing/schemas";
 import { authorizeAction } from "@/lib/auth/guards";
 import { buyPacksSchema, fieldErrorsOf } from "@/lib/billing/auto-recharge-schema";
-import { getPlan, quotePacks } from "@/lib/billing/plans";
 import { env } from "@/lib/env";
 import { guardPaymentAttempt } from "@/lib/rate-limit/payment-limit";
 import { dismissIncident } from "@/lib/notifications/incidents";
@@ -16,9 +14,7 @@ import { enqueueEmails, recordEmail } from "@/lib/notifications/emails";
 import { topUpRequestEmail } from "@/lib/notifications/templates";
 import { applySettings } from "@/lib/recharge/save-settings";
 import { topUpNow } from "@/lib/recharge/top-up-now";
-import { priceIdForPlan } from "@/lib/stripe/catalog";
-import { getStripe } from "@/lib/stripe/client";
-import { ensureStripeCustomer, getStripeCustomer } from "@/lib/stripe/customers";
+import { createBillingPortalSession, createBuyCreditsCheckout, createCardSetupCheckout, createSubscriptionCheckout } from "@/lib/stripe/checkout";
 
 /**
  * The Billing page's server actions. Each: membership + role from the DB → owner check → zod parse (the
@@ -64,26 +60,15 @@ export async function buyCreditsAction(orgSlug: string, packs: unknown): Promise
   const { org, user } = authz.ctx;
   const guard = await guardPaymentAttempt(org.id);
   if (!guard.ok) return guard;
-  const db = getDb();
-  const plan = getPlan(org.plan);
-  const quote = quotePacks(plan, parsed.data.packs);
-  const customer = await ensureStripeCustomer(db, org.id, { email: user.email });
-  const session = await getStripe().checkout.sessions.create({
-    mode: "payment",
-    customer,
-    line_items: [
-      {
-        quantity: quote.packs,
-        price_data: { currency: quote.currency, unit_amount: plan.packPriceCents, product_data: { name: `${plan.packCredits.toLocaleString("en-US")} credits (${plan.name})` } },
-      },
-    ],
-    payment_intent_data: { setup_future_usage: "off_session" },
-    metadata: { org_id: org.id, packs: String(quote.packs) },
-    success_url: returnUrl(orgSlug, "checkout=success&session_id={CHECKOUT_SESSION_ID}"),
-    cancel_url: returnUrl(orgSlug, "checkout=canceled"),
+  const session = await createBuyCreditsCheckout(getDb(), {
+    orgId: org.id,
+    userId: user.id,
+    packs: parsed.data.packs,
+    email: user.email,
+    successUrl: returnUrl(orgSlug, "checkout=success&session_id={CHECKOUT_SESSION_ID}"),
+    cancelUrl: returnUrl(orgSlug, "checkout=canceled"),
   });
-  await db.insert(checkoutSessions).values({ id: session.id, orgId: org.id, mode: "payment", packs: quote.packs, credits: quote.credits, amountCents: quote.amountCents, currency: quote.currency, createdBy: user.id });
-  return { ok: true, url: session.url ?? undefined };
+  return { ok: true, url: session.url };
 }
 
 export async function addCardAction(orgSlug: string): Promise<BillingActionResult<{ url?: string }>> {
@@ -92,17 +77,14 @@ export async function addCardAction(orgSlug: string): Promise<BillingActionResul
   const { org, user } = authz.ctx;
   const guard = await guardPaymentAttempt(org.id);
   if (!guard.ok) return guard;
-  const db = getDb();
-  const customer = await ensureStripeCustomer(db, org.id, { email: user.email });
-  const session = await getStripe().checkout.sessions.create({
-    mode: "setup",
-    customer,
-    currency: "usd",
-    success_url: returnUrl(orgSlug, "setup=success&session_id={CHECKOUT_SESSION_ID}"),
-    cancel_url: returnUrl(orgSlug, "setup=canceled"),
+  const session = await createCardSetupCheckout(getDb(), {
+    orgId: org.id,
+    userId: user.id,
+    email: user.email,
+    successUrl: returnUrl(orgSlug, "setup=success&session_id={CHECKOUT_SESSION_ID}"),
+    cancelUrl: returnUrl(orgSlug, "setup=canceled"),
   });
-  await db.insert(checkoutSessions).values({ id: session.id, orgId: org.id, mode: "setup", createdBy: user.id });
-  return { ok: true, url: session.url ?? undefined };
+  return { ok: true, url: session.url };
 }
 
 /** Free → a paid plan through a hosted Checkout Session (mode `subscription`). `planId`: "starter" | "pro". */
@@ -115,26 +97,22 @@ export async function upgradePlanAction(orgSlug: string, planId: unknown): Promi
   if (org.plan !== "free") return { ok: false, code: "already_subscribed", message: "This organization already has a plan: change it with Manage plan." };
   const guard = await guardPaymentAttempt(org.id);
   if (!guard.ok) return guard;
-  const db = getDb();
-  const customer = await ensureStripeCustomer(db, org.id, { email: user.email });
-  const plan = getPlan(target.data);
-  const session = await getStripe().checkout.sessions.create({
-    mode: "subscription",
-    customer,
-    line_items: [{ price: await priceIdForPlan(plan), quantity: 1 }],
-    success_url: returnUrl(orgSlug, "upgrade=success&session_id={CHECKOUT_SESSION_ID}"),
-    cancel_url: returnUrl(orgSlug, "upgrade=canceled"),
+  const session = await createSubscriptionCheckout(getDb(), {
+    orgId: org.id,
+    userId: user.id,
+    planId: target.data,
+    email: user.email,
+    successUrl: returnUrl(orgSlug, "upgrade=success&session_id={CHECKOUT_SESSION_ID}"),
+    cancelUrl: returnUrl(orgSlug, "upgrade=canceled"),
   });
-  await db.insert(checkoutSessions).values({ id: session.id, orgId: org.id, mode: "subscription", plan: plan.id, createdBy: user.id });
-  return { ok: true, url: session.url ?? undefined };
+  return { ok: true, url: session.url };
 }
 
 export async function managePlanAction(orgSlug: string): Promise<BillingActionResult<{ url?: string }>> {
   const authz = await authorizeAction(orgSlug, { owner: true, message: OWNER_ONLY_PAYMENT });
   if (!authz.ok) return authz;
-  const customer = await getStripeCustomer(getDb(), authz.ctx.org.id);
-  if (!customer) return { ok: false, code: "no_customer", message: "No subscription to manage yet." };
-  const portal = await getStripe().billingPortal.sessions.create({ customer: customer.customerId, return_url: returnUrl(orgSlug, "portal=return") });
+  const portal = await createBillingPortalSession(getDb(), { orgId: authz.ctx.org.id, returnUrl: returnUrl(orgSlug, "portal=return") });
+  if (!portal) return { ok: false, code: "no_customer", message: "No subscription to manage yet." };
   return { ok: true, url: portal.url };
 }
 
