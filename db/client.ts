@@ -33,3 +33,10 @@ export function getDbHandle(): DbHandle {
 export function getDb(): Db {
   return getDbHandle().db;
 }
+
+/** Closes the app's shared pool if it was opened (graceful shutdown); the next `getDb()` opens a new one. */
+export async function closeDbHandle(): Promise<void> {
+  const h = globalForDb.refillDb;
+  globalForDb.refillDb = undefined;
+  await h?.close();
+}

@@ -3,25 +3,61 @@
  * Node's `http` server answering the usage ingestion endpoints itself (lib/http/ingest-handler.ts) and
  * handing every other request to Next.js (a Next.js custom server). Expects the runtime prepared by
  * scripts/start.ts (DATABASE_URL, AUTH_SECRET, Stripe settings in the environment).
+ *
+ * The port is bound FIRST: if it cannot be (EADDRINUSE…), the process says so and exits 1 before Next.js,
+ * the job worker or the database are touched. Requests arriving while Next.js prepares wait for it.
+ * SIGTERM/SIGINT: stop accepting, drain the debit queue, stop pg-boss, close the pool, exit 0 (1 if the
+ * shutdown takes longer than 30 s).
  */
 import { createServer } from "node:http";
 import next from "next";
+import { closeDbHandle } from "@/db/client";
 import { env } from "@/lib/env";
 import { handleIngestRequest } from "@/lib/http/ingest-handler";
+import { stopAppJobs } from "@/lib/jobs/start-app-jobs";
+import { drainUsageQueues } from "@/lib/usage/report-usage";
+import { listen, listenErrorMessage, shutdownGracefully } from "./lib/serve";
 
 process.title = "refill-server";
 const port = env().PORT;
-const app = next({ dev: false, port });
-const handle = app.getRequestHandler();
-await app.prepare();
+let handle: ((req: Parameters<typeof handleIngestRequest>[0], res: Parameters<typeof handleIngestRequest>[1]) => Promise<void>) | null = null;
+let markReady: () => void = () => {};
+const ready = new Promise<void>((resolve) => (markReady = resolve));
 const server = createServer((req, res) => {
-  if (!handleIngestRequest(req, res)) void handle(req, res);
+  if (handle) return void handle(req, res);
+  void ready.then(() => handle!(req, res));
 });
 server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
-server.listen(port, () => console.log(`▲ Refill listening on http://localhost:${port} (Next.js + usage ingestion)`));
+
+try {
+  await listen(server, port);
+} catch (err) {
+  console.error(listenErrorMessage(err as NodeJS.ErrnoException, port));
+  process.exit(1);
+}
+
+const app = next({ dev: false, port });
+let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
-    server.close();
-    void app.close().finally(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down (draining debits, stopping jobs)…`);
+    setTimeout(() => {
+      console.error("Shutdown took longer than 30 s; exiting anyway.");
+      process.exit(1);
+    }, 30_000).unref();
+    void shutdownGracefully(server, { drainDebits: drainUsageQueues, stopJobs: stopAppJobs, closeApp: () => app.close(), closePool: closeDbHandle }).then(() => {
+      console.log("Refill stopped.");
+      process.exit(0);
+    });
   });
 }
+
+await app.prepare();
+const nextHandle = app.getRequestHandler();
+handle = async (req, res) => {
+  if (!handleIngestRequest(req, res)) await nextHandle(req, res);
+};
+markReady();
+console.log(`▲ Refill listening on http://localhost:${port} (Next.js + usage ingestion)`);

@@ -9,6 +9,8 @@ import { afterDebitFlush } from "./after-debit";
 import type { UsageEventInput } from "./usage-schema";
 
 const coalescers = new WeakMap<object, DebitCoalescer>();
+/** every queue of this process, for `drainUsageQueues` (globalThis: the server script and Next's bundle share it) */
+const everyQueue = ((globalThis as unknown as { refillDebitQueues?: Set<DebitCoalescer> }).refillDebitQueues ??= new Set());
 
 function coalescerFor(db: Db): DebitCoalescer {
   let c = coalescers.get(db);
@@ -19,8 +21,17 @@ function coalescerFor(db: Db): DebitCoalescer {
       onFlushed: (_orgId, flush) => recordDebitFlush(flush.results),
     });
     coalescers.set(db, c);
+    everyQueue.add(c);
   }
   return c;
+}
+
+/**
+ * Graceful shutdown: resolves once every queued debit flush (and its after-flush trigger) of every
+ * usage queue in this process is done and answered. Never rejects.
+ */
+export async function drainUsageQueues(): Promise<void> {
+  await Promise.all([...everyQueue].map((q) => q.idle()));
 }
 
 /**
