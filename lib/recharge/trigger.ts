@@ -24,7 +24,7 @@ export type TriggerResult = { created: true; attempt: RechargeAttempt } | { crea
 
 /**
  * After a debit commits, after settings are saved, and after a recharge lands: if auto-recharge is eligible
- * and a recharge is due — the total balance is below the threshold, or the runway at the org's burn rate
+ * and a recharge is due — the available balance (total − held + grace) is below the threshold, or the runway at the org's burn rate
  * (`opts.signal`, default: this process's measurements) is shorter than a recharge takes — create ONE attempt and queue its charge. Never waits for Stripe.
  *
  * The attempt and its `recharge.charge` job are inserted in ONE transaction (a crash at any instant leaves
@@ -45,7 +45,8 @@ export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: 
   if (!org) return { created: false, reason: "off" };
   const quick = await getAutoRechargeSettings(db, orgId, org.plan);
   if (!quick.enabled) return { created: false, reason: "off" };
-  if (!rechargeTiming((await getBalance(db, orgId)).total, quick.threshold, signal).due) return { created: false, reason: "above_threshold" };
+  // `available` (total − held + grace): credits reserved by holds are not there for the next debit
+  if (!rechargeTiming((await getBalance(db, orgId)).available, quick.threshold, signal).due) return { created: false, reason: "above_threshold" };
   const open = await findOpenAutoAttempt(db, orgId);
   if (open) return { created: false, reason: open.status === "requires_action" ? "requires_action" : "recharging" };
 
@@ -54,7 +55,7 @@ export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: 
     if (!locked) return { created: false, reason: "off" };
     const { facts, window } = await loadAutoRechargeFacts(tx, orgId, { now });
     const balance = await getBalance(tx, orgId);
-    const decision = decideTrigger(facts, balance.total, signal);
+    const decision = decideTrigger(facts, balance.available, signal);
     if (!decision.create) return { created: false, reason: decision.reason, monthKey: window.key };
     const attempt = await createRechargeAttempt(tx, {
       orgId,

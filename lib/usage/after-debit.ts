@@ -25,7 +25,7 @@ export async function afterDebitFlush(db: Db, orgId: string, flush: DebitFlush, 
   const signal = tracker.signal(orgId, nowMs);
   void maybeRecordPeak(db, orgId, signal.ratePerSecond, nowMs);
   const settings = flush.autoRecharge;
-  if (!settings?.enabled || !rechargeTiming(flush.balance.total, settings.threshold, signal).due) return;
+  if (!settings?.enabled || !rechargeTiming(flush.balance.available, settings.threshold, signal).due) return;
   if (tracker.recentlyOpened(orgId, nowMs)) return; // this process's recharge is in flight: the trigger would say "recharging"
   await maybeTriggerRecharge(db, orgId, { signal });
 }
