@@ -56,7 +56,9 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
     stop: async () => {
       try {
         process.kill(-child.pid!, "SIGTERM");
-      } catch {}
+      } catch {
+        // the launcher's process group is already gone
+      }
       await new Promise((r) => setTimeout(r, 1500));
     },
   };
@@ -73,7 +75,9 @@ function findServerPid(launcherPid: number): number | null {
       for (let p = entry, hops = 0; p && p !== "1" && hops < 6; p = String(parentOf(p)), hops++) {
         if (Number(p) === launcherPid) return Number(entry);
       }
-    } catch {}
+    } catch {
+      // the process exited while we read /proc: not ours
+    }
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { PlanId } from "@/db/schema";
 import { autoRechargeSettingsSchema, spendingLimitSchema } from "@/lib/billing/auto-recharge-schema";
 

@@ -10,6 +10,7 @@
 export function safeCallbackPath(raw: unknown, appUrl: string): string {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > 2000) return "/";
   if (!raw.startsWith("/") || raw.startsWith("//")) return "/";
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point of this check
   if (/[\\\s\u0000-\u001f\u007f]/u.test(raw)) return "/";
   let base: URL;
   let url: URL;

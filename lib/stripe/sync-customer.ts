@@ -23,10 +23,6 @@ export type SyncResult =
       card: { brand: string; last4: string } | null;
     };
 
-function idOf(x: string | { id: string } | null | undefined): string | null {
-  return typeof x === "string" ? x : (x?.id ?? null);
-}
-
 function planOfSubscription(sub: Stripe.Subscription): PlanId | null {
   const price = sub.items.data[0]?.price;
   return planForLookupKey(price?.lookup_key)?.id ?? ((price?.metadata?.plan_id as PlanId | undefined) || null);

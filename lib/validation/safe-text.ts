@@ -13,5 +13,6 @@ export function isStorableText(s: string): boolean {
 
 /** True when `s` is storable and has no C0/C1 control character (names and labels people type). */
 export function isPlainText(s: string): boolean {
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point of this check
   return isStorableText(s) && !/[\u0000-\u001f\u007f-\u009f]/.test(s);
 }

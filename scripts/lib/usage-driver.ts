@@ -98,8 +98,8 @@ export async function driveUsage(o: DriveOptions): Promise<DriveResult> {
     const body = JSON.stringify({ quantity: o.quantity, idempotency_key: `${prefix}-${n}` });
     for (let attempt = 0; ; attempt++) {
       let status = 0;
-      let json: unknown = null;
-      let hint: number | null = null;
+      let json: unknown;
+      let hint: number | null;
       try {
         const res = await fetch(`${o.baseUrl}/api/v1/usage`, {
           method: "POST",

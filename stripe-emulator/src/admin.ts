@@ -4,6 +4,7 @@ import { payCheckoutSession } from './checkout-flow.js';
 import { StripeApiError } from './errors.js';
 import type { Emulator } from './emulator.js';
 import type { IdempotencyStore } from './idempotency.js';
+import type { Params } from './form.js';
 import { authenticatePaymentIntent } from './resources/payment-intents.js';
 import { authenticateSetupIntent } from './resources/setup-intents.js';
 import { advanceTestClock, beginAdvance } from './resources/test-clocks.js';
@@ -33,23 +34,23 @@ function json(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body, null, 2));
 }
 
-function parseJson(body: string): Record<string, any> {
+function parseJson(body: string): Params {
   if (!body.trim()) return {};
   try {
     const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, any>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Params;
   } catch {
     // fall through
   }
   throw new AdminError(400, 'Body must be a JSON object.');
 }
 
-function outcomeOf(input: Record<string, any>): 'complete' | 'fail' {
+function outcomeOf(input: Params): 'complete' | 'fail' {
   if (input.outcome === 'complete' || input.outcome === 'fail') return input.outcome;
   throw new AdminError(400, 'outcome must be "complete" or "fail".');
 }
 
-function route(emulator: Emulator, idempotency: IdempotencyStore, method: string, url: URL, input: Record<string, any>): unknown {
+function route(emulator: Emulator, idempotency: IdempotencyStore, method: string, url: URL, input: Params): unknown {
   const path = url.pathname.replace(/^\/_emulator\//, '');
   const parts = path.split('/');
   const key = `${method} ${parts.length === 3 ? `${parts[0]}/:id/${parts[2]}` : path}`;

@@ -4,7 +4,7 @@ import { StripeApiError, apiError, authenticationError, invalidRequest } from '.
 import type { Emulator } from './emulator.js';
 import { applyExpand } from './expand.js';
 import { parseForm } from './form.js';
-import { IdempotencyStore, requestFingerprint, type StoredResponse } from './idempotency.js';
+import { type IdempotencyStore, requestFingerprint, type StoredResponse } from './idempotency.js';
 import { newId } from './ids.js';
 import { expandList } from './params.js';
 import type { Router } from './router.js';

@@ -1,4 +1,4 @@
-import { type EmulatorConfig, type Faults } from './config.js';
+import type { EmulatorConfig, Faults } from './config.js';
 import { emitEvent } from './events.js';
 import { nowSeconds } from './ids.js';
 import { Store, type StripeObject } from './store.js';

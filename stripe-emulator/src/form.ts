@@ -1,4 +1,5 @@
 /** Parses Stripe's form encoding (`a[b]=v`, `a[0]=x`, `a[]=x`) into nested objects and arrays. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- form-encoded input has any shape; each resource reads and checks its fields
 export type Params = Record<string, any>;
 
 function decode(text: string): string {

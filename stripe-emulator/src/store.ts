@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { resourceMissing } from './errors.js';
 
 /** A stored Stripe object. Keys starting with `_` are internal and never rendered. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one store for every Stripe object kind; resources give them their shapes
 export type StripeObject = Record<string, any>;
 
 export interface StateSnapshot {

@@ -99,11 +99,11 @@ describe('payment intents', () => {
     const canceled = await t.stripe.paymentIntents.cancel(pi.id);
     expect(canceled.status).toBe('canceled');
     const error = await stripeError(t.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa_chargeDeclined', confirm: true }));
-    const raw = error.raw as Record<string, any>;
+    const raw = error.raw as { charge: string; payment_method: Stripe.PaymentMethod; payment_intent: Stripe.PaymentIntent };
     expect(raw).toMatchObject({ type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', advice_code: 'try_again_later', doc_url: expect.stringContaining('card-declined') });
     expect(raw.charge).toMatch(/^ch_/);
-    expect(raw.payment_method.card.last4).toBe('0002');
-    expect(raw.payment_intent.last_payment_error.payment_method.id).toBe(raw.payment_method.id);
+    expect(raw.payment_method.card?.last4).toBe('0002');
+    expect(raw.payment_intent.last_payment_error?.payment_method?.id).toBe(raw.payment_method.id);
   });
 
   it('3DS failure via the admin API → requires_payment_method with payment_intent_authentication_failure', async () => {
@@ -125,9 +125,9 @@ describe('setup intents', () => {
     expect((await t.stripe.paymentMethods.retrieve(ok.payment_method as string)).customer).toBe(customer.id);
     const error = await stripeError(t.stripe.setupIntents.create({ customer: customer.id, payment_method: 'pm_card_visa_chargeDeclined', confirm: true }));
     expect(error).toMatchObject({ statusCode: 402, code: 'card_declined', decline_code: 'generic_decline' });
-    const raw = error.raw as Record<string, any>;
+    const raw = error.raw as { setup_intent: Stripe.SetupIntent };
     expect(raw.setup_intent.status).toBe('requires_payment_method');
-    expect(raw.setup_intent.last_setup_error.code).toBe('card_declined');
+    expect(raw.setup_intent.last_setup_error?.code).toBe('card_declined');
     const pending = await t.stripe.setupIntents.create({ customer: customer.id });
     const action = await t.stripe.setupIntents.confirm(pending.id, { payment_method: 'pm_card_authenticationRequired', return_url: 'https://app.test/s' });
     expect(action.status).toBe('requires_action');

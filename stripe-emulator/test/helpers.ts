@@ -6,6 +6,8 @@ import { startEmulator, type RunningEmulator } from '../src/server.js';
 export interface TestContext {
   running: RunningEmulator;
   stripe: Stripe;
+  /** Calls the `/_emulator/*` admin API; its JSON is loosely shaped, each test reads the fields it checks. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: admin answers differ per route
   admin<T = any>(method: string, path: string, body?: unknown): Promise<T>;
 }
 

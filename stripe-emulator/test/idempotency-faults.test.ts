@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StripeObject } from '../src/store.js';
 import { startTestEmulator, stripeError, type TestContext } from './helpers.js';
 
 let t: TestContext;
@@ -17,7 +18,7 @@ async function rawPost(path: string, body: string, key: string, apiKey = 'sk_tes
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': key },
     body,
   });
-  return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: await response.json() as any };
+  return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: (await response.json()) as StripeObject };
 }
 
 describe('idempotency', () => {

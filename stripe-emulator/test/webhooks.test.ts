@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveryAttempt } from '../src/webhooks.js';
 import { startReceiver, startTestEmulator, waitFor, type TestContext } from './helpers.js';
 
 const SECRET = 'whsec_test_secret_for_emulator';
@@ -52,7 +53,7 @@ describe('webhook delivery', () => {
       const { data } = await t.admin('GET', 'deliveries?event_type=product.created');
       return data.length >= 2 ? data : undefined;
     });
-    expect(deliveries.map((d: any) => [d.attempt, d.status, d.ok])).toEqual([[1, 500, false], [2, 200, true]]);
+    expect(deliveries.map((d: DeliveryAttempt) => [d.attempt, d.status, d.ok])).toEqual([[1, 500, false], [2, 200, true]]);
   });
 
   it('fault duplicate_deliveries sends each event twice; drop_first_attempt retries it', async () => {
@@ -67,7 +68,7 @@ describe('webhook delivery', () => {
     await waitFor(() => receiver.received.length >= 1);
     const { data } = await t.admin('GET', 'deliveries?event_type=product.created');
     const last = data.slice(-2);
-    expect(last.map((d: any) => [d.attempt, d.dropped])).toEqual([[1, true], [2, false]]);
+    expect(last.map((d: DeliveryAttempt) => [d.attempt, d.dropped])).toEqual([[1, true], [2, false]]);
   });
 
   it('fault wrong_signature makes constructEvent reject the payload', async () => {
@@ -105,7 +106,7 @@ describe('webhook delivery', () => {
     await t.stripe.customers.create({ email: 'lost@test.dev' });
     const deliveries = await t.admin('GET', 'deliveries');
     expect(deliveries.idle).toBe(true);
-    expect(deliveries.data.map((d: any) => [d.event_type, d.dropped])).toEqual([['customer.created', true]]);
+    expect(deliveries.data.map((d: DeliveryAttempt) => [d.event_type, d.dropped])).toEqual([['customer.created', true]]);
     expect(receiver.received).toHaveLength(0);
     expect((await t.stripe.events.list()).data.map((e) => e.type)).toEqual(['customer.created']);
     expect((await t.admin('POST', 'faults', { drop_webhooks: 'yes' })).error.message).toContain('drop_webhooks must be');
