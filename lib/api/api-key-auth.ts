@@ -3,30 +3,24 @@ import { getDb } from "@/db/client";
 import { apiKeys, type ApiKeyScope } from "@/db/schema";
 import { cacheApiKey, getCachedApiKey } from "@/lib/api-keys/api-key-cache";
 import { hashApiKey } from "@/lib/api-keys/api-key-secret";
-import { errorReply, toResponse, type ApiReply } from "./responses";
+import { errorReply, type ApiReply } from "./responses";
 
 export type ApiKeyIdentity = { ok: true; orgId: string; keyId: string; scopes: ApiKeyScope[] };
-export type ApiKeyAuth = ApiKeyIdentity | { ok: false; response: Response };
 
 const lastUsedWrites = new Map<string, number>();
 
 /**
- * `Authorization: Bearer rfk_…` → the key's org. 401 `unauthorized` for a missing, unknown or revoked key;
- * 403 `forbidden` when the key has none of `anyOfScopes`. One indexed lookup by hash, cached briefly
- * in-process (lib/api-keys/api-key-cache: revocation clears it).
+ * `Authorization: Bearer rfk_…` (the raw header value) → the key's org. 401 `unauthorized` for a missing,
+ * unknown or revoked key; 403 `forbidden` when the key has none of `anyOfScopes`. One indexed lookup by
+ * hash, cached briefly in-process (lib/api-keys/api-key-cache: revocation clears it). Framework-neutral:
+ * the refusal is an `ApiReply`. Called by the endpoint shell (./endpoint).
  */
-export async function authenticateApiKey(request: Request, anyOfScopes: readonly ApiKeyScope[]): Promise<ApiKeyAuth> {
-  const authn = await authorizeApiKey(request.headers.get("authorization"), anyOfScopes);
-  return authn.ok ? authn : { ok: false, response: toResponse(authn.reply) };
-}
-
-/** `authenticateApiKey` on the raw `Authorization` header value, answering with a framework-neutral `ApiReply`. */
 export async function authorizeApiKey(
   header: string | null | undefined,
   anyOfScopes: readonly ApiKeyScope[],
 ): Promise<ApiKeyIdentity | { ok: false; reply: ApiReply }> {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
-  if (!match) return { ok: false, reply: errorReply(401, "unauthorized", "Missing API key: send `Authorization: Bearer <key>`.") };
+  if (!match) return { ok: false, reply: errorReply("unauthorized", "Missing API key: send `Authorization: Bearer <key>`.") };
   const hash = hashApiKey(match[1]!);
   let key = getCachedApiKey(hash);
   if (key === undefined) {
@@ -36,10 +30,10 @@ export async function authorizeApiKey(
       .where(eq(apiKeys.hash, hash));
     cacheApiKey(hash, key);
   }
-  if (!key || key.revokedAt) return { ok: false, reply: errorReply(401, "unauthorized", "Invalid or revoked API key.") };
+  if (!key || key.revokedAt) return { ok: false, reply: errorReply("unauthorized", "Invalid or revoked API key.") };
   const scopes = key.scopes as ApiKeyScope[];
   if (!anyOfScopes.some((s) => scopes.includes(s))) {
-    return { ok: false, reply: errorReply(403, "forbidden", `This API key lacks the required scope (${anyOfScopes.join(" or ")}).`) };
+    return { ok: false, reply: errorReply("forbidden", `This API key lacks the required scope (${anyOfScopes.join(" or ")}).`) };
   }
   touchLastUsed(key.id);
   return { ok: true, orgId: key.orgId, keyId: key.id, scopes };

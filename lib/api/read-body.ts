@@ -1,4 +1,4 @@
-import { errorReply, parseJson, type ApiReply } from "./responses";
+import { errorReply, type ApiReply } from "./responses";
 
 /**
  * Body limits in bytes, per kind of endpoint. Stripe's events are far below 256 KiB; the billing API's
@@ -11,7 +11,7 @@ export const BODY_LIMITS = {
   auth: 16 * 1024,
 } as const;
 
-type LimitedBody = { ok: true; bytes: Uint8Array<ArrayBuffer>; text: string } | { ok: false; reply: ApiReply };
+export type LimitedBody = { ok: true; bytes: Uint8Array<ArrayBuffer>; text: string } | { ok: false; reply: ApiReply };
 
 /**
  * Reads `request`'s body as UTF-8 while counting bytes, and stops (cancelling the stream, nothing more is
@@ -21,7 +21,7 @@ type LimitedBody = { ok: true; bytes: Uint8Array<ArrayBuffer>; text: string } | 
  * 413 `payload_too_large`. Throws only when the client's stream itself fails (aborted upload).
  */
 export async function readBodyLimited(request: Request, limit: number): Promise<LimitedBody> {
-  const tooLarge = (): LimitedBody => ({ ok: false, reply: errorReply(413, "payload_too_large", `The body must be at most ${limit} bytes.`) });
+  const tooLarge = (): LimitedBody => ({ ok: false, reply: errorReply("payload_too_large", `The body must be at most ${limit} bytes.`) });
   const declared = Number(request.headers.get("content-length") ?? "");
   if (Number.isFinite(declared) && declared > limit) {
     await request.body?.cancel().catch(() => {});
@@ -48,16 +48,4 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
     at += c.byteLength;
   }
   return { ok: true, bytes, text: new TextDecoder().decode(bytes) };
-}
-
-/**
- * `readBodyLimited`, then JSON. `{ ok: true, body }`, or `{ ok: false, reply }`: 413 `payload_too_large`
- * above `limit`, 422 `invalid_request` when the text is not JSON.
- */
-export async function readJsonLimited(request: Request, limit: number): Promise<{ ok: true; body: unknown } | { ok: false; reply: ApiReply }> {
-  const read = await readBodyLimited(request, limit);
-  if (!read.ok) return read;
-  const body = parseJson(read.text);
-  if (body === null) return { ok: false, reply: errorReply(422, "invalid_request", "The body must be valid JSON.", { body: "Invalid JSON." }) };
-  return { ok: true, body };
 }

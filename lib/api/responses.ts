@@ -1,14 +1,22 @@
-/** JSON bodies of the REST API. Errors are `{ error: { code, message, fields? } }`. */
-export type ApiErrorCode =
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "invalid_request"
-  | "payload_too_large"
-  | "insufficient_credits"
-  | "rate_limited"
-  | "conflict"
-  | "internal_error";
+import { fieldMessages, type FieldErrors } from "@/lib/validation/field-errors";
+
+/**
+ * JSON bodies of the REST API. Every error is `{ error: { code, message, …extra } }` with the HTTP status
+ * its code maps to below — one table, so a code never answers with two statuses.
+ */
+export const API_ERROR_STATUS = {
+  unauthorized: 401,
+  insufficient_credits: 402,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  invalid_request: 422,
+  rate_limited: 429,
+  internal_error: 500,
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
 
 /**
  * A framework-neutral API answer: HTTP status + JSON body. Endpoint logic returns it so the same code
@@ -21,27 +29,28 @@ export interface ApiReply {
   headers?: Record<string, string>;
 }
 
-export function errorReply(status: number, code: ApiErrorCode, message: string, fields?: Record<string, string>): ApiReply {
-  return { status, body: { error: { code, message, ...(fields ? { fields } : {}) } } };
+/**
+ * `{ error: { code, message, ...extra } }` with `code`'s status. `extra` carries an endpoint's documented
+ * details (`fields`, `reason`, `balance`, `applied`, …); `headers` e.g. `Retry-After`.
+ */
+export function errorReply(code: ApiErrorCode, message: string, extra?: Record<string, unknown>, headers?: Record<string, string>): ApiReply {
+  return { status: API_ERROR_STATUS[code], body: { error: { code, message, ...extra } }, ...(headers ? { headers } : {}) };
+}
+
+/** 422 `invalid_request` with `error.fields` (one string per dotted path); `message` defaults to the first field's. */
+export function invalidRequest(fields: FieldErrors, message?: string): ApiReply {
+  const flat = fieldMessages(fields);
+  return errorReply("invalid_request", message ?? Object.values(flat)[0] ?? "Invalid request.", { fields: flat });
+}
+
+/** The catch-all 500: nothing about the failure leaks, the contract holds. */
+export function internalErrorReply(): ApiReply {
+  return errorReply("internal_error", "Internal error. Retry the request; if it keeps failing, contact support.");
 }
 
 /** An `ApiReply` as a Fetch API `Response` (route handlers). */
 export function toResponse(reply: ApiReply): Response {
   return Response.json(reply.body, { status: reply.status, headers: reply.headers });
-}
-
-export function apiError(status: number, code: ApiErrorCode, message: string, fields?: Record<string, string>): Response {
-  return toResponse(errorReply(status, code, message, fields));
-}
-
-/** zod issues → `{ "path.to.field": "message" }` (first message per field). */
-export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const i of issues) {
-    const key = i.path.map(String).join(".") || "body";
-    out[key] ??= i.message;
-  }
-  return out;
 }
 
 /** Parses JSON text; null when it is not valid JSON. */

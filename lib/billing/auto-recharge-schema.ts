@@ -61,13 +61,4 @@ export const spendingLimitApiSchema = z.object({
   monthly_limit: int("monthly_limit").min(100, "monthly_limit must be at least 100 cents").max(100_000_000, "monthly_limit is too large").nullable(),
   alert_threshold: z.number({ error: "alert_threshold must be a number" }).gt(0, "alert_threshold must be between 0 and 1").max(1, "alert_threshold must be between 0 and 1").optional(),
 });
-
-/** `{ field: [messages] }` from a zod error, for `fieldErrors` in results and 422 bodies. */
-export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "_";
-    (out[key] ??= []).push(issue.message);
-  }
-  return out;
-}
+export type SpendingLimitApiInput = z.infer<typeof spendingLimitApiSchema>;

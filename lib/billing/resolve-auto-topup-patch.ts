@@ -1,5 +1,6 @@
 import type { PlanId } from "@/db/schema";
-import { autoRechargeSettingsSchema, fieldErrorsOf, type AutoRechargeSettingsInput, type AutoTopupPatch } from "./auto-recharge-schema";
+import { fieldErrorsOf } from "@/lib/validation/field-errors";
+import { autoRechargeSettingsSchema, type AutoRechargeSettingsInput, type AutoTopupPatch } from "./auto-recharge-schema";
 import { getPlan, MAX_PACKS } from "./plans";
 
 /**

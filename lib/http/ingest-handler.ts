@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiEndpoint } from "@/lib/api/endpoint";
 import { errorReply, type ApiReply } from "@/lib/api/responses";
 import { getHoldEndpoint, postHold, postHoldCapture, postHoldRelease } from "@/lib/holds/holds-endpoints";
 import { postUsage, postUsageBatch } from "@/lib/usage/usage-endpoints";
@@ -8,34 +9,29 @@ import { logger } from "@/lib/log";
  * The usage ingestion endpoints served straight on Node's `http` server, in front of Next.js (scripts/server.ts).
  * Customers call them on every answered call or API request; Next.js's request pipeline alone costs more
  * CPU per call than the debit itself, so the hot path skips it. Same endpoint functions, same answers as
- * the route handlers under app/api/v1/usage and app/api/v1/holds (the integration suites run against both).
+ * the route handlers under app/api/v1/usage and app/api/v1/holds (the integration suites run against both):
+ * each is an `ApiEndpoint` (lib/api/endpoint), which carries its own body limit.
  */
-type Endpoint = (authorization: string | undefined, body: string) => Promise<ApiReply>;
-
-const ENDPOINTS: Record<string, Endpoint> = {
+const ENDPOINTS: Record<string, ApiEndpoint> = {
   "/api/v1/usage": postUsage,
   "/api/v1/usage/batch": postUsageBatch,
   "/api/v1/holds": postHold,
 };
 
-/** Largest accepted body, bytes: a full batch of 1,000 events with 255-character keys fits well. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-/** Largest hold request body, bytes (as the route handlers' API limit). */
-const MAX_HOLD_BODY_BYTES = 64 * 1024;
-
 const HOLD_PATH = /^\/api\/v1\/holds\/([^/]+)(?:\/(capture|release))?$/;
 
-/** The endpoint for `method` + `path` with its body limit, or null when this path is not served here. */
-function route(method: string, path: string): { endpoint: Endpoint; limit: number } | null {
-  if (method === "POST" && ENDPOINTS[path]) return { endpoint: ENDPOINTS[path], limit: path === "/api/v1/holds" ? MAX_HOLD_BODY_BYTES : MAX_BODY_BYTES };
+/** The endpoint for `method` + `path` with its route params, or null when this path is not served here. */
+function route(method: string, path: string): { endpoint: ApiEndpoint<{ id: string }>; params: { id: string } } | null {
+  if (method === "POST" && ENDPOINTS[path]) return { endpoint: ENDPOINTS[path], params: NO_PARAMS };
   const hold = HOLD_PATH.exec(path);
   if (!hold) return null;
-  const id = decodeURIComponentSafe(hold[1]!);
-  if (method === "GET" && !hold[2]) return { endpoint: (auth) => getHoldEndpoint(auth, id), limit: MAX_HOLD_BODY_BYTES };
+  const params = { id: decodeURIComponentSafe(hold[1]!) };
+  if (method === "GET" && !hold[2]) return { endpoint: getHoldEndpoint, params };
   if (method !== "POST" || !hold[2]) return null;
-  const act = hold[2] === "capture" ? postHoldCapture : postHoldRelease;
-  return { endpoint: (auth, body) => act(auth, id, body), limit: MAX_HOLD_BODY_BYTES };
+  return { endpoint: hold[2] === "capture" ? postHoldCapture : postHoldRelease, params };
 }
+
+const NO_PARAMS = { id: "" };
 
 function decodeURIComponentSafe(s: string): string {
   try {
@@ -57,16 +53,17 @@ export function handleIngestRequest(req: IncomingMessage, res: ServerResponse): 
   const q = req.url.indexOf("?");
   const found = route(req.method, q < 0 ? req.url : req.url.slice(0, q));
   if (!found) return false;
-  const { endpoint, limit } = found;
+  const { endpoint, params } = found;
+  const limit = endpoint.bodyLimit;
   readBody(req, limit)
     .then((body) =>
       body === null
-        ? errorReply(413, "payload_too_large", `The body must be at most ${limit} bytes.`)
-        : endpoint(req.headers.authorization, body),
+        ? errorReply("payload_too_large", `The body must be at most ${limit} bytes.`)
+        : endpoint({ authorization: req.headers.authorization, body, params }),
     )
     .catch((err: unknown) => {
       logger.error({ err, component: "ingest" }, "request failed");
-      return errorReply(500, "internal_error", "Internal error: nothing was debited unless a retry with the same idempotency key says so.");
+      return errorReply("internal_error", "Internal error: nothing was debited unless a retry with the same idempotency key says so.");
     })
     .then((reply) => send(res, reply));
   return true;

@@ -27,7 +27,7 @@ export async function usageRateLimit(keyId: string): Promise<ApiReply | null> {
   const wait = await consumeOrRetryAfter(l, keyId);
   if (wait === null) return null;
   return {
-    ...errorReply(429, "rate_limited", `Too many requests for this API key: at most ${env().USAGE_RATE_LIMIT_PER_SECOND} per second. Retry after ${wait} s.`),
+    ...errorReply("rate_limited", `Too many requests for this API key: at most ${env().USAGE_RATE_LIMIT_PER_SECOND} per second. Retry after ${wait} s.`),
     headers: { "retry-after": String(wait) },
   };
 }

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import type { ApiReply } from "@/lib/api/responses";
+import { errorReply, type ApiReply } from "@/lib/api/responses";
 import { retryAfterHeader, type RechargeHint } from "@/lib/billing/retry-hint";
 import type { Balance, DebitResult } from "@/lib/ledger";
 import { LedgerWriteError } from "@/lib/ledger/write-error";
@@ -71,18 +71,13 @@ export function balanceJson(b: Balance) {
 export function usageResultReply(r: DebitResult, recharge: RechargeHint | null = null): ApiReply {
   if (r.ok) return { status: 200, body: { id: r.id, quantity: r.quantity, balance: balanceJson(r.balance) } };
   metrics().usageRefusals.inc();
-  return {
-    status: 402,
-    body: {
-      error: {
-        code: "insufficient_credits",
-        message: `Insufficient credits: ${r.quantity} requested, ${r.balance.available} available.`,
-        balance: balanceJson(r.balance),
-        ...(recharge ? { recharge } : {}),
-      },
-    },
-    ...(retryAfterHeader(recharge) ? { headers: { "retry-after": retryAfterHeader(recharge)! } } : {}),
-  };
+  const retryAfter = retryAfterHeader(recharge);
+  return errorReply(
+    "insufficient_credits",
+    `Insufficient credits: ${r.quantity} requested, ${r.balance.available} available.`,
+    { balance: balanceJson(r.balance), ...(recharge ? { recharge } : {}) },
+    retryAfter ? { "retry-after": retryAfter } : undefined,
+  );
 }
 
 /**
@@ -98,5 +93,5 @@ export function usageFailureReply(err: unknown): ApiReply {
     applied === false
       ? "Internal error: nothing was debited. Retry the request (with the same idempotency key)."
       : "Internal error: the debit may or may not have been applied. Retry with the same idempotency key: a request that was applied replays its first result, one that was not is debited once.";
-  return { status: 500, body: { error: { code: "internal_error", message, applied } } };
+  return errorReply("internal_error", message, { applied });
 }

@@ -1,23 +1,18 @@
 import { eq } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { organizations } from "@/db/schema";
-import { autoTopupPatchSchema, spendingLimitApiSchema } from "@/lib/billing/auto-recharge-schema";
+import type { AutoTopupPatch, SpendingLimitApiInput } from "@/lib/billing/auto-recharge-schema";
 import { resolveAutoTopupPatch } from "@/lib/billing/resolve-auto-topup-patch";
 import { getAutoRechargeOverview, listRechargeHistory } from "@/lib/queries/billing";
 import { applySettings, saveSpendingLimit } from "@/lib/recharge/save-settings";
 import { getAutoRechargeSettings } from "@/lib/recharge/settings";
-import { parseUuid } from "@/lib/validation/ids";
+import { errorReply, invalidRequest, type ApiReply } from "../responses";
 
-/** A REST answer: status + JSON body (routes wrap it in a Response). */
-export interface ApiResult {
-  status: number;
-  body: unknown;
-}
-
-const invalid = (message: string, fields: Record<string, string[]>): ApiResult => ({
-  status: 422,
-  body: { error: { code: "invalid_request", message, fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.join(" ")])) } },
-});
+/**
+ * The billing API's endpoint logic, on parsed input (the shell, lib/api/endpoint, did the key, body limit,
+ * JSON and zod). Each returns an `ApiReply`; a database error throws (the shell answers 500 JSON).
+ */
 
 /** `GET /api/v1/billing/auto-topup` body (snake_case; money in cents). */
 export async function getAutoTopupJson(db: Db, orgId: string) {
@@ -48,35 +43,35 @@ export async function getAutoTopupJson(db: Db, orgId: string) {
 }
 
 /** `POST /api/v1/billing/auto-topup`: partial update → 200 full settings | 422 per field | 403 prerequisites. */
-export async function patchAutoTopup(db: Db, p: { orgId: string; keyId: string; body: unknown }): Promise<ApiResult> {
-  if (p.body === null || typeof p.body !== "object" || Array.isArray(p.body)) return invalid("The body must be a JSON object.", { body: ["Expected a JSON object"] });
-  const parsed = autoTopupPatchSchema.safeParse(p.body);
-  if (!parsed.success) {
-    const fields: Record<string, string[]> = {};
-    for (const i of parsed.error.issues) (fields[i.path.join(".") || "body"] ??= []).push(i.message);
-    return invalid("Some fields are invalid.", fields);
-  }
+export async function patchAutoTopup(db: Db, p: { orgId: string; keyId: string; patch: AutoTopupPatch }): Promise<ApiReply> {
   const [org] = await db.select().from(organizations).where(eq(organizations.id, p.orgId));
   const current = await getAutoRechargeSettings(db, p.orgId, org!.plan);
-  const resolved = resolveAutoTopupPatch(org!.plan, current, parsed.data);
-  if (!resolved.ok) return invalid("Some fields are invalid.", resolved.fieldErrors);
+  const resolved = resolveAutoTopupPatch(org!.plan, current, p.patch);
+  if (!resolved.ok) return invalidRequest(resolved.fieldErrors, "Some fields are invalid.");
   const saved = await applySettings(db, { org: org!, next: resolved.settings, actor: { source: "api", apiKeyId: p.keyId } });
   if (!saved.ok) {
-    if (saved.code === "validation_error") return invalid(saved.message, saved.fieldErrors);
-    return { status: 403, body: { error: { code: "forbidden", reason: saved.code, message: saved.message } } };
+    if (saved.code === "validation_error") return invalidRequest(saved.fieldErrors, saved.message);
+    return errorReply("forbidden", saved.message, { reason: saved.code });
   }
   return { status: 200, body: await getAutoTopupJson(db, p.orgId) };
 }
 
-/** `GET /api/v1/billing/auto-topup/history?limit=&starting_after=` */
-export async function getAutoTopupHistory(db: Db, orgId: string, url: URL): Promise<ApiResult> {
-  const rawLimit = url.searchParams.get("limit");
-  const limit = rawLimit === null ? 20 : /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : NaN;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalid("Invalid query.", { limit: ["limit must be an integer between 1 and 100"] });
-  const rawAfter = url.searchParams.get("starting_after");
-  const startingAfter = rawAfter ? parseUuid(rawAfter) : null;
-  if (rawAfter && !startingAfter) return invalid("Invalid query.", { starting_after: ["starting_after must be a charge id"] });
-  const page = await listRechargeHistory(db, orgId, { limit, startingAfter });
+/** `?limit=1..100 (default 20)&starting_after=<charge id>` (an empty `starting_after` is none). */
+export const historyQuerySchema = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, "limit must be an integer between 1 and 100")
+    .transform(Number)
+    .pipe(z.number().min(1, "limit must be an integer between 1 and 100").max(100, "limit must be an integer between 1 and 100"))
+    .optional(),
+  starting_after: z
+    .union([z.literal(""), z.uuid("starting_after must be a charge id")], { error: "starting_after must be a charge id" })
+    .optional(),
+});
+
+/** `GET /api/v1/billing/auto-topup/history?limit=&starting_after=` → `{ charges: [...], has_more }` (newest first). */
+export async function getAutoTopupHistory(db: Db, orgId: string, query: z.output<typeof historyQuerySchema>): Promise<ApiReply> {
+  const page = await listRechargeHistory(db, orgId, { limit: query.limit ?? 20, startingAfter: query.starting_after || null });
   return {
     status: 200,
     body: {
@@ -90,22 +85,16 @@ export async function getAutoTopupHistory(db: Db, orgId: string, url: URL): Prom
 }
 
 /** `POST /api/v1/billing/spending-limit` `{ monthly_limit: cents | null, alert_threshold?: 0..1 }` */
-export async function postSpendingLimit(db: Db, p: { orgId: string; keyId: string; body: unknown }): Promise<ApiResult> {
-  const parsed = spendingLimitApiSchema.safeParse(p.body);
-  if (!parsed.success) {
-    const fields: Record<string, string[]> = {};
-    for (const i of parsed.error.issues) (fields[i.path.join(".") || "body"] ??= []).push(i.message);
-    return invalid("Some fields are invalid.", fields);
-  }
-  const alert = parsed.data.alert_threshold;
+export async function postSpendingLimit(db: Db, p: { orgId: string; keyId: string; input: SpendingLimitApiInput }): Promise<ApiReply> {
+  const alert = p.input.alert_threshold;
   const alertPercent = alert === undefined ? undefined : Math.round(alert * 100);
   const [org] = await db.select().from(organizations).where(eq(organizations.id, p.orgId));
   const current = await getAutoRechargeSettings(db, p.orgId, org!.plan);
   const r = await saveSpendingLimit(db, {
     orgId: p.orgId,
-    input: { monthlyLimitCents: parsed.data.monthly_limit, alertPercent: Math.max(1, alertPercent ?? current.spendingAlertPercent) },
+    input: { monthlyLimitCents: p.input.monthly_limit, alertPercent: Math.max(1, alertPercent ?? current.spendingAlertPercent) },
     actor: { source: "api", apiKeyId: p.keyId },
   });
-  if (!r.ok) return invalid(r.message, r.fieldErrors);
+  if (!r.ok) return invalidRequest(r.fieldErrors, r.message);
   return { status: 200, body: { monthly_limit: r.settings.spendingLimitCents, alert_threshold: r.settings.spendingAlertPercent / 100, ...(await getAutoTopupJson(db, p.orgId)) } };
 }

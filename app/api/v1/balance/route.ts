@@ -1,11 +1,7 @@
 import { getDb } from "@/db/client";
-import { authenticateApiKey } from "@/lib/api/api-key-auth";
+import { withApiKey } from "@/lib/api/with-api-key";
 import { getBalance } from "@/lib/ledger";
 import { balanceJson } from "@/lib/usage/report-usage";
 
-/** GET /api/v1/balance — `{ plan_credits, topup_credits, total }` (scope `billing:read` or `usage:write`). */
-export async function GET(request: Request): Promise<Response> {
-  const authn = await authenticateApiKey(request, ["billing:read", "usage:write"]);
-  if (!authn.ok) return authn.response;
-  return Response.json(balanceJson(await getBalance(getDb(), authn.orgId)));
-}
+/** GET /api/v1/balance — `{ plan_credits, topup_credits, total, held, grace, overdraft, available }` (scope `billing:read` or `usage:write`). */
+export const GET = withApiKey(["billing:read", "usage:write"], async ({ key }) => ({ status: 200, body: balanceJson(await getBalance(getDb(), key.orgId)) }));

@@ -1,10 +1,5 @@
-import { BODY_LIMITS, readBodyLimited } from "@/lib/api/read-body";
-import { toResponse } from "@/lib/api/responses";
+import { routeHandler } from "@/lib/api/with-api-key";
 import { postHold } from "@/lib/holds/holds-endpoints";
 
-/** POST /api/v1/holds — see `postHold` (lib/holds/holds-endpoints.ts) for the body, answers and errors. */
-export async function POST(request: Request): Promise<Response> {
-  const read = await readBodyLimited(request, BODY_LIMITS.api);
-  if (!read.ok) return toResponse(read.reply);
-  return toResponse(await postHold(request.headers.get("authorization"), read.text));
-}
+/** POST /api/v1/holds — see `postHold` (lib/holds/holds-endpoints.ts) for the body, answers and errors; the same endpoint serves the Node.js ingestion path. */
+export const POST = routeHandler(postHold);

@@ -1,25 +1,15 @@
 import { getDb } from "@/db/client";
-import { authenticateApiKey } from "@/lib/api/api-key-auth";
 import { getAutoTopupJson, patchAutoTopup } from "@/lib/api/billing/auto-topup";
-import { BODY_LIMITS, readJsonLimited } from "@/lib/api/read-body";
-import { toResponse } from "@/lib/api/responses";
+import { withApiKey } from "@/lib/api/with-api-key";
+import { autoTopupPatchSchema } from "@/lib/billing/auto-recharge-schema";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/billing/auto-topup — the org's auto-recharge settings and status (scope billing:read). */
-export async function GET(request: Request): Promise<Response> {
-  const authn = await authenticateApiKey(request, ["billing:read", "billing:write"]);
-  if (!authn.ok) return authn.response;
-  return Response.json(await getAutoTopupJson(getDb(), authn.orgId));
-}
+export const GET = withApiKey(["billing:read", "billing:write"], async ({ key }) => ({ status: 200, body: await getAutoTopupJson(getDb(), key.orgId) }));
 
-/** POST /api/v1/billing/auto-topup — partial update (scope billing:write). */
-export async function POST(request: Request): Promise<Response> {
-  const authn = await authenticateApiKey(request, ["billing:write"]);
-  if (!authn.ok) return authn.response;
-  const read = await readJsonLimited(request, BODY_LIMITS.api);
-  if (!read.ok) return toResponse(read.reply);
-  const body = read.body;
-  const r = await patchAutoTopup(getDb(), { orgId: authn.orgId, keyId: authn.keyId, body });
-  return Response.json(r.body, { status: r.status });
-}
+/** POST /api/v1/billing/auto-topup — partial update (scope billing:write); see `patchAutoTopup`. */
+export const POST = withApiKey(["billing:write"], ({ key, body }) => patchAutoTopup(getDb(), { orgId: key.orgId, keyId: key.keyId, patch: body }), {
+  body: autoTopupPatchSchema,
+  invalidMessage: "Some fields are invalid.",
+});

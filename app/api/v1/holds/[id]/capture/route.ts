@@ -1,11 +1,5 @@
-import { BODY_LIMITS, readBodyLimited } from "@/lib/api/read-body";
-import { toResponse } from "@/lib/api/responses";
+import { routeHandler } from "@/lib/api/with-api-key";
 import { postHoldCapture } from "@/lib/holds/holds-endpoints";
 
-/** POST /api/v1/holds/{id}/capture — see `postHoldCapture` (lib/holds/holds-endpoints.ts) for the body, answers and errors. */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const { id } = await params;
-  const read = await readBodyLimited(request, BODY_LIMITS.api);
-  if (!read.ok) return toResponse(read.reply);
-  return toResponse(await postHoldCapture(request.headers.get("authorization"), id, read.text));
-}
+/** POST /api/v1/holds/{id}/capture — see `postHoldCapture` (lib/holds/holds-endpoints.ts) for the body, answers and errors; the same endpoint serves the Node.js ingestion path. */
+export const POST = routeHandler(postHoldCapture);
