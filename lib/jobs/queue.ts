@@ -29,7 +29,10 @@ interface UnsafeSql {
 export type JobTx = DbOrTx | UnsafeSql;
 
 export interface SendOptions {
-  /** de-duplicates while a job with this key is queued (pg-boss semantics) */
+  /**
+   * pg-boss singleton key. On our (standard-policy) queues v10 de-duplicates by it only together with a
+   * singleton period, so it is a label here: handlers are idempotent, a duplicate job finds nothing to do.
+   */
   singletonKey?: string;
   /** the job becomes visible to workers this many seconds from now (default 0) */
   startAfterSeconds?: number;
