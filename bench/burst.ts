@@ -13,7 +13,7 @@ import { createOrganization } from "@/lib/orgs/create-organization";
 import { writeAutoRechargeSettings } from "@/lib/recharge/settings";
 import { getStripe } from "@/lib/stripe/client";
 import { getStripeCustomer } from "@/lib/stripe/customers";
-import { attachTestCard, subscribeOrgToPlan } from "@/lib/stripe/provision";
+import { attachTestCard, subscribeOrgToPlan } from "@/lib/billing-events/provision";
 import { driveUsage, percentile, type DriveResult } from "../scripts/lib/usage-driver";
 
 export const BURST = { calls: 10_000, connections: 16, packs: 1, cap: 31, faultCap: 8, startTopup: 0 };

@@ -199,7 +199,7 @@ export { autoRechargeSettings, memberships };
  */
 export async function makeStripeOrg(name: string, o: { plan: PlanId; card?: string; planCredits?: number; topupCredits?: number }): Promise<MadeOrg> {
   const made = await makePageState(name, { plan: "free", planCredits: o.planCredits ?? 100, topupCredits: o.topupCredits });
-  const { attachTestCard, subscribeOrgToPlan } = await import("../../lib/stripe/provision");
+  const { attachTestCard, subscribeOrgToPlan } = await import("../../lib/billing-events/provision");
   if (o.card) await attachTestCard(testDb(), made.org.id, o.card);
   if (o.plan !== "free") await subscribeOrgToPlan(testDb(), made.org.id, o.plan);
   return { ...made, org: { ...made.org, plan: o.plan } };
@@ -219,7 +219,7 @@ export async function getAutoRechargeRow(orgId: string) {
 
 /** Replaces the org's default card at the emulator (e.g. with a declining test card). */
 export async function swapCard(orgId: string, paymentMethod: string): Promise<void> {
-  const { attachTestCard } = await import("../../lib/stripe/provision");
+  const { attachTestCard } = await import("../../lib/billing-events/provision");
   await attachTestCard(testDb(), orgId, paymentMethod);
 }
 

@@ -12,6 +12,7 @@ const OUTCOMES: Record<string, SettlementOutcome> = {
   internal_error: { kind: "internal_error", paymentIntentId: null },
   unknown: { kind: "unknown", paymentIntentId: null, reason: "timeout" },
   never_charged: { kind: "never_charged" },
+  superseded: { kind: "superseded" },
 };
 
 /** Effects written compactly: credit, email:x, incident:x, failures:x, grace, alert, retrigger, resolve. */
@@ -57,6 +58,7 @@ const TABLE: Row[] = [
   ["pending", "internal_error", "failed", "clear", INTERNAL],
   ["pending", "unknown", "processing", "mark", NONE],
   ["pending", "never_charged", "failed", "clear", INTERNAL],
+  ["pending", "superseded", null, "clear", NONE],
 
   ["processing", "succeeded", "succeeded", "clear", SUCCESS],
   ["processing", "declined", "failed", "clear", DECLINE],
@@ -67,6 +69,7 @@ const TABLE: Row[] = [
   ["processing", "internal_error", "failed", "clear", INTERNAL],
   ["processing", "unknown", null, "mark", NONE],
   ["processing", "never_charged", "failed", "clear", INTERNAL],
+  ["processing", "superseded", null, "clear", NONE],
 
   ["requires_action", "succeeded", "succeeded", "clear", SUCCESS],
   ["requires_action", "declined", "failed", "clear", DECLINE],
@@ -77,11 +80,12 @@ const TABLE: Row[] = [
   ["requires_action", "internal_error", null, "clear", NONE],
   ["requires_action", "unknown", null, "clear", NONE],
   ["requires_action", "never_charged", null, "clear", NONE],
+  ["requires_action", "superseded", "canceled", "clear", ["grace"]],
 
   // late success after a terminal failure: credited once, one "successful" email, the banner resolved
   ["failed", "succeeded", "succeeded", "clear", LATE_SUCCESS],
   ["canceled", "succeeded", "succeeded", "clear", LATE_SUCCESS],
-  ...(["declined", "requires_action", "canceled", "in_flight", "no_payment_method", "internal_error", "unknown", "never_charged"] as const).flatMap(
+  ...(["declined", "requires_action", "canceled", "in_flight", "no_payment_method", "internal_error", "unknown", "never_charged", "superseded"] as const).flatMap(
     (o): Row[] => [
       ["failed", o, null, "clear", NONE],
       ["canceled", o, null, "clear", NONE],

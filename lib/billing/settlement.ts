@@ -36,7 +36,9 @@ export type SettlementOutcome =
   /** no answer we can trust: timeout, connection reset, 409 in flight, 5xx after every retry */
   | { kind: "unknown"; paymentIntentId: string | null; reason: string }
   /** reconciliation: Stripe has no PaymentIntent for the attempt and its idempotency key may have expired */
-  | { kind: "never_charged" };
+  | { kind: "never_charged" }
+  /** the owner replaced the default card: a payment waiting for verification on the old card is given up */
+  | { kind: "superseded" };
 
 export type SettlementIncident = "card_declined" | "internal_error" | "no_payment_method" | "verification_needed";
 export type SettlementEmail = "recharge_succeeded" | "recharge_failed" | "verification_needed";
@@ -126,6 +128,9 @@ export function settleTransition(state: AttemptState, trigger: "auto" | "manual"
       return open ? fail("no_payment_method", { code: "no_payment_method", declineCode: null, message: NO_PAYMENT_METHOD_MESSAGE }, false) : stay();
     case "internal_error":
       return open ? fail("internal_error", { code: "internal_error", declineCode: null, message: INTERNAL_ERROR_MESSAGE }, false) : stay();
+    case "superseded":
+      // only a payment waiting for verification; one in flight finishes on the card it was sent with
+      return state === "requires_action" ? { next: "canceled", unknown: "clear", effects: [{ kind: "end_grace" }] } : stay();
     case "never_charged":
       return open ? fail("internal_error", { code: "never_charged", declineCode: null, message: NEVER_CHARGED_MESSAGE }, false) : stay();
   }

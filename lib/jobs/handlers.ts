@@ -5,7 +5,7 @@ import { burnRates } from "@/lib/recharge/burn-rate";
 import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
-import { reconcileCheckoutSessions } from "@/lib/stripe/checkout-reconcile";
+import { reconcileCheckoutSessions } from "@/lib/billing-events/checkout-settle";
 import type { JobName } from "./queue";
 
 /** What each job does (shared by the pg-boss worker and the tests' inline runner). */

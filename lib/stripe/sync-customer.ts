@@ -1,27 +1,38 @@
 import { and, eq, inArray, notInArray } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { DbOrTx } from "@/db/client";
-import { organizations, rechargeAttempts, stripeCustomers, subscriptions, type PlanId } from "@/db/schema";
-import { currentFreePeriod } from "@/lib/billing/free-period";
+import type { Db, DbOrTx, Tx } from "@/db/client";
+import { stripeCustomers, subscriptions, type PlanId } from "@/db/schema";
 import { planForLookupKey } from "@/lib/billing/plans";
-import { resetPlanCredits } from "@/lib/ledger";
-import { startFreePeriod } from "@/lib/plans/free-periods";
-import { getAutoRechargeSettings, writeAutoRechargeSettings } from "@/lib/recharge/settings";
 import { getStripe } from "./client";
 import { findOrgIdByCustomer } from "./customers";
+import { idOf } from "./events";
 
 export const LIVE_SUBSCRIPTION_STATUSES = ["active", "trialing", "past_due"];
 
-export type SyncResult =
-  | { ok: false; reason: "unknown_customer" | "deleted_customer" }
-  | {
-      ok: true;
-      orgId: string;
-      plan: PlanId;
-      previousPlan: PlanId;
-      subscriptionId: string | null;
-      card: { brand: string; last4: string } | null;
-    };
+/** What a sync found at Stripe and what it changed in our mirror (stripe_customers, subscriptions). */
+export interface CustomerSynced {
+  ok: true;
+  orgId: string;
+  customerId: string;
+  /** the plan of the newest live (active/trialing/past_due) subscription; "free" when there is none */
+  plan: PlanId;
+  subscriptionId: string | null;
+  /** a subscription Stripe lists as ended (canceled, incomplete_expired, unpaid, …), if any */
+  endedSubscriptionId: string | null;
+  defaultPaymentMethodId: string | null;
+  card: { brand: string; last4: string } | null;
+  changes: {
+    /** the default card was replaced by another one (not set for a first card, nor a removal) */
+    defaultPaymentMethodReplaced: { from: string; to: string } | null;
+    /** subscriptions whose row was created or whose status/plan moved (including ones Stripe no longer lists) */
+    subscriptions: { id: string; status: string; plan: PlanId; previousStatus: string | null }[];
+  };
+}
+
+export type CustomerSync = { ok: false; reason: "unknown_customer" | "deleted_customer" } | CustomerSynced;
+
+/** Runs in the mirror's transaction, after the mirror rows are written: the modules that react to Stripe. */
+export type OnCustomerSynced = (tx: Tx, sync: CustomerSynced) => Promise<void>;
 
 function planOfSubscription(sub: Stripe.Subscription): PlanId | null {
   const price = sub.items.data[0]?.price;
@@ -29,27 +40,25 @@ function planOfSubscription(sub: Stripe.Subscription): PlanId | null {
 }
 
 /**
- * THE one writer of customer/payment-method/subscription state: re-reads the customer (default card) and
- * its subscriptions from Stripe, and converges our rows and the org's plan. Called by webhooks and the
- * checkout return page; safe to call any number of times in any order.
- * Downgrade/cancel to Free turns auto-recharge off and expires plan credits; top-up credits stay.
+ * THE one writer of Stripe mirror state: re-reads the customer (default card) and its subscriptions from
+ * Stripe, converges `stripe_customers` and `subscriptions`, and returns what it found and what changed.
+ * It writes nothing else: the org's plan, plan credits and auto-recharge react to the result (`onSynced`,
+ * in the same transaction; see lib/billing-events/sync-customer.ts). Safe to call any number of times in
+ * any order; concurrent syncs of one customer serialize on its `stripe_customers` row.
  */
-export async function syncStripeCustomer(db: DbOrTx, customerId: string): Promise<SyncResult> {
+export async function syncStripeCustomer(db: Db, customerId: string, onSynced?: OnCustomerSynced): Promise<CustomerSync> {
   const orgId = await findOrgIdByCustomer(db, customerId);
   if (!orgId) return { ok: false, reason: "unknown_customer" };
   const stripe = getStripe();
   const customer = await stripe.customers.retrieve(customerId, { expand: ["invoice_settings.default_payment_method"] });
   if ((customer as Stripe.DeletedCustomer).deleted) return { ok: false, reason: "deleted_customer" };
-  const c = customer as Stripe.Customer;
-  let pm = c.invoice_settings?.default_payment_method as Stripe.PaymentMethod | string | null;
+  let pm = (customer as Stripe.Customer).invoice_settings?.default_payment_method as Stripe.PaymentMethod | string | null;
   if (typeof pm === "string") pm = await stripe.paymentMethods.retrieve(pm);
   const card = pm?.card ?? null;
   const subs = await stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100 });
 
   return db.transaction(async (tx) => {
-    const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).for("update");
-    const previousPlan = org!.plan;
-    const [before] = await tx.select({ pm: stripeCustomers.defaultPaymentMethodId }).from(stripeCustomers).where(eq(stripeCustomers.orgId, orgId));
+    const [before] = await tx.select({ pm: stripeCustomers.defaultPaymentMethodId }).from(stripeCustomers).where(eq(stripeCustomers.orgId, orgId)).for("update");
     await tx
       .update(stripeCustomers)
       .set({
@@ -62,15 +71,8 @@ export async function syncStripeCustomer(db: DbOrTx, customerId: string): Promis
       })
       .where(eq(stripeCustomers.orgId, orgId));
 
-    // A new default card replaces a payment stuck waiting for verification: that auto attempt is canceled so
-    // auto-recharge can try the new card (if the old PaymentIntent still succeeds, settling credits it).
-    if (pm?.id && before?.pm && pm.id !== before.pm) {
-      await tx
-        .update(rechargeAttempts)
-        .set({ status: "canceled", completedAt: new Date(), updatedAt: new Date() })
-        .where(and(eq(rechargeAttempts.orgId, orgId), eq(rechargeAttempts.trigger, "auto"), eq(rechargeAttempts.status, "requires_action")));
-    }
-
+    const known = new Map((await tx.select().from(subscriptions).where(eq(subscriptions.orgId, orgId))).map((s) => [s.id, s]));
+    const moved: CustomerSynced["changes"]["subscriptions"] = [];
     const seen: string[] = [];
     for (const sub of subs.data) {
       const plan = planOfSubscription(sub);
@@ -89,31 +91,34 @@ export async function syncStripeCustomer(db: DbOrTx, customerId: string): Promis
         updatedAt: new Date(),
       };
       await tx.insert(subscriptions).values({ id: sub.id, ...row }).onConflictDoUpdate({ target: subscriptions.id, set: row });
+      const prev = known.get(sub.id);
+      if (!prev || prev.status !== sub.status || prev.plan !== plan) moved.push({ id: sub.id, status: sub.status, plan, previousStatus: prev?.status ?? null });
     }
     // Subscriptions Stripe no longer lists for this customer are gone: mark them canceled.
+    for (const prev of known.values()) if (!seen.includes(prev.id) && prev.status !== "canceled") moved.push({ id: prev.id, status: "canceled", plan: prev.plan, previousStatus: prev.status });
     const stale = and(eq(subscriptions.orgId, orgId), seen.length ? notInArray(subscriptions.id, seen) : undefined);
     await tx.update(subscriptions).set({ status: "canceled", updatedAt: new Date() }).where(stale);
 
     const live = subs.data
       .filter((s) => LIVE_SUBSCRIPTION_STATUSES.includes(s.status) && planOfSubscription(s))
       .sort((a, b) => b.created - a.created)[0];
-    const plan: PlanId = live ? planOfSubscription(live)! : "free";
-    if (plan !== previousPlan) await tx.update(organizations).set({ plan }).where(eq(organizations.id, orgId));
-
-    if (plan === "free" && previousPlan !== "free") {
-      const settings = await getAutoRechargeSettings(tx, orgId, previousPlan);
-      if (settings.enabled) {
-        await writeAutoRechargeSettings(tx, { orgId, plan: previousPlan, patch: { enabled: false }, actor: { source: "system" } });
-      }
-      // The paid period's plan credits end with it and a Free period starts (its monthly allotment, renewed
-      // by the plans.free-periods job); top-up credits are untouched. An org marked paid that Stripe never
-      // subscribed (no ended subscription: e.g. the seed, before its subscription exists) only loses the plan
-      // credits — no Free period, so the paid period its first invoice grants is never taken for stale.
-      const ended = subs.data.find((s) => !LIVE_SUBSCRIPTION_STATUSES.includes(s.status));
-      if (ended) await startFreePeriod(tx, orgId, currentFreePeriod(new Date(), null), `downgrade:${ended.id}`);
-      else await resetPlanCredits(tx, { orgId, allotment: 0, resetsAt: null, reference: "downgrade:none", idempotencyKey: "downgrade:none" });
-    }
-    return { ok: true as const, orgId, plan, previousPlan, subscriptionId: live?.id ?? null, card: card ? { brand: card.brand, last4: card.last4 } : null };
+    const ended = subs.data.find((s) => !LIVE_SUBSCRIPTION_STATUSES.includes(s.status));
+    const sync: CustomerSynced = {
+      ok: true,
+      orgId,
+      customerId,
+      plan: live ? planOfSubscription(live)! : "free",
+      subscriptionId: live?.id ?? null,
+      endedSubscriptionId: ended?.id ?? null,
+      defaultPaymentMethodId: idOf(pm),
+      card: card ? { brand: card.brand, last4: card.last4 } : null,
+      changes: {
+        defaultPaymentMethodReplaced: pm?.id && before?.pm && pm.id !== before.pm ? { from: before.pm, to: pm.id } : null,
+        subscriptions: moved,
+      },
+    };
+    if (onSynced) await onSynced(tx, sync);
+    return sync;
   });
 }
 

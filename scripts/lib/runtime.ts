@@ -7,7 +7,7 @@ import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from "@/db
 import { runMigrations } from "@/db/migrate";
 import { env, resetEnvCache } from "@/lib/env";
 import { isDatabaseEmpty, seedDemo, type DemoCredentials } from "@/lib/seed/seed-demo";
-import { seedStripe } from "@/lib/stripe/seed-stripe";
+import { seedStripe } from "@/lib/seed/seed-stripe";
 import { spawnUntilReady } from "./processes";
 
 /**

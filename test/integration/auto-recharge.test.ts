@@ -9,7 +9,7 @@ import { saveAutoRechargeSettings } from "@/lib/recharge/save-settings";
 import { settleRechargeAttempt } from "@/lib/recharge/settle-attempt";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
 import { getStripe } from "@/lib/stripe/client";
-import { attachTestCard } from "@/lib/stripe/provision";
+import { attachTestCard } from "@/lib/billing-events/provision";
 import { makeBillingOrg } from "../support/billing-factories";
 import { startBillingHarness, type BillingHarness } from "../support/billing-harness";
 import { ledgerMismatches } from "../support/invariants";

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { creditTopup, debitCredits, getBalance } from "@/lib/ledger";
-import { attachTestCard } from "@/lib/stripe/provision";
+import { attachTestCard } from "@/lib/billing-events/provision";
 import { topUpNow } from "@/lib/recharge/top-up-now";
 import { writeAutoRechargeSettings } from "@/lib/recharge/settings";
 import { reportUsage } from "@/lib/usage/report-usage";

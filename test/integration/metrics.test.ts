@@ -86,7 +86,7 @@ describe("GET /metrics", () => {
   });
 
   it("counts refused webhook deliveries (no signature) as rejected", async () => {
-    const { handleStripeWebhook } = await import("@/lib/stripe/webhooks/handle-webhook");
+    const { handleStripeWebhook } = await import("@/lib/billing-events/webhooks/handle-webhook");
     const before = await sample("refill_webhook_events_total", 'type="unverified",result="rejected"');
     expect((await handleStripeWebhook(t.db, "{}", null)).status).toBe(400);
     expect(await sample("refill_webhook_events_total", 'type="unverified",result="rejected"')).toBe(before + 1);

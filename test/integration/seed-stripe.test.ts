@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { getAutoRechargeOverview, getDefaultCard, getPlanSummary } from "@/lib/queries/billing";
 import { saveAutoRechargeSettings } from "@/lib/recharge/save-settings";
 import { orgIdBySlug, seedDemo } from "@/lib/seed/seed-demo";
-import { seedStripe } from "@/lib/stripe/seed-stripe";
+import { seedStripe } from "@/lib/seed/seed-stripe";
 import { startBillingHarness, type BillingHarness } from "../support/billing-harness";
 import { createTestDb, type TestDb } from "../support/test-db";
 

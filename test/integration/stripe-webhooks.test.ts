@@ -2,13 +2,15 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { debitCredits, getBalance } from "@/lib/ledger";
 import { createRechargeAttempt } from "@/lib/recharge/attempts";
+import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { writeAutoRechargeSettings } from "@/lib/recharge/settings";
+import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
 import { createBuyCreditsCheckout, createCardSetupCheckout } from "@/lib/stripe/checkout";
 import { getStripe } from "@/lib/stripe/client";
-import { attachTestCard, subscribeOrgToPlan } from "@/lib/stripe/provision";
-import { syncStripeCustomer } from "@/lib/stripe/sync-customer";
-import { handleStripeWebhook } from "@/lib/stripe/webhooks/handle-webhook";
+import { attachTestCard, subscribeOrgToPlan } from "@/lib/billing-events/provision";
+import { syncCustomer } from "@/lib/billing-events/sync-customer";
+import { handleStripeWebhook } from "@/lib/billing-events/webhooks/handle-webhook";
 import { stripeCustomers } from "@/db/schema";
 import { makeBillingOrg } from "../support/billing-factories";
 import { eventually, startBillingHarness, type BillingHarness } from "../support/billing-harness";
@@ -182,11 +184,27 @@ describe("plans", () => {
     const org = await makeOrg(t.db, { planId: "starter", plan: 2000 }); // like the seed: plan set before the subscription
     const customer = await getStripe().customers.create({ metadata: { org_id: org.id } });
     await t.db.insert(stripeCustomers).values({ orgId: org.id, customerId: customer.id });
-    await syncStripeCustomer(t.db, customer.id); // no subscription yet: the org reads as Free
+    await syncCustomer(t.db, customer.id); // no subscription yet: the org reads as Free
     expect(await getBalance(t.db, org.id)).toMatchObject({ planCredits: 0, planResetsAt: null });
     await attachTestCard(t.db, org.id, "pm_card_visa");
     await subscribeOrgToPlan(t.db, org.id, "starter");
     await eventually(async () => (await getBalance(t.db, org.id)).planCredits === 2000, 10_000, "the first invoice's grant");
+  });
+
+  it("a new default card cancels the auto payment waiting for verification (settled, not overwritten) and auto-recharge tries the new card", async () => {
+    h.queue = "manual";
+    const { org } = await makeBillingOrg(t.db, { autoRecharge: { threshold: 100_000 } });
+    await attachTestCard(t.db, org.id, "pm_card_authenticationRequired");
+    const r = await maybeTriggerRecharge(t.db, org.id);
+    if (!r.created) throw new Error("no attempt");
+    expect((await chargeRechargeAttempt(t.db, r.attempt.id)).status).toBe("requires_action");
+    await attachTestCard(t.db, org.id, "pm_card_visa");
+    const [a] = await t.sql`SELECT status, completed_at, outcome_unknown_since FROM recharge_attempts WHERE id = ${r.attempt.id}`;
+    expect(a).toMatchObject({ status: "canceled", outcome_unknown_since: null });
+    expect(a!.completed_at).not.toBeNull();
+    expect((await getBalance(t.db, org.id)).graceCredits).toBe(0);
+    const next = await maybeTriggerRecharge(t.db, org.id);
+    expect(next.created).toBe(true);
   });
 
   it("keeps balance == sum(entries)", async () => {

@@ -9,7 +9,7 @@ import { loadAutoRechargeFacts } from "@/lib/recharge/facts";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
 import { getStripe } from "@/lib/stripe/client";
-import { handleStripeWebhook } from "@/lib/stripe/webhooks/handle-webhook";
+import { handleStripeWebhook } from "@/lib/billing-events/webhooks/handle-webhook";
 import { makeBillingOrg } from "../support/billing-factories";
 import { eventually, startBillingHarness, type BillingHarness } from "../support/billing-harness";
 import { ledgerMismatches } from "../support/invariants";

@@ -2,7 +2,7 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/env";
 import { resetStripeClient } from "@/lib/stripe/client";
-import { handleStripeWebhook } from "@/lib/stripe/webhooks/handle-webhook";
+import { handleStripeWebhook } from "@/lib/billing-events/webhooks/handle-webhook";
 import { createTestDb, type TestDb } from "../support/test-db";
 
 // Validly signed but malformed events are the sender's error (400), not ours (500), and write nothing.

@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { memberships, type PlanId } from "@/db/schema";
 import { createUser } from "@/lib/orgs/create-user";
 import { writeAutoRechargeSettings } from "@/lib/recharge/settings";
-import { attachTestCard, subscribeOrgToPlan } from "@/lib/stripe/provision";
+import { attachTestCard, subscribeOrgToPlan } from "@/lib/billing-events/provision";
 import { getBalance } from "@/lib/ledger";
 import { eventually } from "./billing-harness";
 import { makeOrg } from "./factories";

@@ -4,7 +4,7 @@ import { resetEnvCache } from "@/lib/env";
 import { runJob } from "@/lib/jobs/handlers";
 import { setJobSender, type JobName } from "@/lib/jobs/queue";
 import { resetStripeClient } from "@/lib/stripe/client";
-import { handleStripeWebhook } from "@/lib/stripe/webhooks/handle-webhook";
+import { handleStripeWebhook } from "@/lib/billing-events/webhooks/handle-webhook";
 import { startEmulator, type RunningEmulator } from "./emulator";
 import { freePort } from "./free-port";
 

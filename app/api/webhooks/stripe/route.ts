@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { BODY_LIMITS, readBodyLimited } from "@/lib/api/read-body";
 import { toResponse } from "@/lib/api/responses";
-import { handleStripeWebhook } from "@/lib/stripe/webhooks/handle-webhook";
+import { handleStripeWebhook } from "@/lib/billing-events/webhooks/handle-webhook";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -17,7 +17,7 @@ import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT, type Pack
 import { UsageCard } from "@/components/billing/usage-card";
 import { INCIDENT_ACTIONS } from "@/lib/billing/incident-actions";
 import { requireMember } from "@/lib/auth/guards";
-import { syncCheckoutReturn } from "@/lib/stripe/checkout-return";
+import { syncCheckoutReturn } from "@/lib/billing-events/checkout-return";
 import { CURRENCY } from "@/lib/billing/plans";
 import { formatPackPrice, formatPerCreditRate } from "@/lib/billing/money";
 import { loadBillingPage, type IncidentView } from "@/lib/queries/billing-page";

@@ -2,9 +2,10 @@ import type Stripe from "stripe";
 import { findAttemptByPaymentIntent, getRechargeAttempt } from "@/lib/recharge/attempts";
 import { outcomeFromPaymentIntent } from "@/lib/recharge/outcome";
 import { settleRechargeAttempt } from "@/lib/recharge/settle-attempt";
-import { getStripe } from "../client";
-import { findOrgIdByCustomer } from "../customers";
-import { customerIdOf, type WebhookHandler } from "./types";
+import { getStripe } from "@/lib/stripe/client";
+import { findOrgIdByCustomer } from "@/lib/stripe/customers";
+import { idOf } from "@/lib/stripe/events";
+import type { WebhookHandler } from "./types";
 
 /**
  * `payment_intent.succeeded | payment_failed | requires_action | canceled` for a recharge attempt.
@@ -13,7 +14,7 @@ import { customerIdOf, type WebhookHandler } from "./types";
  */
 export const handlePaymentIntentChanged: WebhookHandler = async (db, event) => {
   const evPi = event.data.object as Stripe.PaymentIntent;
-  const customerId = customerIdOf(evPi.customer);
+  const customerId = idOf(evPi.customer);
   const orgId = customerId ? await findOrgIdByCustomer(db, customerId) : null;
   if (!orgId) return { result: `ignored: unknown customer ${customerId}`, ignored: true };
   const attempt = (await findAttemptByPaymentIntent(db, evPi.id)) ?? (evPi.metadata?.attempt_id ? await getRechargeAttempt(db, evPi.metadata.attempt_id, orgId) : null);

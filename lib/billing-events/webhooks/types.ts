@@ -9,6 +9,3 @@ export interface HandlerResult {
 
 export type WebhookHandler = (db: Db, event: Stripe.Event) => Promise<HandlerResult>;
 
-export function customerIdOf(x: string | { id: string } | null | undefined): string | null {
-  return typeof x === "string" ? x : (x?.id ?? null);
-}

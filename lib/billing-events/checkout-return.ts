@@ -1,9 +1,10 @@
 import type { Db } from "@/db/client";
-import { settleCheckoutSession } from "./checkout-reconcile";
-import { getStripe } from "./client";
-import { findOrgIdByCustomer } from "./customers";
-import { setDefaultPaymentMethod } from "./set-default-payment-method";
-import { syncStripeCustomer } from "./sync-customer";
+import { getStripe } from "@/lib/stripe/client";
+import { findOrgIdByCustomer } from "@/lib/stripe/customers";
+import { idOf } from "@/lib/stripe/events";
+import { setDefaultPaymentMethod } from "@/lib/stripe/set-default-payment-method";
+import { settleCheckoutSession } from "./checkout-settle";
+import { syncCustomer } from "./sync-customer";
 
 /**
  * The checkout return page calls this: it converges the same way the webhook does (setup → default card,
@@ -14,15 +15,15 @@ import { syncStripeCustomer } from "./sync-customer";
 export async function syncCheckoutReturn(db: Db, p: { orgId: string; sessionId: string }): Promise<{ synced: boolean; mode?: string; paid?: boolean }> {
   if (!/^cs_[A-Za-z0-9_]+$/.test(p.sessionId)) return { synced: false };
   const session = await getStripe().checkout.sessions.retrieve(p.sessionId);
-  const customerId = typeof session.customer === "string" ? session.customer : session.customer?.id;
+  const customerId = idOf(session.customer);
   if (!customerId || (await findOrgIdByCustomer(db, customerId)) !== p.orgId) return { synced: false };
   if (session.mode === "payment") {
     await settleCheckoutSession(db, session);
   } else if (session.mode === "setup" && session.status === "complete") {
-    const si = typeof session.setup_intent === "string" ? session.setup_intent : session.setup_intent?.id;
-    if (si) await setDefaultPaymentMethod(db, { orgId: p.orgId, customerId, setupIntentId: si });
+    const si = idOf(session.setup_intent);
+    if (si && (await setDefaultPaymentMethod({ customerId, setupIntentId: si }))) await syncCustomer(db, customerId);
   } else {
-    await syncStripeCustomer(db, customerId);
+    await syncCustomer(db, customerId);
   }
   return { synced: true, mode: session.mode, paid: session.payment_status === "paid" };
 }

@@ -1,9 +1,10 @@
 import type { Db } from "@/db/client";
-import { orgIdBySlug } from "@/lib/seed/seed-demo";
-import { ensureStripeCatalog } from "./catalog";
-import { getStripeCustomer } from "./customers";
-import { attachTestCard, subscribeOrgToPlan } from "./provision";
-import { hasActiveSubscription, syncStripeCustomer } from "./sync-customer";
+import { attachTestCard, subscribeOrgToPlan } from "@/lib/billing-events/provision";
+import { syncCustomer } from "@/lib/billing-events/sync-customer";
+import { ensureStripeCatalog } from "@/lib/stripe/catalog";
+import { getStripeCustomer } from "@/lib/stripe/customers";
+import { hasActiveSubscription } from "@/lib/stripe/sync-customer";
+import { orgIdBySlug } from "./seed-demo";
 
 /**
  * The Stripe side of the demo (emulator or Stripe test mode), idempotent: the plan catalog; Acme Voice
@@ -23,6 +24,6 @@ export async function seedStripe(db: Db, log: (s: string) => void = () => {}): P
     await subscribeOrgToPlan(db, acme, "starter");
     log("Stripe: Acme Voice subscribed to Starter.");
   } else if (customer) {
-    await syncStripeCustomer(db, customer.customerId);
+    await syncCustomer(db, customer.customerId);
   }
 }

@@ -1,12 +1,9 @@
 import { eq, sql } from "drizzle-orm";
-import type Stripe from "stripe";
-import { z } from "zod";
 import type { Db } from "@/db/client";
 import { stripeEvents } from "@/db/schema";
-import { isStorableText } from "@/lib/validation/safe-text";
 import { childLogger } from "@/lib/log";
 import { recordWebhook } from "@/lib/metrics";
-import { getStripe, webhookSecret } from "../client";
+import { parseWebhookEvent } from "@/lib/stripe/events";
 import { handleCheckoutSessionCompleted } from "./checkout-session-completed";
 import { handleInvoicePaid } from "./invoice-paid";
 import { handlePaymentIntentChanged } from "./payment-intent-changed";
@@ -32,13 +29,6 @@ export const WEBHOOK_HANDLERS: Readonly<Record<string, WebhookHandler>> = {
   "payment_intent.canceled": handlePaymentIntentChanged,
 };
 
-/** The parts of an event the ledger of events and the dispatch rely on. */
-const eventEnvelopeSchema = z.object({
-  id: z.string().min(1).max(255).refine(isStorableText),
-  type: z.string().min(1).max(255).refine(isStorableText),
-  data: z.object({ object: z.looseObject({}) }),
-});
-
 export interface WebhookResponse {
   status: number;
   body: { eventId?: string; type?: string; result?: string; error?: string };
@@ -49,21 +39,13 @@ export interface WebhookResponse {
  * Bad/missing signature, or a signed event without a valid `id`, `type` and `data.object`: 400, nothing written. Handler error: 500 (Stripe retries; handlers are idempotent).
  */
 export async function handleStripeWebhook(db: Db, rawBody: string, signature: string | null): Promise<WebhookResponse> {
-  let event: Stripe.Event;
-  try {
-    if (!signature) throw new Error("missing Stripe-Signature header");
-    event = getStripe().webhooks.constructEvent(rawBody, signature, webhookSecret());
-  } catch (err) {
-    recordWebhook("unverified", "rejected");
-    return { status: 400, body: { error: `Webhook signature verification failed: ${(err as Error).message}` } };
+  const parsed = parseWebhookEvent(rawBody, signature);
+  if (!parsed.ok) {
+    // unverified, or signed but without an id, a type or a data.object: refused before any write
+    recordWebhook(parsed.reason, "rejected");
+    return { status: 400, body: { error: parsed.message } };
   }
-  // Signed is not well-formed: an event without an id, a type or a data.object is refused before any write.
-  const envelope = eventEnvelopeSchema.safeParse(event);
-  if (!envelope.success) {
-    recordWebhook("malformed", "rejected");
-    const where = envelope.error.issues.map((i) => i.path.join(".") || "event").join(", ");
-    return { status: 400, body: { error: `Malformed event: missing or invalid ${where}.` } };
-  }
+  const { event } = parsed;
   const base = { eventId: event.id, type: event.type };
   const [rec] = await db
     .insert(stripeEvents)

@@ -3,9 +3,10 @@ import type Stripe from "stripe";
 import { creditBalances, subscriptions } from "@/db/schema";
 import { getPlan } from "@/lib/billing/plans";
 import { resetPlanCredits } from "@/lib/ledger";
-import { findOrgIdByCustomer } from "../customers";
-import { syncStripeCustomer } from "../sync-customer";
-import { customerIdOf, type WebhookHandler } from "./types";
+import { findOrgIdByCustomer } from "@/lib/stripe/customers";
+import { idOf } from "@/lib/stripe/events";
+import { syncCustomer } from "../sync-customer";
+import type { WebhookHandler } from "./types";
 
 /**
  * `invoice.paid` for a subscription period: sync, then reset plan credits (expire the rest, grant the
@@ -13,12 +14,12 @@ import { customerIdOf, type WebhookHandler } from "./types";
  */
 export const handleInvoicePaid: WebhookHandler = async (db, event) => {
   const invoice = event.data.object as Stripe.Invoice;
-  const customerId = customerIdOf(invoice.customer);
+  const customerId = idOf(invoice.customer);
   const orgId = customerId ? await findOrgIdByCustomer(db, customerId) : null;
   if (!orgId || !customerId) return { result: `ignored: unknown customer ${customerId}`, ignored: true };
-  const subId = customerIdOf(invoice.parent?.subscription_details?.subscription ?? null);
+  const subId = idOf(invoice.parent?.subscription_details?.subscription ?? null);
   if (!subId) return { result: "ignored: not a subscription invoice", ignored: true };
-  await syncStripeCustomer(db, customerId);
+  await syncCustomer(db, customerId);
   const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, subId));
   if (!sub || sub.orgId !== orgId) return { result: `ignored: subscription ${subId} unknown for org`, ignored: true };
 

@@ -4,9 +4,9 @@ import type { Db } from "@/db/client";
 import { checkoutSessions } from "@/db/schema";
 import { creditTopup } from "@/lib/ledger";
 import { logger } from "@/lib/log";
-import { getStripe } from "./client";
-import { findOrgIdByCustomer } from "./customers";
-import { customerIdOf } from "./webhooks/types";
+import { getStripe } from "@/lib/stripe/client";
+import { findOrgIdByCustomer } from "@/lib/stripe/customers";
+import { idOf } from "@/lib/stripe/events";
 
 export interface CheckoutSettleResult {
   sessionId: string;
@@ -23,7 +23,7 @@ export interface CheckoutSettleResult {
  * row is closed (`complete` / `expired`). `paid` overrides `payment_status` (async_payment_succeeded events).
  */
 export async function settleCheckoutSession(db: Db, session: Stripe.Checkout.Session, opts: { paid?: boolean } = {}): Promise<CheckoutSettleResult> {
-  const customerId = customerIdOf(session.customer);
+  const customerId = idOf(session.customer);
   const orgId = customerId ? await findOrgIdByCustomer(db, customerId) : null;
   return db.transaction(async (tx) => {
     const [ours] = await tx.select().from(checkoutSessions).where(eq(checkoutSessions.id, session.id)).for("update");
