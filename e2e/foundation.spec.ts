@@ -68,7 +68,7 @@ test("an API key created in the UI debits through POST /api/v1/usage and the pag
     data: { quantity: 33, idempotency_key: "e2e-ui-key-1" },
   });
   expect(res.status()).toBe(200);
-  expect((await res.json()).balance).toEqual({ plan_credits: 1967, topup_credits: 5233, total: 7200 });
+  expect((await res.json()).balance).toEqual({ plan_credits: 1967, topup_credits: 5233, total: 7200, held: 0, grace: 0, overdraft: 0, available: 7200 });
 
   await page.getByRole("link", { name: "Billing" }).click();
   await expect(page.getByTestId("total-balance")).toHaveText("7,200");

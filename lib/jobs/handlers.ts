@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { expireHolds } from "@/lib/ledger/holds";
 import { deliverEmail } from "@/lib/notifications/emails";
 import { renewFreePeriods } from "@/lib/plans/free-periods";
 import { burnRates } from "@/lib/recharge/burn-rate";
@@ -25,5 +26,7 @@ export async function runJob(db: Db, name: JobName, data: Record<string, unknown
       return deliverEmail(db, String(data.emailId));
     case "plans.free-periods":
       return renewFreePeriods(db);
+    case "holds.expire":
+      return expireHolds(db);
   }
 }

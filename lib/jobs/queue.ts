@@ -13,7 +13,7 @@ import { logger } from "@/lib/log";
  *   handler in this process now (fire-and-forget, errors logged). Handlers are idempotent, so the durable
  *   job (usually delayed by a few seconds) finds nothing left to do.
  */
-export type JobName = "recharge.charge" | "recharge.trigger" | "reconcile" | "email" | "plans.free-periods";
+export type JobName = "recharge.charge" | "recharge.trigger" | "reconcile" | "email" | "plans.free-periods" | "holds.expire";
 
 /** pg-boss's `db` option: runs one statement on the caller's connection (its transaction). */
 export interface SqlExecutor {

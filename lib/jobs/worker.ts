@@ -4,7 +4,7 @@ import { runJob } from "./handlers";
 import { setJobSender, type JobName, type JobSender } from "./queue";
 import { logger } from "@/lib/log";
 
-export const JOB_NAMES: JobName[] = ["recharge.charge", "recharge.trigger", "reconcile", "email", "plans.free-periods"];
+export const JOB_NAMES: JobName[] = ["recharge.charge", "recharge.trigger", "reconcile", "email", "plans.free-periods", "holds.expire"];
 
 /** pg-boss as the process's queue; hand-offs without a `db` of their own run on `db`. */
 function senderOf(boss: PgBoss, db: Db | null): JobSender {
@@ -63,6 +63,7 @@ export async function startJobWorker(p: { db: Db; connectionString: string; poll
   }
   await boss.schedule("reconcile", "* * * * *");
   await boss.schedule("plans.free-periods", "7 * * * *");
+  await boss.schedule("holds.expire", "* * * * *");
   return {
     stop: async () => {
       setJobSender(null);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import PgBoss from "pg-boss";
 import { startJobWorker } from "@/lib/jobs/worker";
+import { createHold } from "@/lib/ledger/holds";
 import { debitCredits, getBalance } from "@/lib/ledger";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
 import { makeBillingOrg } from "../support/billing-factories";
@@ -32,4 +34,22 @@ it("through pg-boss: a debit below the threshold queues the charge; the worker c
   await eventually(async () => (await t.sql`SELECT status FROM recharge_attempts WHERE org_id = ${org.id}`)[0]?.status === "succeeded", 20_000, "charge by the worker");
   expect((await getBalance(t.db, org.id)).total).toBe(total - 1 + 1000);
   await eventually(async () => (await t.sql`SELECT status FROM outgoing_emails WHERE org_id = ${org.id} AND kind = 'recharge_succeeded'`)[0]?.status === "recorded", 20_000, "email job");
+});
+
+it("through pg-boss: the holds.expire job releases a hold past its expiry (scheduled every minute by the worker)", async () => {
+  const { org } = await makeBillingOrg(t.db, { planId: "free", card: null, topup: 100 });
+  const before = await getBalance(t.db, org.id);
+  const created = await createHold(t.db, { orgId: org.id, quantity: 10, expiresInSeconds: 1 });
+  expect(created.ok).toBe(true);
+  expect((await getBalance(t.db, org.id)).heldCredits).toBe(10);
+  const boss = new PgBoss({ connectionString: t.url });
+  await boss.start();
+  worker ??= await startJobWorker({ db: t.db, connectionString: t.url, pollingIntervalSeconds: 0.5 });
+  await eventually(async () => {
+    await boss.send("holds.expire", {});
+    return (await getBalance(t.db, org.id)).heldCredits === 0;
+  }, 20_000, "the hold expired by the job");
+  await boss.stop({ graceful: false });
+  expect((await getBalance(t.db, org.id)).total).toBe(before.total);
+  expect((await t.sql`SELECT status FROM credit_holds WHERE org_id = ${org.id}`)[0]?.status).toBe("expired");
 });
