@@ -3,9 +3,9 @@
 import { useState } from "react";
 import { notify as toast } from "./notify";
 import { Button } from "@/components/ui/button";
-import type { BillingActionResult } from "./types";
+import type { ActionResult } from "@/lib/actions/action-result";
 
-export type RequestTopUpAction = () => Promise<BillingActionResult>;
+export type RequestTopUpAction = () => Promise<ActionResult>;
 
 /** Editors: one click emails the org's owners asking for a top-up. */
 export function AskOwnerButton({ action }: { action: RequestTopUpAction }) {

@@ -10,10 +10,12 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
 import { formatCredits, formatMoney } from "@/lib/billing/money";
-import { autoRechargeFormSchema, type AutoRechargeFormInput } from "./schemas";
-import { firstError, type BillingActionResult, type PackPricing } from "./types";
+import { autoRechargeFormSchema, type AutoRechargeFormInput } from "@/lib/billing/auto-recharge-schema";
+import type { ActionResult } from "@/lib/actions/action-result";
+import type { PackPricing } from "@/lib/billing/money";
+import { firstError } from "@/lib/validation/field-errors";
 
-export type SaveAutoRechargeAction = (input: AutoRechargeFormInput) => Promise<BillingActionResult>;
+export type SaveAutoRechargeAction = (input: AutoRechargeFormInput) => Promise<ActionResult>;
 
 function centsToDollars(c: number | null): string {
   return c === null ? "" : (c / 100).toFixed(2);

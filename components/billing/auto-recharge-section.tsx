@@ -6,9 +6,9 @@ import { formatCredits, formatMoney } from "@/lib/billing/money";
 import type { AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { AutoRechargeForm, type SaveAutoRechargeAction } from "./auto-recharge-form";
 import { CapUsage } from "./cap-usage";
-import type { AutoRechargeFormInput } from "./schemas";
-import { describeStatus } from "./status-text";
-import type { PackPricing } from "./types";
+import type { AutoRechargeFormInput } from "@/lib/billing/auto-recharge-schema";
+import { describeStatus } from "@/lib/billing/status-text";
+import type { PackPricing } from "@/lib/billing/money";
 import type { PlanId } from "@/db/schema";
 
 export interface AutoRechargeSectionProps {

@@ -7,7 +7,7 @@ import type { IncidentKind } from "@/db/schema";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonClass } from "@/components/ui/button";
 import { formatDateTime } from "@/lib/format";
-import type { BillingActionResult } from "./types";
+import type { ActionResult } from "@/lib/actions/action-result";
 
 export interface IncidentBanner {
   id: string;
@@ -28,7 +28,7 @@ const titles: Record<IncidentKind, string> = {
   monthly_cap_reached: "Monthly auto-reload limit reached",
 };
 
-export type DismissAction = (incidentId: string) => Promise<BillingActionResult>;
+export type DismissAction = (incidentId: string) => Promise<ActionResult>;
 
 /** One banner per open billing incident: the specific reason, the fix, and a dismiss button of its own. */
 export function IncidentBanners({

@@ -9,9 +9,11 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { formatCredits, formatMoney } from "@/lib/billing/money";
 import { buyPacksSchema } from "@/lib/billing/auto-recharge-schema";
-import { firstError, type BillingActionResult, type PackPricing } from "./types";
+import type { ActionResult } from "@/lib/actions/action-result";
+import type { PackPricing } from "@/lib/billing/money";
+import { firstError } from "@/lib/validation/field-errors";
 
-export type PacksAction = (packs: number) => Promise<BillingActionResult<{ url?: string; verifyUrl?: string; status?: string }>>;
+export type PacksAction = (packs: number) => Promise<ActionResult<{ url?: string; verifyUrl?: string; status?: string }>>;
 
 /**
  * Buy Credits (Confirm → Stripe Checkout) and Top Up Now (charges the saved card now): choose 1–100

@@ -3,9 +3,9 @@
 import { useState } from "react";
 import { notify as toast } from "./notify";
 import { Button } from "@/components/ui/button";
-import type { BillingActionResult } from "./types";
+import type { ActionResult } from "@/lib/actions/action-result";
 
-export type RedirectAction = () => Promise<BillingActionResult<{ url?: string }>>;
+export type RedirectAction = () => Promise<ActionResult<{ url?: string }>>;
 
 /** A button that asks a server action for a Stripe URL (Checkout, Billing Portal) and goes there. */
 export function RedirectButton({

@@ -1,7 +1,8 @@
+import type { FieldErrors } from "@/lib/validation/field-errors";
+
 /**
  * What every server action returns: `{ ok: true, … }` or a typed refusal the client can show —
- * `code` (e.g. `forbidden`, `invalid_input`), a message a person can act on, and per-field errors.
+ * `code` (e.g. `forbidden`, `validation_error`), a message a person can act on, and per-field errors
+ * (`{ "dotted.path": [messages] }`, lib/validation/field-errors).
  */
-export type ActionResult<T = object> =
-  | ({ ok: true; message?: string } & T)
-  | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[] | string | undefined> };
+export type ActionResult<T = object> = ({ ok: true; message?: string } & T) | { ok: false; code: string; message: string; fieldErrors?: FieldErrors };

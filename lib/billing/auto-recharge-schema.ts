@@ -42,6 +42,18 @@ export const spendingLimitSchema = z.object({
 });
 export type SpendingLimitInput = z.infer<typeof spendingLimitSchema>;
 
+/**
+ * The Billing page's Auto-Recharge form: the plan's settings schema plus the optional monthly spending
+ * limit. The same schema is the react-hook-form resolver and what the server action parses.
+ */
+export function autoRechargeFormSchema(planId: PlanId) {
+  return autoRechargeSettingsSchema(planId).extend({
+    monthlyLimitCents: spendingLimitSchema.shape.monthlyLimitCents,
+    spendingAlertPercent: spendingLimitSchema.shape.alertPercent.unwrap(),
+  });
+}
+export type AutoRechargeFormInput = z.infer<ReturnType<typeof autoRechargeFormSchema>>;
+
 /** Buy Credits / Top Up Now: a number of packs. */
 export const buyPacksSchema = z.object({ packs: packsSchema() });
 

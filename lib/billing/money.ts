@@ -31,3 +31,15 @@ export function formatPerCreditRate(plan: Plan): string {
 export function formatPackPrice(plan: Plan): string {
   return `${formatMoney(plan.packPriceCents)} per ${formatCredits(plan.packCredits)} credits`;
 }
+
+/** Pricing facts of the org's plan, serialisable for client islands. */
+export interface PackPricing {
+  planName: string;
+  packCredits: number;
+  packPriceCents: number;
+  currency: string;
+  /** e.g. "$0.02" (display only) */
+  perCreditRate: string;
+  /** e.g. "$20.00 per 1,000 credits" */
+  packPriceLabel: string;
+}

@@ -26,3 +26,8 @@ export function fieldMessages(errors: FieldErrors): Record<string, string> {
   for (const [k, v] of Object.entries(errors)) out[k] = v.join(" ");
   return out;
 }
+
+/** A field's first message (what a form shows next to the field), or undefined. */
+export function firstError(messages: readonly string[] | undefined): string | undefined {
+  return messages?.[0];
+}

@@ -7,7 +7,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { API_KEY_SCOPES } from "@/db/schema/api-keys";
 import { createApiKeySchema, type CreateApiKeyInput } from "@/lib/api-keys/api-key-schema";
-import { createApiKeyAction } from "./actions";
+import { createApiKeyAction } from "./actions/create-api-key";
 
 const scopeHelp: Record<string, string> = {
   "usage:write": "Report usage (POST /api/v1/usage) and read the balance",

@@ -3,7 +3,7 @@
 import { useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
-import { revokeApiKeyAction } from "./actions";
+import { revokeApiKeyAction } from "./actions/revoke-api-key";
 
 export function RevokeApiKeyButton({ orgSlug, keyId, name }: { orgSlug: string; keyId: string; name: string }) {
   const [pending, start] = useTransition();

@@ -13,26 +13,24 @@ import { cardLabel, PaymentMethodCard } from "@/components/billing/payment-metho
 import { PaymentHistory } from "@/components/billing/payment-history";
 import { PlanCard } from "@/components/billing/plan-card";
 import { CheckoutReturnBanner, VerificationReturnBanner, ZeroBalanceBanner } from "@/components/billing/status-banners";
-import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT, type PackPricing } from "@/components/billing/types";
+import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT } from "@/lib/billing/messages";
 import { UsageCard } from "@/components/billing/usage-card";
 import { INCIDENT_ACTIONS } from "@/lib/billing/incident-actions";
 import { requireMember } from "@/lib/auth/guards";
 import { syncCheckoutReturn } from "@/lib/billing-events/checkout-return";
 import { CURRENCY } from "@/lib/billing/plans";
-import { formatPackPrice, formatPerCreditRate } from "@/lib/billing/money";
+import { formatPackPrice, formatPerCreditRate, type PackPricing } from "@/lib/billing/money";
 import { loadBillingPage, type IncidentView } from "@/lib/queries/billing-page";
 import { listLedgerEntries } from "@/lib/queries/ledger-history";
 import { parseCheckoutSessionId, parseLedgerCursor } from "@/lib/validation/ids";
-import {
-  addCardAction,
-  buyCreditsAction,
-  dismissIncidentAction,
-  managePlanAction,
-  requestTopUpAction,
-  saveAutoRechargeAction,
-  topUpNowAction,
-  upgradePlanAction,
-} from "./billing-actions";
+import { addCardAction } from "./actions/add-card";
+import { buyCreditsAction } from "./actions/buy-credits";
+import { dismissIncidentAction } from "./actions/dismiss-incident";
+import { managePlanAction } from "./actions/manage-plan";
+import { requestTopUpAction } from "./actions/request-top-up";
+import { saveAutoRechargeAction } from "./actions/save-auto-recharge";
+import { topUpNowAction } from "./actions/top-up-now";
+import { upgradePlanAction } from "./actions/upgrade-plan";
 
 export const metadata: Metadata = { title: "Billing" };
 
