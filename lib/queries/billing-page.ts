@@ -1,16 +1,16 @@
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { checkoutSessions, rechargeAttempts, subscriptions, usageHourly, type IncidentKind, type Organization } from "@/db/schema";
-import { autoRechargeStatus, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
+import type { AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { declineMessage } from "@/lib/billing/decline-messages";
 import { getPlan, type Plan } from "@/lib/billing/plans";
 import { usageDays } from "@/lib/billing/usage-days";
 import { getBalance, type Balance } from "@/lib/ledger";
 import { listOpenIncidents } from "@/lib/notifications/incidents";
-import { loadBurnRateOverview, type BurnRateOverview } from "@/lib/recharge/burn-rate-status";
-import { loadAutoRechargeFacts, lastRechargedAt } from "@/lib/recharge/facts";
+import type { BurnRateOverview } from "@/lib/recharge/burn-rate-status";
 import type { AutoRechargeSettings } from "@/lib/recharge/settings";
 import { LIVE_SUBSCRIPTION_STATUSES } from "@/lib/stripe/sync-customer";
+import { loadAutoRechargeReadModel } from "./billing/auto-recharge-overview";
 import { getDefaultCard, type CardSummary } from "./billing/billing-summary";
 
 export type { CardSummary };
@@ -75,35 +75,32 @@ export interface BillingPageData {
 /** Everything the Billing page shows, read in parallel through `orgId`-scoped queries. */
 export async function loadBillingPage(db: DbOrTx, org: Organization, opts: { now?: Date } = {}): Promise<BillingPageData> {
   const now = opts.now ?? new Date();
-  const [loaded, balance, sub, card, last, incidents, dailyUsage, payments] = await Promise.all([
-    loadAutoRechargeFacts(db, org.id, { now }),
+  const [auto, balance, sub, card, incidents, dailyUsage, payments] = await Promise.all([
+    loadAutoRechargeReadModel(db, org.id, { now }),
     getBalance(db, org.id),
     currentSubscription(db, org.id),
     getDefaultCard(db, org.id),
-    lastRechargedAt(db, org.id),
     listOpenIncidents(db, org.id),
     dailyUsageLast30Days(db, org.id, org.timeZone, now),
     listPayments(db, org.id, 20),
   ]);
   const requiresAction = payments.find((p) => p.status === "requires_action" && p.kind !== "purchase");
-  const status = autoRechargeStatus(loaded.facts);
-  const burnRate = await loadBurnRateOverview(db, { orgId: org.id, threshold: loaded.settings.threshold, autoRechargeActive: status === "active" || status === "recharging", now });
   return {
     plan: getPlan(org.plan),
     subscription: sub,
     card,
     balance,
-    settings: loaded.settings,
-    status,
-    rechargesThisMonth: loaded.month.recharges,
-    spendThisMonthCents: loaded.month.spendCents,
-    monthEndsAt: loaded.window.end,
-    lastRechargedAt: last,
+    settings: auto.settings,
+    status: auto.status,
+    rechargesThisMonth: auto.month.recharges,
+    spendThisMonthCents: auto.month.spendCents,
+    monthEndsAt: auto.window.end,
+    lastRechargedAt: auto.lastRechargedAt,
     incidents,
     dailyUsage,
     payments,
     requiresActionAttemptId: requiresAction?.attemptId ?? null,
-    burnRate,
+    burnRate: auto.burnRate,
   };
 }
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { organizations, rechargeAttempts, stripeCustomers, type Organization } from "@/db/schema";
-import type { AutoRechargeFacts } from "@/lib/billing/auto-recharge-status";
+import { autoRechargeStatus, type AutoRechargeFacts, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { monthWindow, type MonthWindow } from "@/lib/billing/cap-window";
 import { hasActiveSubscription } from "@/lib/stripe/sync-customer";
 import { getAutoRechargeSettings, type AutoRechargeSettings } from "./settings";
@@ -52,16 +52,25 @@ export async function lastRechargedAt(db: DbOrTx, orgId: string): Promise<Date |
   return row?.at ?? null;
 }
 
-export interface LoadedFacts {
+/** What auto-recharge is doing for one org: the facts the pure rules read, and the status they give. */
+export interface AutoRechargeState {
   org: Organization;
   settings: AutoRechargeSettings;
   facts: AutoRechargeFacts;
+  /** `autoRechargeStatus(facts)`: what the Billing page, `GET /api/v1/billing/auto-topup` and the trigger say */
+  status: AutoRechargeStatus;
+  /** this calendar month in the org's time zone (the cap and spending-limit window) */
   window: MonthWindow;
+  /** auto-recharges counted in `window` (succeeded or in flight) and their cents */
   month: MonthUsage;
 }
 
-/** Everything the pure eligibility rules need, read from our tables (no Stripe call). */
-export async function loadAutoRechargeFacts(db: DbOrTx, orgId: string, opts: { now?: Date; settings?: AutoRechargeSettings } = {}): Promise<LoadedFacts> {
+/**
+ * THE read model of auto-recharge, read from our tables (no Stripe call): the page and the API
+ * (lib/queries/billing/auto-recharge-overview.ts), the trigger and the settings save all load it here.
+ * `settings`: already read (e.g. locked) by the caller. Throws when the org does not exist.
+ */
+export async function loadAutoRechargeState(db: DbOrTx, orgId: string, opts: { now?: Date; settings?: AutoRechargeSettings } = {}): Promise<AutoRechargeState> {
   const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
   if (!org) throw new Error(`org ${orgId} not found`);
   const settings = opts.settings ?? (await getAutoRechargeSettings(db, orgId, org.plan));
@@ -86,5 +95,5 @@ export async function loadAutoRechargeFacts(db: DbOrTx, orgId: string, opts: { n
     spendThisMonthCents: month.spendCents,
     openAttempt: (open?.status as AutoRechargeFacts["openAttempt"]) ?? null,
   };
-  return { org, settings, facts, window, month };
+  return { org, settings, facts, status: autoRechargeStatus(facts), window, month };
 }

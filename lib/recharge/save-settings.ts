@@ -4,7 +4,7 @@ import { organizations } from "@/db/schema";
 import { enableRefusal, STATUS_MESSAGES, type EnableRefusal } from "@/lib/billing/auto-recharge-status";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
 import { autoRechargeSettingsSchema, spendingLimitSchema, type AutoRechargeSettingsInput, type SpendingLimitInput } from "@/lib/billing/auto-recharge-schema";
-import { loadAutoRechargeFacts } from "./facts";
+import { loadAutoRechargeState } from "./facts";
 import { getAutoRechargeSettings, writeAutoRechargeSettings, type Actor, type AutoRechargeSettings } from "./settings";
 import { maybeTriggerRecharge, type TriggerResult } from "./trigger";
 
@@ -40,7 +40,7 @@ export async function applySettings(
 ): Promise<SaveSettingsResult> {
   const saved = await db.transaction(async (tx): Promise<SaveSettingsResult | { ok: true; settings: AutoRechargeSettings }> => {
     const current = await getAutoRechargeSettings(tx, p.org.id, p.org.plan, { forUpdate: true });
-    const { facts } = await loadAutoRechargeFacts(tx, p.org.id, { now: p.now, settings: current });
+    const { facts } = await loadAutoRechargeState(tx, p.org.id, { now: p.now, settings: current });
     if (p.next.enabled) {
       const refusal = enableRefusal(facts);
       if (refusal) return { ok: false, code: refusal, message: STATUS_MESSAGES[refusal] };

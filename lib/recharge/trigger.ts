@@ -10,7 +10,7 @@ import { graceDecision } from "./grace";
 import { openIncident } from "@/lib/notifications/incidents";
 import { createRechargeAttempt } from "./attempts";
 import { burnRates } from "./burn-rate";
-import { findOpenAutoAttempt, loadAutoRechargeFacts } from "./facts";
+import { findOpenAutoAttempt, loadAutoRechargeState } from "./facts";
 import { getAutoRechargeSettings } from "./settings";
 
 /**
@@ -53,7 +53,7 @@ export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: 
   const result = await db.transaction(async (tx): Promise<TriggerResult & { monthKey?: string }> => {
     const [locked] = await tx.select().from(autoRechargeSettings).where(eq(autoRechargeSettings.orgId, orgId)).for("update");
     if (!locked) return { created: false, reason: "off" };
-    const { facts, window } = await loadAutoRechargeFacts(tx, orgId, { now });
+    const { facts, window } = await loadAutoRechargeState(tx, orgId, { now });
     const balance = await getBalance(tx, orgId);
     const decision = decideTrigger(facts, balance.available, signal);
     if (!decision.create) return { created: false, reason: decision.reason, monthKey: window.key };

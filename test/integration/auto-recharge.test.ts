@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { autoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { runJob } from "@/lib/jobs/handlers";
 import { debitCredits, getBalance } from "@/lib/ledger";
 import { createRechargeAttempt } from "@/lib/recharge/attempts";
 import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
-import { loadAutoRechargeFacts } from "@/lib/recharge/facts";
+import { loadAutoRechargeState } from "@/lib/recharge/facts";
 import { saveAutoRechargeSettings } from "@/lib/recharge/save-settings";
 import { settleRechargeAttempt } from "@/lib/recharge/settle-attempt";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
@@ -35,7 +34,7 @@ afterAll(async () => {
 
 const attemptsOf = (orgId: string) =>
   t.sql`SELECT id, status, trigger, failure_code, decline_code, payment_intent_id, created_at FROM recharge_attempts WHERE org_id = ${orgId} ORDER BY created_at`;
-const statusOf = async (orgId: string, now?: Date) => autoRechargeStatus((await loadAutoRechargeFacts(t.db, orgId, { now })).facts);
+const statusOf = async (orgId: string, now?: Date) => (await loadAutoRechargeState(t.db, orgId, { now })).status;
 const settingsOf = async (orgId: string) => (await t.sql`SELECT * FROM auto_recharge_settings WHERE org_id = ${orgId}`)[0]!;
 async function paymentIntentsFor(attemptIds: string[]) {
   const all = await getStripe().paymentIntents.list({ limit: 100 });

@@ -1,11 +1,10 @@
 import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { autoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { NEVER_CHARGED_MESSAGE } from "@/lib/billing/decline-messages";
 import { debitCredits, getBalance } from "@/lib/ledger";
 import { createRechargeAttempt } from "@/lib/recharge/attempts";
 import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
-import { loadAutoRechargeFacts } from "@/lib/recharge/facts";
+import { loadAutoRechargeState } from "@/lib/recharge/facts";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
 import { getStripe } from "@/lib/stripe/client";
@@ -45,7 +44,7 @@ async function paymentIntentsOf(orgId: string) {
   // the recharge PaymentIntents (the subscription's invoices have their own)
   return (await getStripe().paymentIntents.list({ customer: customer_id, limit: 100 })).data.filter((p) => p.metadata?.attempt_id);
 }
-const statusOf = async (orgId: string) => autoRechargeStatus((await loadAutoRechargeFacts(t.db, orgId)).facts);
+const statusOf = async (orgId: string) => (await loadAutoRechargeState(t.db, orgId)).status;
 
 /** An org on Starter whose next debit crosses the threshold (1 pack = 1,000 credits = $20). */
 async function orgAtThreshold(limits: { max: number; limitCents: number | null }) {
@@ -75,7 +74,7 @@ describe("an unknown charge outcome is not a failure", () => {
     expect(await t.sql`SELECT kind FROM billing_incidents WHERE org_id = ${org.id}`).toEqual([]);
     expect(await emailsOf(org.id)).toEqual([]);
     // it counts: one open attempt, this month's recharges and spend include it
-    const { facts } = await loadAutoRechargeFacts(t.db, org.id);
+    const { facts } = await loadAutoRechargeState(t.db, org.id);
     expect(facts).toMatchObject({ openAttempt: "processing", rechargesThisMonth: 1, spendThisMonthCents: 2000 });
     expect(await statusOf(org.id)).toBe("recharging");
     // Stripe did charge the card

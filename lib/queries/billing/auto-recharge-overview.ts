@@ -1,7 +1,7 @@
 import type { DbOrTx } from "@/db/client";
-import { autoRechargeStatus, STATUS_MESSAGES, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
+import { STATUS_MESSAGES, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { getPlan } from "@/lib/billing/plans";
-import { lastRechargedAt, loadAutoRechargeFacts } from "@/lib/recharge/facts";
+import { lastRechargedAt, loadAutoRechargeState, type AutoRechargeState } from "@/lib/recharge/facts";
 import { loadBurnRateOverview, type BurnRateOverview } from "@/lib/recharge/burn-rate-status";
 import { graceOverview } from "@/lib/recharge/grace";
 
@@ -34,16 +34,33 @@ export interface AutoRechargeOverview {
   limits: { autoRechargeAllowed: boolean; thresholdMax: number; maxRechargesPerMonthMax: number; packCredits: number; packPriceCents: number };
 }
 
-export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: { now?: Date } = {}): Promise<AutoRechargeOverview> {
-  const { org, settings, facts, window, month } = await loadAutoRechargeFacts(db, orgId, opts);
-  const plan = getPlan(org.plan);
-  const status = autoRechargeStatus(facts);
-  const rechargeCredits = settings.rechargePacks * plan.packCredits;
-  const [last, grace, burnRate] = await Promise.all([
+/** The auto-recharge state (facts + status, `loadAutoRechargeState`) with what the page and the API add to it. */
+export interface AutoRechargeReadModel extends AutoRechargeState {
+  /** when credits last landed from a recharge (auto or manual), or null */
+  lastRechargedAt: Date | null;
+  /** the rate-aware trigger: burn rate, "Recharging early: …" and the peak-rate threshold suggestion */
+  burnRate: BurnRateOverview;
+}
+
+/**
+ * What auto-recharge is doing, for the Billing page (`loadBillingPage`) and `GET /api/v1/billing/auto-topup`
+ * (`getAutoRechargeOverview`): one loader, so both say what the trigger decides on (`loadAutoRechargeState`).
+ */
+export async function loadAutoRechargeReadModel(db: DbOrTx, orgId: string, opts: { now?: Date } = {}): Promise<AutoRechargeReadModel> {
+  const state = await loadAutoRechargeState(db, orgId, opts);
+  const autoRechargeActive = state.status === "active" || state.status === "recharging";
+  const [last, burnRate] = await Promise.all([
     lastRechargedAt(db, orgId),
-    graceOverview(db, orgId, rechargeCredits, settings),
-    loadBurnRateOverview(db, { orgId, threshold: settings.threshold, autoRechargeActive: status === "active" || status === "recharging", now: opts.now }),
+    loadBurnRateOverview(db, { orgId, threshold: state.settings.threshold, autoRechargeActive, now: opts.now }),
   ]);
+  return { ...state, lastRechargedAt: last, burnRate };
+}
+
+export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: { now?: Date } = {}): Promise<AutoRechargeOverview> {
+  const { org, settings, status, window, month, lastRechargedAt: last, burnRate } = await loadAutoRechargeReadModel(db, orgId, opts);
+  const plan = getPlan(org.plan);
+  const rechargeCredits = settings.rechargePacks * plan.packCredits;
+  const grace = await graceOverview(db, orgId, rechargeCredits, settings);
   return {
     enabled: settings.enabled,
     threshold: settings.threshold,
