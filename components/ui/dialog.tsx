@@ -37,4 +37,3 @@ export function Dialog({
   );
 }
 
-export const DialogClose = RadixDialog.Close;

@@ -22,13 +22,13 @@ import type { ActionResult } from "./action-result";
 type InputSchema<S extends z.ZodType> = S | ((ctx: MemberContext) => S) | null;
 type Input<S> = [S] extends [never] ? undefined : S extends z.ZodType ? z.output<S> : undefined;
 
-export interface ActionCall<I> {
+interface ActionCall<I> {
   ctx: MemberContext;
   input: I;
   orgSlug: string;
 }
 
-export interface ActionOptions {
+interface ActionOptions {
   /** owner actions: the refusal an editor reads */
   denied?: string;
   /** the refusal for an input the schema rejects */

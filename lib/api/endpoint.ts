@@ -43,7 +43,7 @@ export interface EndpointOptions<B, Q> {
   component?: string;
 }
 
-export interface EndpointInput<P> {
+interface EndpointInput<P> {
   authorization: string | null | undefined;
   /** the body text, or a reader that enforces the limit itself (route handlers: read only after auth) */
   body?: string | (() => Promise<LimitedBody>);

@@ -16,7 +16,7 @@ export const API_ERROR_STATUS = {
   internal_error: 500,
 } as const;
 
-export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
+type ApiErrorCode = keyof typeof API_ERROR_STATUS;
 
 /**
  * A framework-neutral API answer: HTTP status + JSON body. Endpoint logic returns it so the same code

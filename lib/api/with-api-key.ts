@@ -4,7 +4,7 @@ import { readBodyLimited } from "./read-body";
 import { toResponse, type ApiReply } from "./responses";
 
 /** A Next.js route handler: `(request, { params })` → `Response`. */
-export type RouteHandler<P> = (request: Request, context?: { params: Promise<P> }) => Promise<Response>;
+type RouteHandler<P> = (request: Request, context?: { params: Promise<P> }) => Promise<Response>;
 
 /**
  * An `ApiEndpoint` (./endpoint) as a Next.js route handler. The body is read only after the key is

@@ -66,8 +66,6 @@ export const PLANS: Readonly<Record<PlanId, Plan>> = {
   },
 };
 
-export const PLAN_IDS = Object.keys(PLANS) as PlanId[];
-
 export function getPlan(id: PlanId): Plan {
   return PLANS[id];
 }

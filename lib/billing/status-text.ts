@@ -1,7 +1,7 @@
 import type { AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { formatDate } from "@/lib/format";
 
-export type StatusTone = "success" | "warning" | "danger" | "neutral" | "info";
+type StatusTone = "success" | "warning" | "danger" | "neutral" | "info";
 
 /** The auto-recharge status in words, with a tone for its badge. */
 export function describeStatus(status: AutoRechargeStatus, opts: { monthEndsAt: Date; timeZone: string }): { label: string; detail: string; tone: StatusTone } {

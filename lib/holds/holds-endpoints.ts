@@ -23,7 +23,7 @@ import { logger } from "@/lib/log";
  */
 
 /** A hold as the API shows it. */
-export function holdJson(h: CreditHold) {
+function holdJson(h: CreditHold) {
   return {
     id: h.id,
     status: h.status,

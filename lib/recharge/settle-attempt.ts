@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { organizations, rechargeAttempts, type Organization, type RechargeAttempt } from "@/db/schema";
 import { applyFailurePolicy } from "@/lib/billing/failure-policy";
 import { settleTransition, type Failure, type SettlementEffect, type SettlementOutcome } from "@/lib/billing/settlement";
@@ -175,10 +175,4 @@ async function applyFailures(c: EffectContext, change: "reset" | "decline") {
     const content = tpl.autoRechargeDisabledEmail({ orgName: org.name, message: policy.message!, billingUrl: billingUrl(org.slug) });
     c.emailIds.push(...(await recordEmail(tx, { orgId: a.orgId, kind: "auto_recharge_disabled", content, dedupeKey: `attempt:${a.id}:disabled` })));
   }
-}
-
-/** For reads outside a transaction (e.g. after settling). */
-export async function attemptStatus(db: DbOrTx, attemptId: string) {
-  const [row] = await db.select({ status: rechargeAttempts.status }).from(rechargeAttempts).where(eq(rechargeAttempts.id, attemptId));
-  return row?.status ?? null;
 }

@@ -8,7 +8,7 @@
 export type FieldErrors = Record<string, string[]>;
 
 /** The key of an issue about the input as a whole (not one field). */
-export const ROOT_FIELD = "body";
+const ROOT_FIELD = "body";
 
 /** zod's error (or any `{ issues }`) → `FieldErrors`. */
 export function fieldErrorsOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldErrors {
