@@ -7,6 +7,7 @@ import { safeCallbackPath } from "@/lib/auth/safe-callback";
 import { clientIp, throttledMessage } from "@/lib/auth/sign-in-throttle";
 import { signInThrottle } from "@/lib/auth/throttles";
 import { env } from "@/lib/env";
+import { fieldErrorsOf, firstError } from "@/lib/validation/field-errors";
 
 export interface SignInState {
   error?: string;
@@ -16,8 +17,8 @@ export interface SignInState {
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
   const parsed = signInSchema.safeParse({ email: formData.get("email"), password: formData.get("password") });
   if (!parsed.success) {
-    const f = parsed.error.flatten().fieldErrors;
-    return { fieldErrors: { email: f.email?.[0], password: f.password?.[0] } };
+    const f = fieldErrorsOf(parsed.error);
+    return { fieldErrors: { email: firstError(f.email), password: firstError(f.password) } };
   }
   const ip = clientIp(await headers());
   const before = await signInThrottle().check(parsed.data.email, ip);
