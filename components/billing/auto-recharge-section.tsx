@@ -9,7 +9,7 @@ import { CapUsage } from "./cap-usage";
 import type { AutoRechargeFormInput } from "@/lib/billing/auto-recharge-schema";
 import { describeStatus } from "@/lib/billing/status-text";
 import type { PackPricing } from "@/lib/billing/money";
-import type { PlanId } from "@/db/schema";
+import type { PlanId } from "@/lib/billing/plans";
 
 export interface AutoRechargeSectionProps {
   planId: PlanId;

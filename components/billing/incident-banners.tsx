@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useOptimistic, useTransition } from "react";
 import { notify as toast } from "./notify";
-import type { IncidentKind } from "@/db/schema";
+import type { IncidentKind } from "@/lib/billing/incident-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonClass } from "@/components/ui/button";
 import { formatDateTime } from "@/lib/format";

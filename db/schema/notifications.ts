@@ -1,17 +1,10 @@
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { INCIDENT_KINDS } from "../../lib/billing/incident-actions";
 import { users } from "./auth";
 import { organizations } from "./organizations";
 import { rechargeAttempts } from "./recharge";
 
-export const incidentKindEnum = pgEnum("incident_kind", [
-  "no_payment_method",
-  "card_declined",
-  "verification_needed",
-  "internal_error",
-  "disabled_after_failures",
-  "spending_limit_reached",
-  "monthly_cap_reached",
-]);
+export const incidentKindEnum = pgEnum("incident_kind", INCIDENT_KINDS);
 
 /**
  * A failure the Billing page shows as a banner. Each is dismissed on its own and stays dismissed; a new
@@ -56,5 +49,4 @@ export const outgoingEmails = pgTable(
 );
 
 export type BillingIncident = typeof billingIncidents.$inferSelect;
-export type IncidentKind = (typeof incidentKindEnum.enumValues)[number];
 export type OutgoingEmail = typeof outgoingEmails.$inferSelect;

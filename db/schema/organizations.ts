@@ -1,7 +1,8 @@
 import { pgEnum, pgTable, primaryKey, text, timestamp, uuid, index } from "drizzle-orm/pg-core";
+import { PLAN_IDS } from "../../lib/billing/plans";
 import { users } from "./auth";
 
-export const planIdEnum = pgEnum("plan_id", ["free", "starter", "pro"]);
+export const planIdEnum = pgEnum("plan_id", PLAN_IDS);
 export const memberRoleEnum = pgEnum("member_role", ["owner", "editor"]);
 
 /** A customer of Refill's customer: the tenant. Every query on tenant data filters by `org_id`. */
@@ -28,4 +29,3 @@ export const memberships = pgTable(
 
 export type Organization = typeof organizations.$inferSelect;
 export type MemberRole = (typeof memberRoleEnum.enumValues)[number];
-export type PlanId = (typeof planIdEnum.enumValues)[number];

@@ -19,8 +19,9 @@ process.env.STRIPE_API_BASE ??= E2E.emulatorUrl;
 process.env.APP_URL ??= E2E.appUrl;
 
 import { createDb, type Db, type DbHandle } from "../../db/client";
-import { autoRechargeSettings, memberships, organizations, rechargeAttempts, stripeCustomers, subscriptions, type IncidentKind, type PlanId, type RechargeStatus } from "../../db/schema";
-import { getPlan, quotePacks } from "../../lib/billing/plans";
+import { autoRechargeSettings, memberships, organizations, rechargeAttempts, stripeCustomers, subscriptions, type RechargeStatus } from "../../db/schema";
+import type { IncidentKind } from "../../lib/billing/incident-actions";
+import { getPlan, quotePacks, type PlanId } from "../../lib/billing/plans";
 import { creditTopup, debitCredits, resetPlanCredits } from "../../lib/ledger";
 import { openIncident } from "../../lib/notifications/incidents";
 import { createOrganization } from "../../lib/orgs/create-organization";

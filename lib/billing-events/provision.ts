@@ -1,6 +1,5 @@
 import type { Db } from "@/db/client";
-import type { PlanId } from "@/db/schema";
-import { getPlan } from "@/lib/billing/plans";
+import { getPlan, type PlanId } from "@/lib/billing/plans";
 import { priceIdForPlan } from "@/lib/stripe/catalog";
 import { getStripe } from "@/lib/stripe/client";
 import { ensureStripeCustomer } from "@/lib/stripe/customers";

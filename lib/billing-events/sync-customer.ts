@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import type { PlanId } from "@/db/schema";
+import type { PlanId } from "@/lib/billing/plans";
 import { applyStripePlan } from "@/lib/plans/apply-stripe-plan";
 import { cancelVerificationsOnReplacedCard, turnOffAutoRechargeOnFree } from "@/lib/recharge/stripe-reactions";
 import { syncStripeCustomer } from "@/lib/stripe/sync-customer";

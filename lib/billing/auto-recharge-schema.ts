@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { PlanId } from "@/db/schema";
-import { getPlan, MAX_PACKS, MIN_PACKS } from "./plans";
+import { getPlan, MAX_PACKS, MIN_PACKS, type PlanId } from "./plans";
 
 /**
  * Validation shared by the server action, the REST API and the react-hook-form resolver.

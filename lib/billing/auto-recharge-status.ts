@@ -1,6 +1,5 @@
-import type { PlanId } from "@/db/schema";
 import { rechargeTiming, type BurnSignal } from "./early-trigger";
-import { getPlan, quotePacks } from "./plans";
+import { getPlan, quotePacks, type PlanId } from "./plans";
 
 /** Why auto-recharge will (active) or will not fire right now. Order of checks = order below. */
 export type AutoRechargeStatus =

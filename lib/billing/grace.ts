@@ -1,5 +1,4 @@
-import type { PlanId } from "@/db/schema";
-import { getPlan } from "./plans";
+import { getPlan, type PlanId } from "./plans";
 
 /**
  * Grace: while an auto-recharge is in flight, usage the balance cannot cover may draw on that recharge's

@@ -1,4 +1,14 @@
-import type { IncidentKind } from "@/db/schema";
+/** The billing incidents a banner can show (the `incident_kind` enum of db/schema is built from this list). */
+export const INCIDENT_KINDS = [
+  "no_payment_method",
+  "card_declined",
+  "verification_needed",
+  "internal_error",
+  "disabled_after_failures",
+  "spending_limit_reached",
+  "monthly_cap_reached",
+] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 /** The fix each billing incident offers (the banner's button; the API's `action`). */
 export type IncidentAction = "set_up_card" | "update_payment_method" | "complete_verification" | "retry_now" | "raise_spending_limit";

@@ -1,4 +1,6 @@
-import type { PlanId } from "@/db/schema";
+/** The plans, as stored in `organizations.plan` (the `plan_id` enum of db/schema is built from this list). */
+export const PLAN_IDS = ["free", "starter", "pro"] as const;
+export type PlanId = (typeof PLAN_IDS)[number];
 
 /** One subscription plan. Money in integer cents (USD), credits in integers. */
 export interface Plan {

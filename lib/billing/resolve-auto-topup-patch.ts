@@ -1,7 +1,6 @@
-import type { PlanId } from "@/db/schema";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
 import { autoRechargeSettingsSchema, type AutoRechargeSettingsInput, type AutoTopupPatch } from "./auto-recharge-schema";
-import { getPlan, MAX_PACKS } from "./plans";
+import { getPlan, MAX_PACKS, type PlanId } from "./plans";
 
 /**
  * Applies a REST partial update to the current settings (pure). `amount` (cents) must be a whole number of

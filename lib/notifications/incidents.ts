@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { billingIncidents, type IncidentKind } from "@/db/schema";
+import { billingIncidents } from "@/db/schema";
+import type { IncidentKind } from "@/lib/billing/incident-actions";
 
 /** Records a billing incident once per `dedupeKey` (the worker, webhook and reconciliation may all report it). */
 export async function openIncident(

@@ -1,5 +1,6 @@
 import type { DbOrTx } from "@/db/client";
-import { memberships, organizations, type MemberRole, type PlanId } from "@/db/schema";
+import { memberships, organizations, type MemberRole } from "@/db/schema";
+import type { PlanId } from "@/lib/billing/plans";
 import { openBalance } from "@/lib/ledger";
 
 export interface CreateOrganizationInput {

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { organizations, type PlanId } from "@/db/schema";
+import { organizations } from "@/db/schema";
+import type { PlanId } from "@/lib/billing/plans";
 import { currentFreePeriod } from "@/lib/billing/free-period";
 import { resetPlanCredits } from "@/lib/ledger";
 import { startFreePeriod } from "./free-periods";

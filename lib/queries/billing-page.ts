@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { checkoutSessions, rechargeAttempts, subscriptions, usageHourly, type IncidentKind, type Organization } from "@/db/schema";
+import { checkoutSessions, rechargeAttempts, subscriptions, usageHourly, type Organization } from "@/db/schema";
+import type { IncidentKind } from "@/lib/billing/incident-actions";
 import type { AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { declineMessage } from "@/lib/billing/decline-messages";
 import { getPlan, type Plan } from "@/lib/billing/plans";

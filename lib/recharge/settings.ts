@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { autoRechargeSettings, autoRechargeSettingsChanges, type AutoRechargeSettingsRow, type PlanId } from "@/db/schema";
-import { DEFAULT_MAX_RECHARGES_PER_MONTH, DEFAULT_SPENDING_ALERT_PERCENT, defaultThreshold, getPlan } from "@/lib/billing/plans";
+import { autoRechargeSettings, autoRechargeSettingsChanges, type AutoRechargeSettingsRow } from "@/db/schema";
+import { DEFAULT_MAX_RECHARGES_PER_MONTH, DEFAULT_SPENDING_ALERT_PERCENT, defaultThreshold, getPlan, type PlanId } from "@/lib/billing/plans";
 
 export type AutoRechargeSettings = Omit<AutoRechargeSettingsRow, "orgId" | "updatedAt">;
 

@@ -1,6 +1,7 @@
 import { and, eq, isNotNull, ne } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { rechargeAttempts, type PlanId } from "@/db/schema";
+import { rechargeAttempts } from "@/db/schema";
+import type { PlanId } from "@/lib/billing/plans";
 import { getAutoRechargeSettings, writeAutoRechargeSettings } from "./settings";
 import { settleRechargeAttempt, type SettleResult } from "./settle-attempt";
 

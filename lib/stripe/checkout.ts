@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { checkoutSessions, organizations, type PlanId } from "@/db/schema";
-import { getPlan, quotePacks } from "@/lib/billing/plans";
+import { checkoutSessions, organizations } from "@/db/schema";
+import { getPlan, quotePacks, type PlanId } from "@/lib/billing/plans";
 import { priceIdForPlan } from "./catalog";
 import { getStripe } from "./client";
 import { getStripeCustomer, ensureStripeCustomer } from "./customers";

@@ -1,8 +1,8 @@
 import { and, eq, inArray, notInArray } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db, DbOrTx, Tx } from "@/db/client";
-import { stripeCustomers, subscriptions, type PlanId } from "@/db/schema";
-import { planForLookupKey } from "@/lib/billing/plans";
+import { stripeCustomers, subscriptions } from "@/db/schema";
+import { planForLookupKey, type PlanId } from "@/lib/billing/plans";
 import { getStripe } from "./client";
 import { findOrgIdByCustomer } from "./customers";
 import { idOf } from "./events";

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { memberships, type PlanId } from "@/db/schema";
+import { memberships } from "@/db/schema";
+import type { PlanId } from "@/lib/billing/plans";
 import { createUser } from "@/lib/orgs/create-user";
 import { writeAutoRechargeSettings } from "@/lib/recharge/settings";
 import { attachTestCard, subscribeOrgToPlan } from "@/lib/billing-events/provision";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { DbOrTx } from "@/db/client";
-import type { PlanId } from "@/db/schema";
+import type { PlanId } from "@/lib/billing/plans";
 import { creditTopup, resetPlanCredits } from "@/lib/ledger";
 import { createOrganization } from "@/lib/orgs/create-organization";
 
