@@ -36,13 +36,34 @@ export function spawnUntilReady(
   });
 }
 
-/** Stops children on SIGINT/SIGTERM and runs `cleanup` once. */
+/**
+ * Sends `signal` to each child and resolves once all have exited (after `timeoutMs`, the rest get SIGKILL), so
+ * the app server drains its debits and stops its jobs before the database it needs is stopped.
+ */
+export async function stopChildren(children: ChildProcess[], signal: NodeJS.Signals = "SIGTERM", timeoutMs = 15_000): Promise<void> {
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  await Promise.all(
+    running.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => c.kill("SIGKILL"), timeoutMs);
+          c.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          c.kill(signal);
+        }),
+    ),
+  );
+}
+
+/** Stops children on SIGINT/SIGTERM (waiting for them to exit), then runs `cleanup` once. */
 export function onShutdown(children: () => ChildProcess[], cleanup: () => Promise<void>): void {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    for (const c of children()) c.kill(signal);
+    await stopChildren(children(), signal);
     await cleanup().catch(() => {});
     process.exit(0);
   };

@@ -8,6 +8,7 @@ import { runMigrations } from "@/db/migrate";
 import { env, resetEnvCache } from "@/lib/env";
 import { isDatabaseEmpty, seedDemo, type DemoCredentials } from "@/lib/seed/seed-demo";
 import { seedStripe } from "@/lib/seed/seed-stripe";
+import { stopChildren } from "./processes";
 import { spawnUntilReady } from "./processes";
 
 /**
@@ -102,7 +103,7 @@ export async function prepareRuntime(opts: { fresh?: boolean; log?: (s: string) 
     seeded,
     seededNow,
     stop: async () => {
-      for (const c of children) c.kill("SIGTERM");
+      await stopChildren(children);
       await pg?.stop();
     },
   };
