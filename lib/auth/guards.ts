@@ -17,24 +17,6 @@ export async function requireMember(orgSlug: string): Promise<MemberContext> {
 }
 
 /**
- * For server actions: the member context or a typed refusal, never a redirect.
- * `owner: true` refuses editors with `message` (no DB write, no Stripe call happens before this).
- */
-export async function authorizeAction(
-  orgSlug: string,
-  opts: { owner: boolean; message?: string },
-): Promise<{ ok: true; ctx: MemberContext } | { ok: false; code: "unauthenticated" | "not_found" | "forbidden"; message: string }> {
-  const userId = await currentUserId();
-  if (!userId) return { ok: false, code: "unauthenticated", message: "Sign in to continue." };
-  const ctx = await getMemberContext(getDb(), userId, orgSlug);
-  if (!ctx) return { ok: false, code: "not_found", message: "Organization not found." };
-  if (opts.owner && ctx.role !== "owner") {
-    return { ok: false, code: "forbidden", message: opts.message ?? "Only the organization owner can do this." };
-  }
-  return { ok: true, ctx };
-}
-
-/**
  * For route handlers under `/[org]/…` (downloads, redirects): the signed-in member of `params.org` with
  * their role read from the database on this request, then `handler`. Signed out → `signedOut(params)`
  * (default: 401 "Sign in to continue."); not a member → 404 "Not found". Role checks stay in the handler

@@ -36,3 +36,24 @@ export async function listUserOrgs(db: DbOrTx, userId: string) {
     .where(eq(memberships.userId, userId))
     .orderBy(asc(organizations.name));
 }
+
+/** Why an action is refused before it runs. */
+export type AuthorizeRefusal = { ok: false; code: "unauthenticated" | "not_found" | "forbidden"; message: string };
+
+/**
+ * The member context of `userId` (null: signed out) in `orgSlug`, role read from the database now, or a
+ * typed refusal: `unauthenticated`, `not_found` (not a member), `forbidden` with `message` when `owner`
+ * is required and the member is an editor.
+ */
+export async function authorizeMember(
+  db: DbOrTx,
+  userId: string | null,
+  orgSlug: string,
+  opts: { owner: boolean; message?: string },
+): Promise<{ ok: true; ctx: MemberContext } | AuthorizeRefusal> {
+  if (!userId) return { ok: false, code: "unauthenticated", message: "Sign in to continue." };
+  const ctx = await getMemberContext(db, userId, orgSlug);
+  if (!ctx) return { ok: false, code: "not_found", message: "Organization not found." };
+  if (opts.owner && ctx.role !== "owner") return { ok: false, code: "forbidden", message: opts.message ?? "Only the organization owner can do this." };
+  return { ok: true, ctx };
+}
