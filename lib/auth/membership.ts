@@ -38,7 +38,7 @@ export async function listUserOrgs(db: DbOrTx, userId: string) {
 }
 
 /** Why an action is refused before it runs. */
-export type AuthorizeRefusal = { ok: false; code: "unauthenticated" | "not_found" | "forbidden"; message: string };
+type AuthorizeRefusal = { ok: false; code: "unauthenticated" | "not_found" | "forbidden"; message: string };
 
 /**
  * The member context of `userId` (null: signed out) in `orgSlug`, role read from the database now, or a
