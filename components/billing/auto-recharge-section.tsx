@@ -17,6 +17,8 @@ export interface AutoRechargeSectionProps {
   pricing: PackPricing;
   settings: AutoRechargeFormInput;
   status: AutoRechargeStatus;
+  /** the recharge in flight waits for Stripe to confirm its outcome */
+  rechargeUnconfirmed?: boolean;
   rechargesThisMonth: number;
   spendThisMonthCents: number;
   monthEndsAt: Date;
@@ -38,7 +40,7 @@ export interface AutoRechargeSectionProps {
 
 /** Auto-Recharge: status in words, the rate, the monthly counter, "Last recharged", and the settings form. */
 export function AutoRechargeSection(p: AutoRechargeSectionProps) {
-  const s = describeStatus(p.status, { monthEndsAt: p.monthEndsAt, timeZone: p.timeZone });
+  const s = describeStatus(p.status, { monthEndsAt: p.monthEndsAt, timeZone: p.timeZone, unconfirmed: p.rechargeUnconfirmed });
   return (
     <Card
       id="auto-recharge"

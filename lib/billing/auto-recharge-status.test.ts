@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { autoRechargeStatus, decideTrigger, enableRefusal, type AutoRechargeFacts } from "./auto-recharge-status";
+import { autoRechargeStatus, decideTrigger, enableRefusal, statusMessage, UNCONFIRMED_RECHARGE_MESSAGE, type AutoRechargeFacts } from "./auto-recharge-status";
+import { describeStatus } from "./status-text";
 
 const base: AutoRechargeFacts = {
   plan: "starter",
@@ -70,5 +71,20 @@ describe("enableRefusal", () => {
     [{ hasActiveSubscription: false, hasPaymentMethod: false }, "needs_subscription"],
   ])("%o → %s", (patch, want) => {
     expect(enableRefusal({ ...base, ...patch })).toBe(want);
+  });
+});
+
+describe("statusMessage: a recharge whose outcome Stripe has not confirmed says so", () => {
+  it.each([
+    ["recharging, confirmed so far", "recharging", false, "A recharge is in progress."],
+    ["recharging, outcome unknown", "recharging", true, UNCONFIRMED_RECHARGE_MESSAGE],
+    ["other statuses are unchanged", "active", true, "Auto-recharge is on."],
+  ] as const)("%s", (_n, status, unconfirmed, want) => {
+    expect(statusMessage(status, { openAttemptUnconfirmed: unconfirmed })).toBe(want);
+  });
+  it("the Billing page's badge and detail", () => {
+    const opts = { monthEndsAt: new Date("2027-01-01T00:00:00Z"), timeZone: "UTC" };
+    expect(describeStatus("recharging", { ...opts, unconfirmed: true })).toMatchObject({ label: "Confirming payment", detail: expect.stringContaining("Stripe has not confirmed") });
+    expect(describeStatus("recharging", opts).label).toBe("Recharging");
   });
 });

@@ -31,6 +31,8 @@ export interface AutoRechargeFacts {
   spendThisMonthCents: number;
   /** status of the org's open auto attempt, if any */
   openAttempt: "pending" | "processing" | "requires_action" | null;
+  /** the open attempt's charge outcome is unknown (Stripe did not answer): reconciliation is asking Stripe */
+  openAttemptUnconfirmed?: boolean;
 }
 
 export const STATUS_MESSAGES: Record<AutoRechargeStatus, string> = {
@@ -45,6 +47,14 @@ export const STATUS_MESSAGES: Record<AutoRechargeStatus, string> = {
   paused_spending_limit: "You've reached your monthly spending limit. Auto-reload is paused until next month.",
   active: "Auto-recharge is on.",
 };
+
+/** The status in one sentence: `STATUS_MESSAGES`, except a recharge whose charge Stripe has not confirmed yet. */
+export const UNCONFIRMED_RECHARGE_MESSAGE =
+  "A recharge is in progress: Stripe has not confirmed the payment yet. Refill is asking Stripe and will not charge again until it knows.";
+
+export function statusMessage(status: AutoRechargeStatus, f: Pick<AutoRechargeFacts, "openAttemptUnconfirmed">): string {
+  return status === "recharging" && f.openAttemptUnconfirmed ? UNCONFIRMED_RECHARGE_MESSAGE : STATUS_MESSAGES[status];
+}
 
 /** The org's auto-recharge status from plain facts (pure). */
 export function autoRechargeStatus(f: AutoRechargeFacts): AutoRechargeStatus {

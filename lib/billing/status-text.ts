@@ -1,16 +1,18 @@
-import type { AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
+import { UNCONFIRMED_RECHARGE_MESSAGE, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { formatDate } from "@/lib/format";
 
 type StatusTone = "success" | "warning" | "danger" | "neutral" | "info";
 
 /** The auto-recharge status in words, with a tone for its badge. */
-export function describeStatus(status: AutoRechargeStatus, opts: { monthEndsAt: Date; timeZone: string }): { label: string; detail: string; tone: StatusTone } {
+export function describeStatus(status: AutoRechargeStatus, opts: { monthEndsAt: Date; timeZone: string; unconfirmed?: boolean }): { label: string; detail: string; tone: StatusTone } {
   const until = formatDate(opts.monthEndsAt, opts.timeZone);
   switch (status) {
     case "active":
       return { label: "Active", detail: "Auto-recharge is on and will recharge when your balance falls below the threshold.", tone: "success" };
     case "recharging":
-      return { label: "Recharging", detail: "A recharge is in progress; the credits are added as soon as the payment succeeds.", tone: "info" };
+      return opts.unconfirmed
+        ? { label: "Confirming payment", detail: `${UNCONFIRMED_RECHARGE_MESSAGE} The credits are added as soon as it does.`, tone: "info" }
+        : { label: "Recharging", detail: "A recharge is in progress; the credits are added as soon as the payment succeeds.", tone: "info" };
     case "off":
       return { label: "Off", detail: "Auto-recharge is off. When your balance runs out, usage is refused until you buy credits.", tone: "neutral" };
     case "paused_monthly_cap":

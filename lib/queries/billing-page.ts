@@ -56,6 +56,8 @@ export interface BillingPageData {
   balance: Balance;
   settings: AutoRechargeSettings;
   status: AutoRechargeStatus;
+  /** the open recharge's charge outcome is unknown: Stripe is being asked */
+  rechargeUnconfirmed: boolean;
   rechargesThisMonth: number;
   spendThisMonthCents: number;
   /** first instant of next month in the org's time zone (when a paused cap lifts) */
@@ -93,6 +95,7 @@ export async function loadBillingPage(db: DbOrTx, org: Organization, opts: { now
     balance,
     settings: auto.settings,
     status: auto.status,
+    rechargeUnconfirmed: !!auto.facts.openAttemptUnconfirmed,
     rechargesThisMonth: auto.month.recharges,
     spendThisMonthCents: auto.month.spendCents,
     monthEndsAt: auto.window.end,

@@ -34,7 +34,7 @@ export async function countAutoRechargesInWindow(db: DbOrTx, orgId: string, wind
 
 export async function findOpenAutoAttempt(db: DbOrTx, orgId: string) {
   const [row] = await db
-    .select({ id: rechargeAttempts.id, status: rechargeAttempts.status })
+    .select({ id: rechargeAttempts.id, status: rechargeAttempts.status, outcomeUnknownSince: rechargeAttempts.outcomeUnknownSince })
     .from(rechargeAttempts)
     .where(and(eq(rechargeAttempts.orgId, orgId), eq(rechargeAttempts.trigger, "auto"), inArray(rechargeAttempts.status, [...OPEN_STATUSES])))
     .limit(1);
@@ -94,6 +94,7 @@ export async function loadAutoRechargeState(db: DbOrTx, orgId: string, opts: { n
     rechargesThisMonth: month.recharges,
     spendThisMonthCents: month.spendCents,
     openAttempt: (open?.status as AutoRechargeFacts["openAttempt"]) ?? null,
+    openAttemptUnconfirmed: !!open?.outcomeUnknownSince,
   };
   return { org, settings, facts, status: autoRechargeStatus(facts), window, month };
 }

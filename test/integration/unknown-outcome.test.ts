@@ -1,3 +1,5 @@
+import { getAutoTopupJson } from "@/lib/api/billing/auto-topup";
+import { UNCONFIRMED_RECHARGE_MESSAGE } from "@/lib/billing/auto-recharge-status";
 import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { NEVER_CHARGED_MESSAGE } from "@/lib/billing/decline-messages";
@@ -77,6 +79,8 @@ describe("an unknown charge outcome is not a failure", () => {
     const { facts } = await loadAutoRechargeState(t.db, org.id);
     expect(facts).toMatchObject({ openAttempt: "processing", rechargesThisMonth: 1, spendThisMonthCents: 2000 });
     expect(await statusOf(org.id)).toBe("recharging");
+    // the API and the page say the payment is being confirmed, not that it failed
+    expect((await getAutoTopupJson(t.db, org.id)).status_message).toBe(UNCONFIRMED_RECHARGE_MESSAGE);
     // Stripe did charge the card
     expect((await paymentIntentsOf(org.id)).map((p) => p.status)).toEqual(["succeeded"]);
 

@@ -1,5 +1,5 @@
 import type { DbOrTx } from "@/db/client";
-import { STATUS_MESSAGES, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
+import { statusMessage, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { getPlan } from "@/lib/billing/plans";
 import { lastRechargedAt, loadAutoRechargeState, type AutoRechargeState } from "@/lib/recharge/facts";
 import { loadBurnRateOverview, type BurnRateOverview } from "@/lib/recharge/burn-rate-status";
@@ -57,7 +57,7 @@ export async function loadAutoRechargeReadModel(db: DbOrTx, orgId: string, opts:
 }
 
 export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: { now?: Date } = {}): Promise<AutoRechargeOverview> {
-  const { org, settings, status, window, month, lastRechargedAt: last, burnRate } = await loadAutoRechargeReadModel(db, orgId, opts);
+  const { org, settings, status, facts, window, month, lastRechargedAt: last, burnRate } = await loadAutoRechargeReadModel(db, orgId, opts);
   const plan = getPlan(org.plan);
   const rechargeCredits = settings.rechargePacks * plan.packCredits;
   const grace = await graceOverview(db, orgId, rechargeCredits, settings);
@@ -74,7 +74,7 @@ export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: {
     spendingAlertPercent: settings.spendingAlertPercent,
     spendThisMonthCents: month.spendCents,
     status,
-    statusMessage: STATUS_MESSAGES[status],
+    statusMessage: statusMessage(status, facts),
     lastRechargedAt: last ? last.toISOString() : null,
     monthResetsAt: window.end.toISOString(),
     consecutiveFailures: settings.consecutiveFailures,

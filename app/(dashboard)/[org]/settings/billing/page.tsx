@@ -155,6 +155,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
         }}
         spendThisMonthCents={data.spendThisMonthCents}
         status={data.status}
+        rechargeUnconfirmed={data.rechargeUnconfirmed}
         rechargesThisMonth={data.rechargesThisMonth}
         monthEndsAt={data.monthEndsAt}
         lastRechargedAt={data.lastRechargedAt}
