@@ -2,16 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rechargeAttempts } from "@/db/schema";
 import { rechargeHint, type RechargeHint } from "@/lib/billing/retry-hint";
-
-/** Until this process has measured recharges, a recharge is expected to land within this many ms. */
-export const DEFAULT_EXPECTED_RECHARGE_MS = 1000;
-
-const holder = globalThis as unknown as { refillExpectedRechargeMs?: () => number };
-
-/** Lets the engine report its measured recharge time (crossing → credits, p95 ms). */
-export function setExpectedRechargeMs(fn: () => number): void {
-  holder.refillExpectedRechargeMs = fn;
-}
+import { burnRates } from "./burn-rate";
 
 /**
  * For a refused debit (402): the org's open auto-recharge, as a retry hint — `{status: "in_progress",
@@ -25,6 +16,6 @@ export async function rechargeHintFor(db: DbOrTx, orgId: string, now = new Date(
     .where(and(eq(rechargeAttempts.orgId, orgId), eq(rechargeAttempts.trigger, "auto"), inArray(rechargeAttempts.status, ["pending", "processing", "requires_action"])))
     .limit(1);
   if (!open) return null;
-  const expected = holder.refillExpectedRechargeMs?.() ?? DEFAULT_EXPECTED_RECHARGE_MS;
+  const expected = burnRates().rechargeP95Ms(); // this process's measured crossing → credit p95 (1 s until measured)
   return rechargeHint({ status: open.status as "pending" | "processing" | "requires_action", ageMs: now.getTime() - open.createdAt.getTime() }, expected);
 }
