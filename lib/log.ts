@@ -54,7 +54,7 @@ function prettyAvailable(): boolean {
 const holder = globalThis as unknown as { refillLogger?: Logger };
 
 /** The process's logger (created on first use from `LOG_LEVEL` / `LOG_PRETTY`). */
-export function getLogger(): Logger {
+function getLogger(): Logger {
   if (!holder.refillLogger) {
     const e = env();
     holder.refillLogger = createLogger({ level: e.LOG_LEVEL, pretty: e.LOG_PRETTY && e.NODE_ENV !== "production" });

@@ -1,7 +1,7 @@
 import { Progress, type ProgressTone } from "@/components/ui/progress";
 
 /** Yellow above 50 %, red above 80 % of the cap (exactly 50 % and 80 % stay in the lower band). */
-export function capTone(used: number, cap: number): ProgressTone {
+function capTone(used: number, cap: number): ProgressTone {
   if (cap <= 0) return "ok";
   const pct = (used / cap) * 100;
   if (pct > 80) return "danger";

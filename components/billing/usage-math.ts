@@ -5,7 +5,7 @@ export interface DailyUsage {
 }
 
 /** Average credits per hour over the last 7 days of the 30-day series (0 when idle). */
-export function typicalHourlyUsage(days: DailyUsage[]): number {
+function typicalHourlyUsage(days: DailyUsage[]): number {
   const last7 = days.slice(-7);
   const total = last7.reduce((s, d) => s + d.credits, 0);
   return total / (last7.length * 24);

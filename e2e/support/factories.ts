@@ -19,7 +19,7 @@ process.env.STRIPE_API_BASE ??= E2E.emulatorUrl;
 process.env.APP_URL ??= E2E.appUrl;
 
 import { createDb, type Db, type DbHandle } from "../../db/client";
-import { autoRechargeSettings, memberships, organizations, rechargeAttempts, stripeCustomers, subscriptions, type RechargeStatus } from "../../db/schema";
+import { autoRechargeSettings, rechargeAttempts, stripeCustomers, subscriptions, type RechargeStatus } from "../../db/schema";
 import type { IncidentKind } from "../../lib/billing/incident-actions";
 import { getPlan, quotePacks, type PlanId } from "../../lib/billing/plans";
 import { creditTopup, debitCredits, resetPlanCredits } from "../../lib/ledger";
@@ -31,7 +31,7 @@ import { writeAutoRechargeSettings } from "../../lib/recharge/settings";
 import { PASSWORD } from "./session";
 
 let handle: DbHandle | undefined;
-export function testDb(): Db {
+function testDb(): Db {
   handle ??= createDb(E2E.databaseUrl, { max: 3 });
   return handle.db;
 }
@@ -187,12 +187,6 @@ export async function getTotalBalance(orgId: string): Promise<number> {
   const { getBalance } = await import("../../lib/ledger");
   return (await getBalance(testDb(), orgId)).total;
 }
-
-export async function setOrgPlan(orgId: string, plan: PlanId) {
-  await testDb().update(organizations).set({ plan }).where(eq(organizations.id, orgId));
-}
-
-export { autoRechargeSettings, memberships };
 
 /**
  * An org whose customer, card and (paid plans) subscription live at the stripe-emulator, made through the

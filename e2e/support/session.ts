@@ -1,7 +1,4 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, type Page } from "@playwright/test";
-import { E2E } from "./config";
 
 export const PASSWORD = "refill-demo";
 
@@ -14,7 +11,3 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
-/** The seed's demo credentials (written by the launcher on first start). */
-export function demoCredentials(): { apiKey: string } {
-  return JSON.parse(readFileSync(path.join(E2E.dataDir, "demo-credentials.json"), "utf8"));
-}

@@ -7,7 +7,7 @@ import { LRUCache } from "lru-cache";
  * this process's cache at once; other processes see the revocation within the TTL.
  */
 export const API_KEY_CACHE_TTL_MS = 5_000;
-export const API_KEY_CACHE_MAX = 10_000;
+const API_KEY_CACHE_MAX = 10_000;
 
 export interface CachedApiKey {
   id: string;

@@ -7,16 +7,16 @@ import { getPlan, MAX_PACKS, MIN_PACKS, type PlanId } from "./plans";
  */
 const int = (what: string) => z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`);
 
-export function packsSchema() {
+function packsSchema() {
   return int("Packs").min(MIN_PACKS, `Choose at least ${MIN_PACKS} pack`).max(MAX_PACKS, `Choose at most ${MAX_PACKS} packs`);
 }
 
-export function thresholdSchema(planId: PlanId) {
+function thresholdSchema(planId: PlanId) {
   const max = Math.max(1, getPlan(planId).thresholdCeiling);
   return int("Threshold").min(1, "Threshold must be at least 1 credit").max(max, `Threshold can be at most ${max.toLocaleString("en-US")} credits on this plan`);
 }
 
-export function maxRechargesSchema(planId: PlanId) {
+function maxRechargesSchema(planId: PlanId) {
   const max = Math.max(1, getPlan(planId).maxRechargesPerMonthCeiling);
   return int("Max recharges per month").min(1, "Allow at least 1 recharge per month").max(max, `At most ${max} recharges per month on this plan`);
 }

@@ -19,7 +19,7 @@ export function monthWindow(now: Date, timeZone: string): MonthWindow {
   return { start: new Date(start.getTime()), end: new Date(end.getTime()), key: format(local, "yyyy-MM") };
 }
 
-export function isValidTimeZone(tz: string): boolean {
+function isValidTimeZone(tz: string): boolean {
   if (!tz) return false;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });

@@ -23,7 +23,7 @@ export interface DebitLimits {
   graceCredits: number;
 }
 
-export const NO_LIMITS: DebitLimits = { heldCredits: 0, graceCredits: 0 };
+const NO_LIMITS: DebitLimits = { heldCredits: 0, graceCredits: 0 };
 
 export interface DebitRequest {
   /** credits, integer ≥ 1 */
@@ -40,7 +40,7 @@ export interface AppliedUsage {
   topupCreditsAfter: number;
 }
 
-export interface PlannedEntry {
+interface PlannedEntry {
   usageId: string;
   pool: "plan" | "topup";
   /** negative credits */
@@ -48,7 +48,7 @@ export interface PlannedEntry {
   balanceAfter: number;
 }
 
-export type DebitOutcome =
+type DebitOutcome =
   | { ok: true; usage: AppliedUsage; replayed: boolean }
   | { ok: false; code: "insufficient_credits"; quantity: number; balance: PoolBalances };
 

@@ -11,7 +11,7 @@
 /** Recharge latency assumed until this process has measured one (crossing → credits landed). */
 export const DEFAULT_RECHARGE_P95_MS = 1000;
 /** Recharge early when the runway is shorter than this many recharge p95s. */
-export const EARLY_SAFETY_FACTOR = 3;
+const EARLY_SAFETY_FACTOR = 3;
 
 /** Nearest-rank percentile of `values` (p in 0..100), or null when empty. */
 export function percentile(values: readonly number[], p: number): number | null {
@@ -37,7 +37,7 @@ export function runwaySeconds(available: number, ratePerSecond: number): number 
 }
 
 /** Seconds of runway a recharge needs: p95 × safety factor. */
-export function leadSeconds(s: BurnSignal): number {
+function leadSeconds(s: BurnSignal): number {
   return (s.rechargeP95Ms / 1000) * (s.safetyFactor ?? EARLY_SAFETY_FACTOR);
 }
 

@@ -5,14 +5,14 @@ export type ChargeOutcome =
   | { kind: "requires_action" }
   | { kind: "internal_error" };
 
-export const MAX_CONSECUTIVE_FAILURES = 3;
+const MAX_CONSECUTIVE_FAILURES = 3;
 export const DISABLED_AFTER_FAILURES_MESSAGE =
   "Auto-recharge was disabled after multiple failed payment attempts. Please update your payment method and re-enable.";
-export const DISABLED_HARD_DECLINE_MESSAGE =
+const DISABLED_HARD_DECLINE_MESSAGE =
   "Auto-recharge was disabled because your card was reported lost, stolen or fraudulent. Please update your payment method and re-enable.";
 
 /** Declines that mean the card must not be tried again. */
-export const HARD_DECLINE_CODES: ReadonlySet<string> = new Set(["lost_card", "stolen_card", "fraudulent", "pickup_card", "restricted_card"]);
+const HARD_DECLINE_CODES: ReadonlySet<string> = new Set(["lost_card", "stolen_card", "fraudulent", "pickup_card", "restricted_card"]);
 
 export interface FailurePolicyResult {
   consecutiveFailures: number;

@@ -12,8 +12,8 @@ export interface OpenRecharge {
 
 export type RechargeHint = { status: "in_progress"; retry_after_ms: number } | { status: "requires_action" };
 
-export const MIN_RETRY_MS = 100;
-export const SLOW_RECHARGE_RETRY_MS = 2000;
+const MIN_RETRY_MS = 100;
+const SLOW_RECHARGE_RETRY_MS = 2000;
 
 export function rechargeHint(open: OpenRecharge | null, expectedRechargeMs: number): RechargeHint | null {
   if (!open) return null;

@@ -40,8 +40,8 @@ export type SettlementOutcome =
   /** the owner replaced the default card: a payment waiting for verification on the old card is given up */
   | { kind: "superseded" };
 
-export type SettlementIncident = "card_declined" | "internal_error" | "no_payment_method" | "verification_needed";
-export type SettlementEmail = "recharge_succeeded" | "recharge_failed" | "verification_needed";
+type SettlementIncident = "card_declined" | "internal_error" | "no_payment_method" | "verification_needed";
+type SettlementEmail = "recharge_succeeded" | "recharge_failed" | "verification_needed";
 
 export type SettlementEffect =
   /** credit the attempt's credits, ledger key `pi:<paymentIntentId>` */

@@ -16,7 +16,7 @@ import { logger } from "@/lib/log";
 export type JobName = "recharge.charge" | "recharge.trigger" | "reconcile" | "email" | "plans.free-periods" | "holds.expire";
 
 /** pg-boss's `db` option: runs one statement on the caller's connection (its transaction). */
-export interface SqlExecutor {
+interface SqlExecutor {
   executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
@@ -26,7 +26,7 @@ interface UnsafeSql {
 }
 
 /** Where a job row may be written: a Drizzle db/transaction, or a postgres.js `sql`/`TransactionSql`. */
-export type JobTx = DbOrTx | UnsafeSql;
+type JobTx = DbOrTx | UnsafeSql;
 
 export interface SendOptions {
   /**
@@ -88,7 +88,7 @@ function unsafeSqlOf(tx: JobTx): UnsafeSql {
  * (node-postgres JSON-encodes the one and sends NULL for the other); postgres.js refuses both, so they are
  * mapped here.
  */
-export function executorFor(tx: JobTx): SqlExecutor {
+function executorFor(tx: JobTx): SqlExecutor {
   const sql = unsafeSqlOf(tx);
   return {
     async executeSql(text, values) {

@@ -43,7 +43,7 @@ export async function createJobSender(connectionString: string, db: Db | null = 
 }
 
 /** pg-boss v10's floor: it refuses a polling interval below 0.5 s. */
-export const MIN_POLLING_INTERVAL_SECONDS = 0.5;
+const MIN_POLLING_INTERVAL_SECONDS = 0.5;
 
 /**
  * Starts the pg-boss worker on our Postgres: recharge.charge, recharge.trigger, email, a reconcile

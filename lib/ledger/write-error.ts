@@ -21,7 +21,7 @@ export class LedgerWriteError extends Error {
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "CONNECT_TIMEOUT", "CONNECTION_ENDED", "CONNECTION_DESTROYED"]);
 
 /** True when the server itself answered with an error (postgres.js `PostgresError`): that statement did not commit. */
-export function isServerError(err: unknown): boolean {
+function isServerError(err: unknown): boolean {
   return err instanceof Error && err.name === "PostgresError";
 }
 

@@ -9,7 +9,7 @@ import { collectJobQueueDepth } from "./job-queue-depth";
  * them must count into the same counters. Metric names are `refill_*`; units are in the name (seconds, credits).
  * Hot-path callers only call `.inc()` / `.observe()` (no I/O); the queue-depth gauge queries Postgres on scrape.
  */
-export interface RefillMetrics {
+interface RefillMetrics {
   registry: Registry;
   /** debit requests answered by the ledger, by `result`: `ok` | `replayed` (idempotency key seen) | `insufficient_credits` */
   usageDebits: Counter<"result">;
@@ -74,7 +74,7 @@ function create(): RefillMetrics {
 }
 
 /** The process-wide metrics (created on first use). */
-export function getMetrics(): RefillMetrics {
+function getMetrics(): RefillMetrics {
   holder.refillMetrics ??= create();
   return holder.refillMetrics;
 }

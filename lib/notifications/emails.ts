@@ -9,7 +9,7 @@ import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
  * The durable delivery job starts this many seconds after the email's transaction commits: the caller's
  * after-commit `enqueueEmails` normally delivered it by then, and the job finds it sent.
  */
-export const EMAIL_JOB_DELAY_SECONDS = 5;
+const EMAIL_JOB_DELAY_SECONDS = 5;
 
 export interface EmailContent {
   subject: string;
@@ -17,7 +17,7 @@ export interface EmailContent {
 }
 
 /** Emails of the org's owners (role read from the DB). */
-export async function listOwnerEmails(db: DbOrTx, orgId: string): Promise<string[]> {
+async function listOwnerEmails(db: DbOrTx, orgId: string): Promise<string[]> {
   const rows = await db
     .select({ email: users.email })
     .from(memberships)
@@ -69,7 +69,7 @@ function getTransport(url: string): Transporter {
 }
 
 /** Thrown when another delivery of the same email holds its row (the job retries and then finds it sent). */
-export class EmailBusyError extends Error {}
+class EmailBusyError extends Error {}
 
 /**
  * Sends a queued email over SMTP_URL, or marks it `recorded` when no SMTP is configured (it then shows at

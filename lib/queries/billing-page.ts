@@ -136,7 +136,7 @@ export async function dailyUsageLast30Days(db: DbOrTx, orgId: string, timeZone: 
 }
 
 /** Recharges (auto + Top Up Now) and Checkout purchases, newest first. */
-export async function listPayments(db: DbOrTx, orgId: string, limit = 20): Promise<PaymentRow[]> {
+async function listPayments(db: DbOrTx, orgId: string, limit = 20): Promise<PaymentRow[]> {
   const [attempts, purchases] = await Promise.all([
     db
       .select()

@@ -8,7 +8,7 @@ import { childLogger } from "@/lib/log";
 export const LEDGER_CSV_COLUMNS = ["id", "created_at", "kind", "pool", "delta", "balance_after", "reference"] as const;
 
 /** Entries per keyset page (one query each; memory held at once is one page). */
-export const LEDGER_CSV_PAGE_SIZE = 1000;
+const LEDGER_CSV_PAGE_SIZE = 1000;
 
 /**
  * An org's whole ledger as CSV (RFC 4180 quoting by csv-stringify: fields with `,` `"` LF — and, here, CR — are quoted, `"`

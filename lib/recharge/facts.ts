@@ -7,8 +7,8 @@ import { hasActiveSubscription } from "@/lib/stripe/sync-customer";
 import { getAutoRechargeSettings, type AutoRechargeSettings } from "./settings";
 
 /** Attempt statuses that count towards the monthly cap and spending limit (succeeded + in flight). */
-export const COUNTED_STATUSES = ["pending", "processing", "requires_action", "succeeded"] as const;
-export const OPEN_STATUSES = ["pending", "processing", "requires_action"] as const;
+const COUNTED_STATUSES = ["pending", "processing", "requires_action", "succeeded"] as const;
+const OPEN_STATUSES = ["pending", "processing", "requires_action"] as const;
 
 export interface MonthUsage {
   recharges: number;

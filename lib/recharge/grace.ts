@@ -5,7 +5,7 @@ import { decideGrace, GRACE_MESSAGES, type GraceDecision, type GraceFacts } from
 import { getAutoRechargeSettings, type AutoRechargeSettings } from "./settings";
 
 /** What `decideGrace` needs, read from our tables (no Stripe call). */
-export async function loadGraceFacts(db: DbOrTx, orgId: string, opts: { settings?: AutoRechargeSettings } = {}): Promise<GraceFacts> {
+async function loadGraceFacts(db: DbOrTx, orgId: string, opts: { settings?: AutoRechargeSettings } = {}): Promise<GraceFacts> {
   const [org] = await db.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
   if (!org) throw new Error(`org ${orgId} not found`);
   const settings = opts.settings ?? (await getAutoRechargeSettings(db, orgId, org.plan));

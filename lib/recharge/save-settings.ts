@@ -8,7 +8,7 @@ import { loadAutoRechargeState } from "./facts";
 import { getAutoRechargeSettings, writeAutoRechargeSettings, type Actor, type AutoRechargeSettings } from "./settings";
 import { maybeTriggerRecharge, type TriggerResult } from "./trigger";
 
-export const SETTINGS_SAVED_MESSAGE = "Auto-recharge settings updated.";
+const SETTINGS_SAVED_MESSAGE = "Auto-recharge settings updated.";
 
 export type SaveSettingsResult =
   | { ok: true; settings: AutoRechargeSettings; trigger: TriggerResult; message: string }

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_RECHARGES_PER_MONTH, DEFAULT_SPENDING_ALERT_PERCENT, defaul
 export type AutoRechargeSettings = Omit<AutoRechargeSettingsRow, "orgId" | "updatedAt">;
 
 /** Defaults for an org that never saved settings: off, threshold 10% of the allotment, 1 pack, 10/month. */
-export function defaultAutoRechargeSettings(plan: PlanId): AutoRechargeSettings {
+function defaultAutoRechargeSettings(plan: PlanId): AutoRechargeSettings {
   const p = getPlan(plan);
   return {
     enabled: false,

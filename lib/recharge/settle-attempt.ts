@@ -22,7 +22,7 @@ export interface SettleResult {
   credited: boolean;
 }
 
-export function billingUrl(slug: string): string {
+function billingUrl(slug: string): string {
   return `${env().APP_URL}/${slug}/settings/billing`;
 }
 export function verifyUrl(slug: string, attemptId: string): string {

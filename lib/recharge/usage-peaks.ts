@@ -4,7 +4,7 @@ import { usagePeaks } from "@/db/schema";
 import { logger } from "@/lib/log";
 
 /** At most one peak write per org every this many ms, per process. */
-export const PEAK_WRITE_INTERVAL_MS = 2000;
+const PEAK_WRITE_INTERVAL_MS = 2000;
 
 const HOUR_MS = 3600_000;
 const written = new Map<string, { at: number; hour: number; peak: number }>();

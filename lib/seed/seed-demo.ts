@@ -7,9 +7,9 @@ import { creditTopup, resetPlanCredits } from "@/lib/ledger";
 import { createOrganization } from "@/lib/orgs/create-organization";
 import { createUser } from "@/lib/orgs/create-user";
 
-export const DEMO_PASSWORD = "refill-demo";
+const DEMO_PASSWORD = "refill-demo";
 /** Acme's starting balance: a 10,000-call job at 1 credit per call runs out at call 7,234. */
-export const ACME_STARTING_CREDITS = 7_233;
+const ACME_STARTING_CREDITS = 7_233;
 
 export interface DemoCredentials {
   logins: { email: string; password: string; role: string; org: string }[];

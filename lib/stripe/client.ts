@@ -2,7 +2,7 @@ import Stripe from "stripe";
 import { env } from "@/lib/env";
 
 /** The API version the SDK (stripe@23.1.0) is pinned to; the emulator speaks it too. */
-export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
+const STRIPE_API_VERSION = "2026-10-28.endive" as const;
 
 /** Secret key used against the local emulator when no STRIPE_SECRET_KEY is configured. */
 const EMULATOR_KEY = "sk_test_refill_emulator";
@@ -13,7 +13,7 @@ let cached: Stripe | undefined;
  * Builds a client: pinned version, base URL from STRIPE_API_BASE, STRIPE_TIMEOUT_MS per request (10 s) and
  * STRIPE_MAX_NETWORK_RETRIES automatic retries (2, same idempotency key).
  */
-export function createStripeClient(opts: { secretKey?: string; apiBase?: string } = {}): Stripe {
+function createStripeClient(opts: { secretKey?: string; apiBase?: string } = {}): Stripe {
   const e = env();
   const apiBase = opts.apiBase ?? e.STRIPE_API_BASE;
   const secretKey = opts.secretKey ?? e.STRIPE_SECRET_KEY ?? (apiBase ? EMULATOR_KEY : undefined);

@@ -10,7 +10,7 @@ import { idOf } from "./events";
 export const LIVE_SUBSCRIPTION_STATUSES = ["active", "trialing", "past_due"];
 
 /** What a sync found at Stripe and what it changed in our mirror (stripe_customers, subscriptions). */
-export interface CustomerSynced {
+interface CustomerSynced {
   ok: true;
   orgId: string;
   customerId: string;

@@ -6,7 +6,7 @@ import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
 import { maybeRecordPeak } from "@/lib/recharge/usage-peaks";
 
 /** Credits a flush actually debited (refused requests and replays debit nothing). */
-export function debitedCredits(flush: DebitFlush): number {
+function debitedCredits(flush: DebitFlush): number {
   let n = 0;
   for (const r of flush.results) if (r.ok && !r.replayed) n += r.quantity;
   return n;

@@ -8,7 +8,7 @@
  */
 import { readRetryHint } from "@/lib/billing/read-retry-hint";
 
-export interface UsageBalance {
+interface UsageBalance {
   total: number;
   topup_credits?: number;
   available?: number;

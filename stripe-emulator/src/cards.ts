@@ -8,7 +8,7 @@ export interface Decline {
 }
 
 /** How a card reacts to 3-D Secure: see the "On-session"/"Off-session" columns of the test-card table. */
-export type ThreeDSecure =
+type ThreeDSecure =
   | 'none'
   /** on-session: requires_action; off-session: authentication_required */
   | 'always'
@@ -34,7 +34,7 @@ export interface TestCard {
   offSessionDeclines?: Decline;
 }
 
-export const DECLINES = {
+const DECLINES = {
   generic: { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.', advice_code: 'try_again_later' },
   insufficientFunds: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.', advice_code: 'try_again_later' },
   lostCard: { code: 'card_declined', decline_code: 'lost_card', message: 'Your card was declined.', advice_code: 'do_not_try_again' },
@@ -49,7 +49,7 @@ function visa(number: string, ids: string[], extra: Partial<TestCard> = {}): Tes
   return { number, paymentMethodIds: ids, brand: 'visa', country: 'US', funding: 'credit', threeDSecure: 'none', ...extra };
 }
 
-export const TEST_CARDS: TestCard[] = [
+const TEST_CARDS: TestCard[] = [
   visa('4242424242424242', ['pm_card_visa']),
   visa('4000056655665556', ['pm_card_visa_debit'], { funding: 'debit' }),
   { ...visa('5555555555554444', ['pm_card_mastercard']), brand: 'mastercard' },

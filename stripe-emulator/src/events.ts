@@ -33,7 +33,7 @@ function isPlainObject(value: unknown): value is StripeObject {
 }
 
 /** The values that changed, nested objects narrowed to their changed keys: Stripe's `previous_attributes`. */
-export function diffAttributes(before: StripeObject, after: StripeObject): StripeObject | undefined {
+function diffAttributes(before: StripeObject, after: StripeObject): StripeObject | undefined {
   const previous: StripeObject = {};
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   for (const key of keys) {

@@ -2,7 +2,7 @@ import type { Emulator } from './emulator.js';
 import type { Params } from './form.js';
 import type { StripeObject } from './store.js';
 
-export interface ApiRequest {
+interface ApiRequest {
   method: string;
   path: string;
   params: Params;

@@ -16,7 +16,7 @@ import { render, type StripeObject } from './store.js';
  */
 export type FieldKind = 'token' | 'string' | 'numeric' | 'metadata';
 
-export interface SearchClause {
+interface SearchClause {
   field: string;
   /** Metadata key, for `metadata['key']`. */
   key?: string;
@@ -25,7 +25,7 @@ export interface SearchClause {
   negate: boolean;
 }
 
-export interface ParsedQuery {
+interface ParsedQuery {
   clauses: SearchClause[];
   join: 'AND' | 'OR';
 }
@@ -40,7 +40,7 @@ function unparseable(query: string, detail: string): Error {
 }
 
 /** Parses `query` against a resource's fields; throws the 400 Stripe answers for a bad query. */
-export function parseSearchQuery(query: string, fields: Record<string, FieldKind>, resource: string): ParsedQuery {
+function parseSearchQuery(query: string, fields: Record<string, FieldKind>, resource: string): ParsedQuery {
   let i = 0;
   const text = query.trim();
   const clauses: SearchClause[] = [];
@@ -134,7 +134,7 @@ function clauseMatches(object: StripeObject, clause: SearchClause): boolean {
   return clause.negate ? !result : result;
 }
 
-export function matchesQuery(object: StripeObject, parsed: ParsedQuery): boolean {
+function matchesQuery(object: StripeObject, parsed: ParsedQuery): boolean {
   return parsed.join === 'AND'
     ? parsed.clauses.every((c) => clauseMatches(object, c))
     : parsed.clauses.some((c) => clauseMatches(object, c));

@@ -27,7 +27,7 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-export function buildRouter(): Router {
+function buildRouter(): Router {
   const router = new Router();
   registerCustomerRoutes(router);
   registerPaymentMethodRoutes(router);

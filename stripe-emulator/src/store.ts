@@ -6,7 +6,7 @@ import { resourceMissing } from './errors.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one store for every Stripe object kind; resources give them their shapes
 export type StripeObject = Record<string, any>;
 
-export interface StateSnapshot {
+interface StateSnapshot {
   version: 1;
   seq: number;
   objects: Record<string, StripeObject>;

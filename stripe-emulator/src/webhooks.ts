@@ -32,7 +32,7 @@ interface Job {
   target: WebhookTarget;
 }
 
-export function signPayload(secret: string, payload: string, timestamp = nowSeconds()): string {
+function signPayload(secret: string, payload: string, timestamp = nowSeconds()): string {
   const v1 = createHmac('sha256', secret).update(`${timestamp}.${payload}`).digest('hex');
   return `t=${timestamp},v1=${v1}`;
 }

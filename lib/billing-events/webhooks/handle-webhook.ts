@@ -12,7 +12,7 @@ import { handleCustomerStateChanged } from "./subscription-changed";
 import type { WebhookHandler } from "./types";
 
 /** The allow-list: event type → handler. Anything else is acknowledged and ignored. */
-export const WEBHOOK_HANDLERS: Readonly<Record<string, WebhookHandler>> = {
+const WEBHOOK_HANDLERS: Readonly<Record<string, WebhookHandler>> = {
   "checkout.session.completed": handleCheckoutSessionCompleted,
   "checkout.session.async_payment_succeeded": handleCheckoutSessionCompleted,
   "invoice.paid": handleInvoicePaid,

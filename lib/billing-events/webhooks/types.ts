@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import type { Db } from "@/db/client";
 
 /** A handler's readable result; `ignored` marks events we deliberately did nothing with (logged). */
-export interface HandlerResult {
+interface HandlerResult {
   result: string;
   ignored?: boolean;
 }

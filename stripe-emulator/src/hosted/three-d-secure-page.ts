@@ -13,7 +13,7 @@ function intentOf(emulator: Emulator, id: string): StripeObject | undefined {
 }
 
 /** Where Stripe sends the browser after the challenge: return_url + intent id, client secret, redirect_status. */
-export function returnUrlFor(intent: StripeObject): string | null {
+function returnUrlFor(intent: StripeObject): string | null {
   if (!intent._return_url) return null;
   const url = new URL(intent._return_url);
   const prefix = intent.object === 'payment_intent' ? 'payment_intent' : 'setup_intent';

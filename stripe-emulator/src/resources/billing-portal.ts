@@ -8,7 +8,7 @@ import type { StripeObject } from '../store.js';
 import { requireCustomer } from './customers.js';
 
 /** The account's default portal configuration, created on first use. */
-export function defaultPortalConfiguration(emulator: Emulator): StripeObject {
+function defaultPortalConfiguration(emulator: Emulator): StripeObject {
   const existing = emulator.store.list('billing_portal.configuration', (c) => c.is_default)[0];
   if (existing) return existing;
   const now = nowSeconds();

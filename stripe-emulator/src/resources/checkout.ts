@@ -45,7 +45,7 @@ function buildLineItems(emulator: Emulator, params: Params, mode: string): Strip
   });
 }
 
-export function createCheckoutSession(emulator: Emulator, params: Params): StripeObject {
+function createCheckoutSession(emulator: Emulator, params: Params): StripeObject {
   assertKnownParams(params, CREATE_PARAMS);
   const mode = optionalEnum(params, 'mode', ['payment', 'setup', 'subscription']);
   if (!mode) throw parameterMissing('mode');
@@ -90,7 +90,7 @@ export function createCheckoutSession(emulator: Emulator, params: Params): Strip
   return emulator.store.insert(session);
 }
 
-export function expireCheckoutSession(emulator: Emulator, session: StripeObject): StripeObject {
+function expireCheckoutSession(emulator: Emulator, session: StripeObject): StripeObject {
   if (session.status !== 'open') {
     throw invalidRequest(`Only Checkout Sessions with a status in ["open"] can be expired.`, { code: 'checkout_session_not_open' });
   }

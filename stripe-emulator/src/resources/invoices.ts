@@ -167,7 +167,7 @@ function markPaid(emulator: Emulator, invoice: StripeObject, paidAt: number): vo
 }
 
 /** Charges the invoice to the subscription's or the customer's default card. Returns true when paid. */
-export function payInvoice(emulator: Emulator, invoice: StripeObject, options: { offSession: boolean; paymentMethod?: string; preAuthenticated?: boolean }): boolean {
+function payInvoice(emulator: Emulator, invoice: StripeObject, options: { offSession: boolean; paymentMethod?: string; preAuthenticated?: boolean }): boolean {
   const now = emulator.nowFor(invoice.customer);
   if (invoice.amount_due === 0) {
     markPaid(emulator, invoice, now);

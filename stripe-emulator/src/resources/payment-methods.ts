@@ -34,7 +34,7 @@ function defaultExpiry(): { month: number; year: number } {
   return { month: now.getUTCMonth() + 1, year: now.getUTCFullYear() + 1 };
 }
 
-export function buildPaymentMethod(
+function buildPaymentMethod(
   emulator: Emulator,
   card: TestCard,
   options: { expMonth?: number; expYear?: number; cvc?: boolean; billingDetails?: StripeObject; metadata?: unknown } = {},

@@ -8,7 +8,7 @@ import { assertKnownNested, assertKnownParams, mergeMetadata, optionalBool, opti
 import type { Router } from '../router.js';
 import type { StripeObject } from '../store.js';
 
-export function createProduct(emulator: Emulator, params: Params): StripeObject {
+function createProduct(emulator: Emulator, params: Params): StripeObject {
   assertKnownParams(params, ['name', 'description', 'metadata', 'active', 'id', 'default_price_data', 'images', 'unit_label', 'statement_descriptor', 'tax_code', 'url']);
   const now = nowSeconds();
   const product: StripeObject = {
