@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import { invalidRequest } from '../errors.js';
 import type { Emulator } from '../emulator.js';
 import { updateWithEvent } from '../events.js';
@@ -75,7 +76,7 @@ export function createCustomer(emulator: Emulator, params: Params): StripeObject
     shipping: null,
     tax_exempt: 'none',
     test_clock: testClock ?? null,
-  };
+  } satisfies Stripe.Customer;
   const { invoice_settings: invoiceSettings, ...rest } = params;
   applyCustomerParams(emulator, customer, rest);
   emulator.store.insert(customer);

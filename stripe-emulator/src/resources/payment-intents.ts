@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import { decidePayment, type Decline } from '../cards.js';
 import { docUrl, invalidRequest } from '../errors.js';
 import type { Emulator } from '../emulator.js';
@@ -31,6 +32,7 @@ export function buildPaymentIntent(emulator: Emulator, input: PaymentIntentInput
   const paymentIntent: StripeObject = {
     id,
     object: 'payment_intent',
+    allowed_payment_method_types: null,
     amount: input.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
@@ -52,6 +54,7 @@ export function buildPaymentIntent(emulator: Emulator, input: PaymentIntentInput
     last_payment_error: null,
     latest_charge: null,
     livemode: false,
+    managed_payments: null,
     metadata: mergeMetadata({}, input.metadata),
     next_action: null,
     on_behalf_of: null,
@@ -59,6 +62,7 @@ export function buildPaymentIntent(emulator: Emulator, input: PaymentIntentInput
     payment_method_configuration_details: null,
     payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
     payment_method_types: ['card'],
+    payment_record: null,
     processing: null,
     receipt_email: input.receiptEmail ?? null,
     review: null,
@@ -70,7 +74,7 @@ export function buildPaymentIntent(emulator: Emulator, input: PaymentIntentInput
     status: input.paymentMethod ? 'requires_confirmation' : 'requires_payment_method',
     transfer_data: null,
     transfer_group: null,
-  };
+  } satisfies Stripe.PaymentIntent;
   emulator.store.insert(paymentIntent);
   emulator.emit('payment_intent.created', paymentIntent);
   return paymentIntent;

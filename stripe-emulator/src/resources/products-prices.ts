@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import { invalidRequest, parameterMissing } from '../errors.js';
 import type { Emulator } from '../emulator.js';
 import { updateWithEvent } from '../events.js';
@@ -27,11 +28,12 @@ function createProduct(emulator: Emulator, params: Params): StripeObject {
     shippable: null,
     statement_descriptor: optionalString(params, 'statement_descriptor') ?? null,
     tax_code: null,
+    tax_details: null,
     type: 'service',
     unit_label: optionalString(params, 'unit_label') ?? null,
     updated: now,
     url: optionalString(params, 'url') ?? null,
-  };
+  } satisfies Stripe.Product;
   if (emulator.store.get(product.id)) throw invalidRequest(`Product already exists.`, { param: 'id', code: 'resource_already_exists' });
   emulator.store.insert(product);
   emulator.emit('product.created', product);

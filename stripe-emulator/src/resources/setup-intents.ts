@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import { decideSetup, type Decline } from '../cards.js';
 import { docUrl, invalidRequest } from '../errors.js';
 import type { Emulator } from '../emulator.js';
@@ -23,6 +24,7 @@ export function buildSetupIntent(emulator: Emulator, input: SetupIntentInput): S
   const setupIntent: StripeObject = {
     id,
     object: 'setup_intent',
+    allowed_payment_method_types: null,
     application: null,
     automatic_payment_methods: { allow_redirects: 'always', enabled: true },
     cancellation_reason: null,
@@ -47,7 +49,7 @@ export function buildSetupIntent(emulator: Emulator, input: SetupIntentInput): S
     single_use_mandate: null,
     status: input.paymentMethod ? 'requires_confirmation' : 'requires_payment_method',
     usage: input.usage ?? 'off_session',
-  };
+  } satisfies Stripe.SetupIntent;
   emulator.store.insert(setupIntent);
   emulator.emit('setup_intent.created', setupIntent);
   return setupIntent;
