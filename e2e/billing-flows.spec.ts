@@ -1,6 +1,6 @@
 import { expect, test, type Request } from "@playwright/test";
 import { E2E } from "./support/config";
-import { expectAccessible, main, openBilling, snap } from "./support/billing-page";
+import { expectAccessible, main, openBilling, serverActionDone, snap } from "./support/billing-page";
 import { addIncident, closeTestDb, getAutoRechargeRow, getTotalBalance, makePageState } from "./support/factories";
 import { signIn } from "./support/session";
 
@@ -84,10 +84,11 @@ test("dismissing one incident keeps it dismissed after reload while a newer one 
   const internal = page.getByTestId("incident-internal_error");
   await expect(declined).toBeVisible();
   await expect(internal.getByRole("link", { name: "Retry now" })).toBeVisible();
+  const dismissed = serverActionDone(page);
   await declined.getByRole("button", { name: "Dismiss: Your card was declined" }).click();
   await expect(declined).toHaveCount(0);
   await expect(internal).toBeVisible();
-  await page.waitForTimeout(500);
+  await dismissed;
   await page.reload();
   await expect(internal).toBeVisible();
   await expect(page.getByTestId("incident-card_declined")).toHaveCount(0);

@@ -1,7 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, openBilling, snap } from "./support/billing-page";
+import { expectAccessible, openBilling, serverActionDone, snap } from "./support/billing-page";
 import { addIncident, closeTestDb, getTotalBalance, makeApiKey, makeStripeOrg, swapCard } from "./support/factories";
 import { E2E } from "./support/config";
+import { webhooksIdle } from "./support/webhooks";
 
 /**
  * Money moving for real through the stripe-emulator: hosted Checkout (setup and payment mode), Top Up Now
@@ -67,7 +68,7 @@ test("a card declined in hosted Checkout shows the decline message and grants no
   await fillCard(page, "4000 0000 0000 0002");
   await page.getByRole("button", { name: "Pay" }).click();
   await expect(page.getByText(/declined/i).first()).toBeVisible();
-  await page.waitForTimeout(1000);
+  await webhooksIdle(); // every webhook the decline caused has been handled: none granted credits
   expect(await getTotalBalance(org.id)).toBe(60);
 });
 
@@ -161,9 +162,10 @@ test("auto-recharge with a declining card: its banner shows, dismiss hides that 
   await ctx.close();
 
   // The owner dismisses the decline: the other incident stays.
+  const dismissed = serverActionDone(page);
   await banner.getByRole("button", { name: /Dismiss/ }).click();
   await expect(banner).toHaveCount(0);
-  await page.waitForTimeout(500);
+  await dismissed;
   await page.reload();
   await expect(page.getByTestId("incident-card_declined")).toHaveCount(0);
   await expect(page.getByTestId("incident-internal_error")).toBeVisible();

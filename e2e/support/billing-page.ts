@@ -9,6 +9,15 @@ export async function openBilling(page: Page, email: string, slug: string): Prom
   await expect(page.getByRole("heading", { name: "Billing", level: 1 })).toBeVisible();
 }
 
+/**
+ * Resolves when the next server action that `page` posts has been answered in full (the action ran and
+ * committed). Call it before the click that starts the action, await it after.
+ */
+export async function serverActionDone(page: Page): Promise<void> {
+  const response = await page.waitForResponse((r) => r.request().method() === "POST" && r.request().headers()["next-action"] !== undefined);
+  await response.finished();
+}
+
 /** A full-page screenshot attached to the test's report (and kept under test-results/). */
 export async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);

@@ -121,8 +121,7 @@ describe('webhook delivery', () => {
     expect(retrieved.secret).toBeUndefined();
     const product = await t.stripe.products.create({ name: 'Filtered' });
     await t.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 500 });
-    await waitFor(() => second.received.length >= 1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(async () => (await t.admin('GET', 'deliveries')).idle);
     expect(second.received).toHaveLength(1);
     const event = verifier.webhooks.constructEvent(second.received[0]!.body, String(second.received[0]!.headers['stripe-signature']), endpoint.secret!);
     expect(event.type).toBe('price.created');

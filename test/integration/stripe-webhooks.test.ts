@@ -83,7 +83,7 @@ describe("Buy Credits through Checkout", () => {
     const { org } = await makeBillingOrg(t.db, { planId: "free", card: null });
     const checkout = await createBuyCreditsCheckout(t.db, { orgId: org.id, userId: null, packs: 1, ...urls });
     await h.emu.admin("POST", `checkout_sessions/${checkout.id}/complete`, { card_number: "4000000000000002" }).catch(() => null);
-    await new Promise((r) => setTimeout(r, 500));
+    await h.emu.webhooksIdle(); // every webhook the decline caused has been handled
     expect((await getBalance(t.db, org.id)).topupCredits).toBe(0);
   });
 
@@ -127,7 +127,7 @@ describe("recharge webhooks: order and reconciliation", () => {
     );
     const before = (await getBalance(t.db, org.id)).topupCredits;
     await Promise.all([reconcileRechargeAttempts(t.db), reconcileRechargeAttempts(t.db)]);
-    await new Promise((r) => setTimeout(r, 500)); // the webhook races too
+    await h.emu.webhooksIdle(); // the payment_intent.succeeded webhook races too: handled by now
     expect((await getBalance(t.db, org.id)).topupCredits - before).toBe(2000);
     expect((await t.sql`SELECT status FROM recharge_attempts WHERE id = ${a!.id}`)[0]!.status).toBe("succeeded");
     const pis = (await getStripe().paymentIntents.list({ customer: customer.customerId, limit: 100 })).data.filter((p) => p.metadata?.attempt_id === a!.id);

@@ -8,6 +8,11 @@ export interface RunningEmulator {
   webhookSecret: string;
   /** POST/GET the admin API under /_emulator/* */
   admin: <T = unknown>(method: "GET" | "POST", route: string, body?: unknown) => Promise<T>;
+  /**
+   * Resolves once the emulator's delivery log is idle: every webhook it has queued was answered (none queued,
+   * in flight or waiting for a retry). The signal to wait on before asserting that a webhook changed nothing.
+   */
+  webhooksIdle: (timeoutMs?: number) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -43,10 +48,19 @@ export async function startEmulator(opts: { webhookUrl?: string; webhookSecret?:
     if (!res.ok) throw new Error(`emulator admin ${method} ${route}: ${res.status} ${text}`);
     return (text ? JSON.parse(text) : null) as T;
   };
+  const webhooksIdle = async (timeoutMs = 10_000): Promise<void> => {
+    const until = Date.now() + timeoutMs;
+    // `event_id=-` matches no delivery: the answer carries only the `idle` flag
+    while (!(await admin<{ idle: boolean }>("GET", "deliveries?event_id=-")).idle) {
+      if (Date.now() > until) throw new Error(`emulator webhooks not idle after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
   return {
     url,
     webhookSecret,
     admin,
+    webhooksIdle,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
