@@ -76,12 +76,20 @@ export async function driveUsage(o: DriveOptions): Promise<DriveResult> {
   let crossedAt: number | null = null;
   const started = Date.now();
 
-  const observe = (b: UsageBalance) => {
+  let newestMs = 0;
+  const observe = (b: UsageBalance, usageId?: string) => {
     const available = b.available ?? b.total;
     r.minAvailable = r.minAvailable === null ? available : Math.min(r.minAvailable, available);
     if (b.topup_credits !== undefined) r.minTopupCredits = r.minTopupCredits === null ? b.topup_credits : Math.min(r.minTopupCredits, b.topup_credits);
     r.maxOverdraft = Math.max(r.maxOverdraft, b.overdraft ?? 0);
-    // Responses arrive slightly out of order; a jump larger than the calls in flight is a recharge.
+    // Responses arrive out of order (a flush's answers wait for its recharge check): a usage id is a UUIDv7, so
+    // its millisecond prefix says when the debit was decided; a response older than one already seen says
+    // nothing about recharges. Among the rest, a jump larger than the calls in flight is a recharge.
+    const decidedMs = usageId ? parseInt(usageId.replace(/-/g, "").slice(0, 12), 16) : Number.NaN;
+    if (Number.isFinite(decidedMs)) {
+      if (decidedMs < newestMs) return;
+      newestMs = decidedMs;
+    }
     if (lastTotal !== null && b.total > lastTotal + o.quantity * o.concurrency) {
       r.jumps += 1;
       if (crossedAt !== null) r.crossingToCreditMs.push(Date.now() - crossedAt);
@@ -118,8 +126,8 @@ export async function driveUsage(o: DriveOptions): Promise<DriveResult> {
       if (status >= 200 && status < 300) {
         r.ok += 1;
         if (attempt > 0) r.retriedCalls += 1;
-        const balance = (json as { balance?: UsageBalance } | null)?.balance;
-        if (balance) observe(balance);
+        const { balance, id } = (json as { balance?: UsageBalance; id?: string } | null) ?? {};
+        if (balance) observe(balance, id);
         o.onOk?.(r.ok, balance ?? { total: 0 });
         return;
       }
