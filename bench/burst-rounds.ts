@@ -1,7 +1,8 @@
 /**
- * (8) burst survival at the product's suggested threshold and at 100, (9) the same burst with the emulator
+ * (8) burst survival at 100 and at the threshold the product then suggests, (9) the same burst with the emulator
  * hanging every 5th PaymentIntent create (20 %) past the app's Stripe timeout and retries. Each round on its
- * own fresh org; rows for the bench table, each against its target.
+ * own fresh org; rows for the bench table, each against its target. In the fault round the PaymentIntent
+ * webhooks are lost as well, so reconciliation has to find what the hung creates did.
  */
 import type { DbHandle } from "@/db/client";
 import { resetEnvCache } from "@/lib/env";
@@ -17,13 +18,26 @@ export interface Row {
   pass?: boolean;
 }
 
+/** Stands in when the product offers no suggestion (the API answers without `suggested_threshold`). */
+const FALLBACK_THRESHOLD = 1000;
+
 /**
- * The threshold the product suggests for this burst. No suggestion function exists on main yet
- * (issue 11 item 5: peak rate × recharge time), so 1,000 credits — one pack — stands in for it.
+ * The threshold the product suggests to the owner of an org that just ran this burst
+ * (`GET /api/v1/billing/auto-topup` → `suggested_threshold`: peak rate × recharge time × safety).
  */
-const SUGGESTED_THRESHOLD: { value: number; source: string } = { value: 1000, source: "1,000 (no product suggestion on main yet)" };
+async function suggestedThreshold(appUrl: string, key: string): Promise<{ value: number; source: string }> {
+  const body = (await fetch(`${appUrl}/api/v1/billing/auto-topup`, { headers: { authorization: `Bearer ${key}` } }).then((r) => (r.ok ? r.json() : null), () => null)) as
+    { suggested_threshold?: { credits: number; basis: string; reason: string } } | null;
+  const s = body?.suggested_threshold;
+  if (!s || !Number.isInteger(s.credits) || s.credits < 1) return { value: FALLBACK_THRESHOLD, source: `${fmt(FALLBACK_THRESHOLD)} (the product offered no suggestion)` };
+  const value = Math.min(s.credits, 100_000); // Starter's threshold ceiling
+  return { value, source: `${fmt(value)}, as suggested after the first burst (${s.basis}: ${s.reason})` };
+}
 
 const HANG = { every: 5, ms: 60_000 };
+/** During the fault round the PaymentIntent webhooks are lost too, so only the app's own reconciliation
+ * (retrieve / search by metadata.attempt_id) can learn what a hung create did. */
+const LOST_WEBHOOKS = ["payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.requires_action"];
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
 const ms = (v: number | null) => (v === null ? "n/a" : `${fmt(v)} ms`);
 
@@ -58,7 +72,7 @@ function burstRows(f: BurstFigures, title: string): Row[] {
 function faultRows(f: BurstFigures): Row[] {
   const s = f.stripe;
   return [
-    ...burstRows(f, `(9) fault round: every ${HANG.every}th PaymentIntent create hangs ${HANG.ms / 1000} s, threshold ${fmt(f.threshold)}, cap ${f.cap}`).map((r, i) =>
+    ...burstRows(f, `(9) fault round: every ${HANG.every}th PaymentIntent create hangs ${HANG.ms / 1000} s, payment_intent.* webhooks lost, threshold ${fmt(f.threshold)}, cap ${f.cap}`).map((r, i) =>
       // refusals are expected here once the cap is used up: informative, not a target
       i === 0 ? { name: r.name, value: r.value } : r,
     ),
@@ -82,29 +96,33 @@ export async function burstRounds(db: DbHandle, appUrl: string, emulatorUrl: str
   const figures: BurstFigures[] = [];
   const rows: Row[] = [];
 
-  for (const [i, threshold] of [SUGGESTED_THRESHOLD.value, 100].entries()) {
-    const org = await makeBurstOrg(db.db, db.sql, appUrl, `bench-burst-${i}-${stamp}`, threshold, BURST.cap);
-    log(`    burst at threshold ${threshold}…`);
-    const f = await runBurst(db.sql, appUrl, org, { label: `threshold ${threshold}`, threshold, cap: BURST.cap, convergeTimeoutMs: 60_000 });
-    figures.push(f);
-    const title = i === 0 ? `(8) burst survival, threshold ${SUGGESTED_THRESHOLD.source}` : "(8) burst survival, threshold 100";
-    rows.push(...burstRows(f, title));
-    log(`    ${f.drive.refused} refused, ${f.drive.retriedCalls} waited, crossing → credit p50 ${ms(f.crossingToCredit.p50)} p99 ${ms(f.crossingToCredit.p99)}`);
-  }
+  // threshold 100 first: the product then suggests a threshold from the burst it has seen (its peak rate)
+  const low = await makeBurstOrg(db.db, db.sql, appUrl, `bench-burst-100-${stamp}`, 100, BURST.cap);
+  log("    burst at threshold 100…");
+  const at100 = await runBurst(db.sql, appUrl, low, { label: "threshold 100", threshold: 100, cap: BURST.cap, convergeTimeoutMs: 60_000 });
+  log(`    ${at100.drive.refused} refused, ${at100.drive.retriedCalls} waited, crossing → credit p50 ${ms(at100.crossingToCredit.p50)} p99 ${ms(at100.crossingToCredit.p99)}`);
+  const suggested = await suggestedThreshold(appUrl, low.key);
+  log(`    suggested threshold: ${suggested.source}`);
+  const high = await makeBurstOrg(db.db, db.sql, appUrl, `bench-burst-suggested-${stamp}`, suggested.value, BURST.cap);
+  log(`    burst at threshold ${suggested.value}…`);
+  const atSuggested = await runBurst(db.sql, appUrl, high, { label: `threshold ${suggested.value} (suggested)`, threshold: suggested.value, cap: BURST.cap, convergeTimeoutMs: 60_000 });
+  log(`    ${atSuggested.drive.refused} refused, ${atSuggested.drive.retriedCalls} waited, crossing → credit p50 ${ms(atSuggested.crossingToCredit.p50)} p99 ${ms(atSuggested.crossingToCredit.p99)}`);
+  figures.push(atSuggested, at100);
+  rows.push(...burstRows(atSuggested, `(8) burst survival, threshold ${suggested.source}`), ...burstRows(at100, "(8) burst survival, threshold 100"));
 
   log(`(9) fault round: every ${HANG.every}th PaymentIntent create hangs ${HANG.ms / 1000} s…`);
-  const org = await makeBurstOrg(db.db, db.sql, appUrl, `bench-fault-${stamp}`, SUGGESTED_THRESHOLD.value, BURST.faultCap);
-  await emulatorFaults(emulatorUrl, "POST", { hang_every_n: HANG.every, hang_ms: HANG.ms, hang_path_prefix: "/v1/payment_intents", hang_method: "POST" });
+  const org = await makeBurstOrg(db.db, db.sql, appUrl, `bench-fault-${stamp}`, suggested.value, BURST.faultCap);
+  await emulatorFaults(emulatorUrl, "POST", { hang_every_n: HANG.every, hang_ms: HANG.ms, hang_path_prefix: "/v1/payment_intents", hang_method: "POST", drop_webhooks: LOST_WEBHOOKS });
   let fault: BurstFigures;
   try {
     fault = await runBurst(db.sql, appUrl, org, {
       label: "fault",
-      threshold: SUGGESTED_THRESHOLD.value,
+      threshold: suggested.value,
       cap: BURST.faultCap,
       // reconciliation runs every minute and waits out Stripe's search lag (2 min) before any re-create
       convergeTimeoutMs: 300_000,
-      // no new hangs after the burst; those in progress keep hanging (only DELETE releases them)
-      afterDrive: () => emulatorFaults(emulatorUrl, "POST", { hang_every_n: 0 }),
+      // no new hangs or lost webhooks after the burst; hangs in progress keep hanging (only DELETE releases them)
+      afterDrive: () => emulatorFaults(emulatorUrl, "POST", { hang_every_n: 0, drop_webhooks: false }),
     });
   } finally {
     await emulatorFaults(emulatorUrl, "DELETE");
