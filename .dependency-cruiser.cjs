@@ -76,7 +76,8 @@ module.exports = {
     {
       name: "stripe-is-a-leaf",
       severity: "error",
-      comment: "lib/stripe is the Stripe adapter: it calls Stripe and mirrors its state, and never reaches into recharge, ledger or plans (those react to what it returns).",
+      comment:
+        "lib/stripe is the Stripe adapter: it calls Stripe and mirrors its state, and never reaches into recharge, ledger or plans (those react to what it returns).",
       from: { path: "^lib/stripe/" },
       to: { path: "^lib/(recharge|ledger|plans)/" },
     },

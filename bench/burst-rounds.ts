@@ -26,10 +26,13 @@ const FALLBACK_THRESHOLD = 1000;
  * (`GET /api/v1/billing/auto-topup` → `suggested_threshold`: peak rate × recharge time × safety).
  */
 async function suggestedThreshold(appUrl: string, key: string): Promise<{ value: number; source: string }> {
-  const body = (await fetch(`${appUrl}/api/v1/billing/auto-topup`, { headers: { authorization: `Bearer ${key}` } }).then((r) => (r.ok ? r.json() : null), () => null)) as
-    { suggested_threshold?: { credits: number; basis: string; reason: string } } | null;
+  const body = (await fetch(`${appUrl}/api/v1/billing/auto-topup`, { headers: { authorization: `Bearer ${key}` } }).then(
+    (r) => (r.ok ? r.json() : null),
+    () => null,
+  )) as { suggested_threshold?: { credits: number; basis: string; reason: string } } | null;
   const s = body?.suggested_threshold;
-  if (!s || !Number.isInteger(s.credits) || s.credits < 1) return { value: FALLBACK_THRESHOLD, source: `${fmt(FALLBACK_THRESHOLD)} (the product offered no suggestion)` };
+  if (!s || !Number.isInteger(s.credits) || s.credits < 1)
+    return { value: FALLBACK_THRESHOLD, source: `${fmt(FALLBACK_THRESHOLD)} (the product offered no suggestion)` };
   const value = Math.min(s.credits, 100_000); // Starter's threshold ceiling
   return { value, source: `${fmt(value)}, as suggested after the first burst (${s.basis}: ${s.reason})` };
 }
@@ -43,7 +46,10 @@ const ms = (v: number | null) => (v === null ? "n/a" : `${fmt(v)} ms`);
 
 function burstRows(f: BurstFigures, title: string): Row[] {
   const d = f.drive;
-  const statuses = Object.entries(f.attempts).map(([s, n]) => `${n} ${s}`).join(", ") || "none";
+  const statuses =
+    Object.entries(f.attempts)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(", ") || "none";
   const overdraft = Math.max(0, -f.minTopup);
   const c = f.crossingToCredit;
   return [
@@ -53,7 +59,10 @@ function burstRows(f: BurstFigures, title: string): Row[] {
       target: "0 refused",
       pass: d.refused === 0 && d.errors === 0,
     },
-    { name: "    recharges (auto attempts in the burst)", value: `${statuses} · start balance ${fmt(f.startBalance)} · grace before the burst: ${f.before.grace ?? "unknown"}` },
+    {
+      name: "    recharges (auto attempts in the burst)",
+      value: `${statuses} · start balance ${fmt(f.startBalance)} · grace before the burst: ${f.before.grace ?? "unknown"}`,
+    },
     {
       name: "    threshold crossing → credits landed",
       value: `p50 ${ms(c.p50)} · p99 ${ms(c.p99)} · max ${ms(c.max)} (${c.n} crossings; ${f.earlyCredits} credits landed before a crossing${c.uncovered ? "; the last crossing had no credit yet" : ""}) · attempt → credit p50 ${ms(f.triggerToCredit.p50)} p99 ${ms(f.triggerToCredit.p99)} · as the client saw it p50 ${ms(percentile(d.crossingToCreditMs, 50))} p99 ${ms(percentile(d.crossingToCreditMs, 99))}`,
@@ -72,7 +81,10 @@ function burstRows(f: BurstFigures, title: string): Row[] {
 function faultRows(f: BurstFigures): Row[] {
   const s = f.stripe;
   return [
-    ...burstRows(f, `(9) fault round: every ${HANG.every}th PaymentIntent create hangs ${HANG.ms / 1000} s, payment_intent.* webhooks lost, threshold ${fmt(f.threshold)}, cap ${f.cap}`).map((r, i) =>
+    ...burstRows(
+      f,
+      `(9) fault round: every ${HANG.every}th PaymentIntent create hangs ${HANG.ms / 1000} s, payment_intent.* webhooks lost, threshold ${fmt(f.threshold)}, cap ${f.cap}`,
+    ).map((r, i) =>
       // refusals are expected here once the cap is used up: informative, not a target
       i === 0 ? { name: r.name, value: r.value } : r,
     ),
@@ -83,11 +95,21 @@ function faultRows(f: BurstFigures): Row[] {
       pass: s.lostCredits === 0 && f.converged,
     },
     { name: "    double charges (attempts with > 1 succeeded PI)", value: String(s.doubleCharged), target: "0", pass: s.doubleCharged === 0 },
-    { name: "    cap respected (succeeded auto-recharges ≤ cap)", value: `${f.succeededAuto} ≤ ${f.cap} (incl. the priming one)`, target: "yes", pass: f.succeededAuto <= f.cap },
+    {
+      name: "    cap respected (succeeded auto-recharges ≤ cap)",
+      value: `${f.succeededAuto} ≤ ${f.cap} (incl. the priming one)`,
+      target: "yes",
+      pass: f.succeededAuto <= f.cap,
+    },
   ];
 }
 
-export async function burstRounds(db: DbHandle, appUrl: string, emulatorUrl: string, log: (s: string) => void): Promise<{ rows: Row[]; figures: BurstFigures[] }> {
+export async function burstRounds(
+  db: DbHandle,
+  appUrl: string,
+  emulatorUrl: string,
+  log: (s: string) => void,
+): Promise<{ rows: Row[]; figures: BurstFigures[] }> {
   // the bench process provisions customers and reads PaymentIntents at the stack's emulator
   process.env.STRIPE_API_BASE ??= emulatorUrl;
   resetEnvCache();
@@ -100,19 +122,34 @@ export async function burstRounds(db: DbHandle, appUrl: string, emulatorUrl: str
   const low = await makeBurstOrg(db.db, db.sql, appUrl, `bench-burst-100-${stamp}`, 100, BURST.cap);
   log("    burst at threshold 100…");
   const at100 = await runBurst(db.sql, appUrl, low, { label: "threshold 100", threshold: 100, cap: BURST.cap, convergeTimeoutMs: 60_000 });
-  log(`    ${at100.drive.refused} refused, ${at100.drive.retriedCalls} waited, crossing → credit p50 ${ms(at100.crossingToCredit.p50)} p99 ${ms(at100.crossingToCredit.p99)}`);
+  log(
+    `    ${at100.drive.refused} refused, ${at100.drive.retriedCalls} waited, crossing → credit p50 ${ms(at100.crossingToCredit.p50)} p99 ${ms(at100.crossingToCredit.p99)}`,
+  );
   const suggested = await suggestedThreshold(appUrl, low.key);
   log(`    suggested threshold: ${suggested.source}`);
   const high = await makeBurstOrg(db.db, db.sql, appUrl, `bench-burst-suggested-${stamp}`, suggested.value, BURST.cap);
   log(`    burst at threshold ${suggested.value}…`);
-  const atSuggested = await runBurst(db.sql, appUrl, high, { label: `threshold ${suggested.value} (suggested)`, threshold: suggested.value, cap: BURST.cap, convergeTimeoutMs: 60_000 });
-  log(`    ${atSuggested.drive.refused} refused, ${atSuggested.drive.retriedCalls} waited, crossing → credit p50 ${ms(atSuggested.crossingToCredit.p50)} p99 ${ms(atSuggested.crossingToCredit.p99)}`);
+  const atSuggested = await runBurst(db.sql, appUrl, high, {
+    label: `threshold ${suggested.value} (suggested)`,
+    threshold: suggested.value,
+    cap: BURST.cap,
+    convergeTimeoutMs: 60_000,
+  });
+  log(
+    `    ${atSuggested.drive.refused} refused, ${atSuggested.drive.retriedCalls} waited, crossing → credit p50 ${ms(atSuggested.crossingToCredit.p50)} p99 ${ms(atSuggested.crossingToCredit.p99)}`,
+  );
   figures.push(atSuggested, at100);
   rows.push(...burstRows(atSuggested, `(8) burst survival, threshold ${suggested.source}`), ...burstRows(at100, "(8) burst survival, threshold 100"));
 
   log(`(9) fault round: every ${HANG.every}th PaymentIntent create hangs ${HANG.ms / 1000} s…`);
   const org = await makeBurstOrg(db.db, db.sql, appUrl, `bench-fault-${stamp}`, suggested.value, BURST.faultCap);
-  await emulatorFaults(emulatorUrl, "POST", { hang_every_n: HANG.every, hang_ms: HANG.ms, hang_path_prefix: "/v1/payment_intents", hang_method: "POST", drop_webhooks: LOST_WEBHOOKS });
+  await emulatorFaults(emulatorUrl, "POST", {
+    hang_every_n: HANG.every,
+    hang_ms: HANG.ms,
+    hang_path_prefix: "/v1/payment_intents",
+    hang_method: "POST",
+    drop_webhooks: LOST_WEBHOOKS,
+  });
   let fault: BurstFigures;
   try {
     fault = await runBurst(db.sql, appUrl, org, {
@@ -132,6 +169,10 @@ export async function burstRounds(db: DbHandle, appUrl: string, emulatorUrl: str
   log(`    ${fault.stripe.lostCredits} lost, ${fault.stripe.doubleCharged} double, ${fault.succeededAuto}/${fault.cap} recharges`);
 
   const mismatches = await balanceMismatches(db.sql);
-  rows.push({ name: "(8–9) balance == sum(entries), all orgs, after the bursts", value: mismatches === 0 ? "ok (0 mismatches)" : `${mismatches} MISMATCHES`, pass: mismatches === 0 });
+  rows.push({
+    name: "(8–9) balance == sum(entries), all orgs, after the bursts",
+    value: mismatches === 0 ? "ok (0 mismatches)" : `${mismatches} MISMATCHES`,
+    pass: mismatches === 0,
+  });
   return { rows, figures };
 }

@@ -39,7 +39,8 @@ export interface BurstOrg {
 /** The org, through the domain functions and the emulator (as test/support/billing-factories.ts does). */
 export async function makeBurstOrg(db: Db, sql: postgres.Sql, appUrl: string, slug: string, threshold: number, cap: number): Promise<BurstOrg> {
   const org = await createOrganization(db, { name: slug, slug, plan: "free" });
-  if (BURST.startTopup > 0) await creditTopup(db, { orgId: org.id, credits: BURST.startTopup, kind: "adjustment", reference: "bench", idempotencyKey: "bench:start" });
+  if (BURST.startTopup > 0)
+    await creditTopup(db, { orgId: org.id, credits: BURST.startTopup, kind: "adjustment", reference: "bench", idempotencyKey: "bench:start" });
   await attachTestCard(db, org.id, "pm_card_visa");
   await subscribeOrgToPlan(db, org.id, "starter");
   // the first invoice's invoice.paid webhook makes the org Starter and grants its plan credits
@@ -51,16 +52,21 @@ export async function makeBurstOrg(db: Db, sql: postgres.Sql, appUrl: string, sl
   const key = await createApiKey(db, org.id, null, { name: "burst", scopes: ["usage:write", "billing:read"] });
   // one real auto-recharge first, through the app (threshold above the balance, one call), so the card has
   // succeeded before — what grace requires — then the round's settings
-  const settings = (t: number) => writeAutoRechargeSettings(db, {
-    orgId: org.id,
-    plan: "starter",
-    patch: { enabled: true, threshold: t, rechargePacks: BURST.packs, maxRechargesPerMonth: cap, spendingLimitCents: null },
-    actor: { source: "system" },
-  });
+  const settings = (t: number) =>
+    writeAutoRechargeSettings(db, {
+      orgId: org.id,
+      plan: "starter",
+      patch: { enabled: true, threshold: t, rechargePacks: BURST.packs, maxRechargesPerMonth: cap, spendingLimitCents: null },
+      actor: { source: "system" },
+    });
   const [bal] = await sql`SELECT plan_credits + topup_credits AS total FROM credit_balances WHERE org_id = ${org.id}`;
   await settings(Number(bal!.total) + 10);
   const primed = await until(async () => {
-    await fetch(`${appUrl}/api/v1/usage`, { method: "POST", headers: { authorization: `Bearer ${key.secret}`, "content-type": "application/json" }, body: JSON.stringify({ quantity: 1 }) });
+    await fetch(`${appUrl}/api/v1/usage`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key.secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ quantity: 1 }),
+    });
     const [a] = await sql`SELECT count(*)::int AS n FROM recharge_attempts WHERE org_id = ${org.id} AND status = 'succeeded'`;
     return a!.n > 0;
   }, 30_000);
@@ -126,12 +132,24 @@ export async function runBurst(
 ): Promise<BurstFigures> {
   const [start] = await sql`SELECT plan_credits + topup_credits AS total, now() AS at FROM credit_balances WHERE org_id = ${b.id}`;
   const since = new Date(start!.at);
-  const overview = (await fetch(`${appUrl}/api/v1/billing/auto-topup`, { headers: { authorization: `Bearer ${b.key}` } }).then((r) => (r.ok ? r.json() : null), () => null)) as
-    { status_message?: string; grace?: { available: boolean; message: string } } | null;
-  const before = { grace: overview?.grace ? `${overview.grace.available ? "available" : "not available"}: ${overview.grace.message}` : null, status: overview?.status_message ?? null };
+  const overview = (await fetch(`${appUrl}/api/v1/billing/auto-topup`, { headers: { authorization: `Bearer ${b.key}` } }).then(
+    (r) => (r.ok ? r.json() : null),
+    () => null,
+  )) as { status_message?: string; grace?: { available: boolean; message: string } } | null;
+  const before = {
+    grace: overview?.grace ? `${overview.grace.available ? "available" : "not available"}: ${overview.grace.message}` : null,
+    status: overview?.status_message ?? null,
+  };
   const drive = await driveUsage({
-    baseUrl: appUrl, key: b.key, calls: BURST.calls, concurrency: BURST.connections, quantity: 1,
-    stopAtFirstRefusal: false, maxRetries: 100, keyPrefix: `burst-${b.id}`, threshold: o.threshold,
+    baseUrl: appUrl,
+    key: b.key,
+    calls: BURST.calls,
+    concurrency: BURST.connections,
+    quantity: 1,
+    stopAtFirstRefusal: false,
+    maxRetries: 100,
+    keyPrefix: `burst-${b.id}`,
+    threshold: o.threshold,
   });
   await o.afterDrive?.();
   const t0 = Date.now();
@@ -177,7 +195,9 @@ export async function runBurst(
   const uncovered = crossedAt !== null ? 1 : 0; // a crossing no credit followed (the burst ended, or the cap)
   const piRows = await sql<{ payment_intent_id: string | null; created_at: Date | string }[]>`
     SELECT payment_intent_id, created_at FROM recharge_attempts WHERE org_id = ${b.id} AND trigger = 'auto' AND status = 'succeeded' AND created_at >= ${since.toISOString()}::timestamptz`;
-  const trigger = piRows.flatMap((r) => (r.payment_intent_id && creditAtByPi.has(r.payment_intent_id) ? [creditAtByPi.get(r.payment_intent_id)! - new Date(r.created_at).getTime()] : []));
+  const trigger = piRows.flatMap((r) =>
+    r.payment_intent_id && creditAtByPi.has(r.payment_intent_id) ? [creditAtByPi.get(r.payment_intent_id)! - new Date(r.created_at).getTime()] : [],
+  );
   return {
     label: o.label,
     threshold: o.threshold,
@@ -199,6 +219,10 @@ export async function runBurst(
 
 /** Sets / clears emulator faults through its admin API. */
 export async function emulatorFaults(emulatorUrl: string, method: "POST" | "DELETE", body?: unknown): Promise<void> {
-  const res = await fetch(`${emulatorUrl}/_emulator/faults`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${emulatorUrl}/_emulator/faults`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`emulator faults ${method}: ${res.status} ${await res.text()}`);
 }

@@ -45,7 +45,8 @@ export async function checkRechargeExactlyOnce(sql: postgres.Sql, orgId: string,
            count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
            count(DISTINCT payment_intent_id)::int AS pis
     FROM recharge_attempts WHERE org_id = ${orgId} AND trigger = 'auto' AND created_at >= ${since.toISOString()}::timestamptz`;
-  const [c] = await sql`SELECT count(*)::int AS n FROM ledger_entries WHERE org_id = ${orgId} AND kind = 'auto_recharge' AND created_at >= ${since.toISOString()}::timestamptz`;
+  const [c] =
+    await sql`SELECT count(*)::int AS n FROM ledger_entries WHERE org_id = ${orgId} AND kind = 'auto_recharge' AND created_at >= ${since.toISOString()}::timestamptz`;
   const r = { crossings, attempts: a!.attempts, succeeded: a!.succeeded, paymentIntents: a!.pis, credited: c!.n };
   return { ...r, ok: r.attempts === r.crossings && r.succeeded === r.credited && r.paymentIntents === r.attempts };
 }

@@ -23,7 +23,11 @@ const log = (s: string) => console.log(`[bench] ${s}`);
 const stack = await startStack(process.env);
 const db = createDb(stack.databaseUrl, { max: 4 });
 const rows: { name: string; value: string; target?: string; pass?: boolean }[] = [];
-const json: Record<string, unknown> = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, startedAt: new Date().toISOString(), seconds: SECONDS };
+const json: Record<string, unknown> = {
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  startedAt: new Date().toISOString(),
+  seconds: SECONDS,
+};
 const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 
 try {
@@ -44,9 +48,21 @@ try {
     const raw = await rawSqlDebits(stack.databaseUrl, rawOrg.id, CLIENTS, SECONDS);
     log(`    ${fmt(raw.perSecond)} debits/s, p99 ${fmt(raw.p99, 1)} ms`);
     // A 3-second warm-up (JIT, the pool's prepared statements), not recorded: every figure is a steady state.
-    await load({ url: `${APP_URL}/api/v1/usage`, connections: CLIENTS, seconds: 3, headers: { authorization: `Bearer ${hot.key}` }, body: JSON.stringify({ quantity: 1 }) });
+    await load({
+      url: `${APP_URL}/api/v1/usage`,
+      connections: CLIENTS,
+      seconds: 3,
+      headers: { authorization: `Bearer ${hot.key}` },
+      body: JSON.stringify({ quantity: 1 }),
+    });
     log("(2) POST /api/v1/usage, hot org…");
-    const api = await load({ url: `${APP_URL}/api/v1/usage`, connections: CLIENTS, seconds: SECONDS, headers: { authorization: `Bearer ${hot.key}` }, body: JSON.stringify({ quantity: 1 }) });
+    const api = await load({
+      url: `${APP_URL}/api/v1/usage`,
+      connections: CLIENTS,
+      seconds: SECONDS,
+      headers: { authorization: `Bearer ${hot.key}` },
+      body: JSON.stringify({ quantity: 1 }),
+    });
     log(`    ${fmt(api.perSecond)} debits/s, p99 ${fmt(api.p99, 1)} ms`);
     log("(3) POST /api/v1/usage over 1,000 orgs…");
     let k = 0;
@@ -54,11 +70,22 @@ try {
       url: `${APP_URL}/api/v1/usage`,
       connections: CLIENTS,
       seconds: SECONDS,
-      setupRequest: (req) => ({ ...req, headers: { ...req.headers, "content-type": "application/json", authorization: `Bearer ${many[k++ % many.length]!.key}` }, body: JSON.stringify({ quantity: 1 }) }),
+      setupRequest: (req) => ({
+        ...req,
+        headers: { ...req.headers, "content-type": "application/json", authorization: `Bearer ${many[k++ % many.length]!.key}` },
+        body: JSON.stringify({ quantity: 1 }),
+      }),
     });
     log("(4) POST /api/v1/usage/batch, hot org…");
     const batchBody = JSON.stringify({ events: Array.from({ length: 1000 }, () => ({ quantity: 1 })) });
-    const batch = await load({ url: `${APP_URL}/api/v1/usage/batch`, connections: 4, seconds: SECONDS, headers: { authorization: `Bearer ${hot.key}` }, body: batchBody, perRequest: 1000 });
+    const batch = await load({
+      url: `${APP_URL}/api/v1/usage/batch`,
+      connections: 4,
+      seconds: SECONDS,
+      headers: { authorization: `Bearer ${hot.key}` },
+      body: batchBody,
+      perRequest: 1000,
+    });
 
     log("(5) Billing page render at 1,000 and at 1,000,000 entries…");
     const cookie = await signInCookie(APP_URL, "bench@refill.test", BENCH_PASSWORD);
@@ -66,7 +93,12 @@ try {
     const pageLarge = await renderTimes(`${APP_URL}/bench-large/settings/billing`, cookie, 40);
 
     log("(6) webhook ingestion…");
-    const hooks = await load({ url: `${APP_URL}/api/webhooks/stripe`, connections: 8, seconds: SECONDS, setupRequest: signedWebhookRequests(stack.webhookSecret) });
+    const hooks = await load({
+      url: `${APP_URL}/api/webhooks/stripe`,
+      connections: 8,
+      seconds: SECONDS,
+      setupRequest: signedWebhookRequests(stack.webhookSecret),
+    });
 
     log("(7) auto-recharge exactly once under load (Acme Voice, its seeded card)…");
     const acmeId = await orgIdBySlug(db.db, "acme");
@@ -83,12 +115,21 @@ try {
       headers: { authorization: `Bearer ${stack.demo.apiKey}`, "content-type": "application/json" },
       body: JSON.stringify({ enabled: true, threshold, recharge_packs: 25, max_recharges_per_month: 31 }),
     });
-    let recharge: Awaited<ReturnType<typeof checkRechargeExactlyOnce>> | { skipped: string } = { skipped: `enabling auto-recharge failed: ${enable.status} ${(await enable.text()).slice(0, 160)}` };
+    let recharge: Awaited<ReturnType<typeof checkRechargeExactlyOnce>> | { skipped: string } = {
+      skipped: `enabling auto-recharge failed: ${enable.status} ${(await enable.text()).slice(0, 160)}`,
+    };
     if (enable.ok && acmeId) {
       await settle(); // saving below the threshold recharges at once: not a crossing under load
       const since = new Date();
       // 2,000 calls × 50 credits = 100,000 credits: several crossings of the 20,000 threshold whatever the speed.
-      await load({ url: `${APP_URL}/api/v1/usage`, connections: CLIENTS, seconds: SECONDS, amount: 2000, headers: { authorization: `Bearer ${stack.demo.apiKey}` }, body: JSON.stringify({ quantity: 50 }) });
+      await load({
+        url: `${APP_URL}/api/v1/usage`,
+        connections: CLIENTS,
+        seconds: SECONDS,
+        amount: 2000,
+        headers: { authorization: `Bearer ${stack.demo.apiKey}` },
+        body: JSON.stringify({ quantity: 50 }),
+      });
       await settle();
       recharge = await checkRechargeExactlyOnce(db.sql, acmeId, threshold, since);
     }
@@ -97,23 +138,56 @@ try {
 
     rows.push(
       { name: "(1) raw SQL debit tx, hot org, 16 clients", value: `${fmt(raw.perSecond)} debits/s · p50 ${fmt(raw.p50, 1)} ms · p99 ${fmt(raw.p99, 1)} ms` },
-      { name: "(2) POST /api/v1/usage, hot org, 16 conns", value: `${fmt(api.perSecond)} debits/s · p50 ${fmt(api.p50, 1)} ms · p99 ${fmt(api.p99, 1)} ms`, target: "≥ 4,000/s, p99 < 50 ms", pass: api.perSecond >= 4000 && api.p99 < 50 },
+      {
+        name: "(2) POST /api/v1/usage, hot org, 16 conns",
+        value: `${fmt(api.perSecond)} debits/s · p50 ${fmt(api.p50, 1)} ms · p99 ${fmt(api.p99, 1)} ms`,
+        target: "≥ 4,000/s, p99 < 50 ms",
+        pass: api.perSecond >= 4000 && api.p99 < 50,
+      },
       { name: "    ratio (2)/(1)", value: fmt(api.perSecond / raw.perSecond, 2), target: "≥ 1.5", pass: api.perSecond / raw.perSecond >= 1.5 },
-      { name: "(3) POST /api/v1/usage, 1,000 orgs, 16 conns", value: `${fmt(spread.perSecond)} debits/s · p50 ${fmt(spread.p50, 1)} ms · p99 ${fmt(spread.p99, 1)} ms` },
-      { name: "(4) POST /api/v1/usage/batch (1,000/req), hot org", value: `${fmt(batch.perSecond)} debits/s`, target: "≥ 50,000/s", pass: batch.perSecond >= 50_000 },
+      {
+        name: "(3) POST /api/v1/usage, 1,000 orgs, 16 conns",
+        value: `${fmt(spread.perSecond)} debits/s · p50 ${fmt(spread.p50, 1)} ms · p99 ${fmt(spread.p99, 1)} ms`,
+      },
+      {
+        name: "(4) POST /api/v1/usage/batch (1,000/req), hot org",
+        value: `${fmt(batch.perSecond)} debits/s`,
+        target: "≥ 50,000/s",
+        pass: batch.perSecond >= 50_000,
+      },
       { name: "(5) Billing page render, 1,000 entries", value: `p50 ${fmt(pageSmall.p50, 1)} ms · p99 ${fmt(pageSmall.p99, 1)} ms` },
-      { name: `    … ${fmt(BIG_HISTORY)} entries + 10,000 attempts`, value: `p50 ${fmt(pageLarge.p50, 1)} ms · p99 ${fmt(pageLarge.p99, 1)} ms`, target: "p50 < 150 ms", pass: pageLarge.p50 < 150 },
+      {
+        name: `    … ${fmt(BIG_HISTORY)} entries + 10,000 attempts`,
+        value: `p50 ${fmt(pageLarge.p50, 1)} ms · p99 ${fmt(pageLarge.p99, 1)} ms`,
+        target: "p50 < 150 ms",
+        pass: pageLarge.p50 < 150,
+      },
       { name: "    ratio large/small (p50)", value: fmt(pageLarge.p50 / pageSmall.p50, 2), target: "≤ 1.3", pass: pageLarge.p50 / pageSmall.p50 <= 1.3 },
       { name: "(6) signed webhook ingestion", value: `${fmt(hooks.perSecond)} events/s · p99 ${fmt(hooks.p99, 1)} ms` },
       { name: "(7) balance == sum(entries), all orgs", value: mismatches === 0 ? "ok (0 mismatches)" : `${mismatches} MISMATCHES`, pass: mismatches === 0 },
       {
         name: "    one attempt per threshold crossing",
-        value: "skipped" in recharge ? recharge.skipped : `${recharge.crossings} crossings · ${recharge.attempts} attempts · ${recharge.paymentIntents} PaymentIntents · ${recharge.credited} credited`,
+        value:
+          "skipped" in recharge
+            ? recharge.skipped
+            : `${recharge.crossings} crossings · ${recharge.attempts} attempts · ${recharge.paymentIntents} PaymentIntents · ${recharge.credited} credited`,
         pass: "skipped" in recharge ? false : recharge.ok,
       },
       { name: "Peak server memory (RSS high-water mark)", value: memory === null ? "unknown" : `${fmt(memory)} MiB` },
     );
-    Object.assign(json, { raw, api, spread, batch, pageSmall, pageLarge, hooks, recharge, mismatches, peakServerRssMiB: memory, errors: { api: api.errors + api.non2xx, spread: spread.errors + spread.non2xx, batch: batch.errors + batch.non2xx, hooks: hooks.errors + hooks.non2xx } });
+    Object.assign(json, {
+      raw,
+      api,
+      spread,
+      batch,
+      pageSmall,
+      pageLarge,
+      hooks,
+      recharge,
+      mismatches,
+      peakServerRssMiB: memory,
+      errors: { api: api.errors + api.non2xx, spread: spread.errors + spread.non2xx, batch: batch.errors + batch.non2xx, hooks: hooks.errors + hooks.non2xx },
+    });
   }
 
   log("(8) burst survival: 10,000 calls, 16 connections, auto-recharge on, card on file…");
@@ -123,7 +197,10 @@ try {
 
   const w = Math.max(...rows.map((r) => r.name.length));
   console.log(`\nRefill benchmark — ${json.machine && (json.machine as { cpus: number }).cpus} cores, ${os.cpus()[0]?.model}, ${SECONDS}s per load test\n`);
-  for (const r of rows) console.log(`${r.name.padEnd(w)}  ${r.value}${r.target ? `   [target ${r.target}: ${r.pass ? "met" : "NOT met"}]` : r.pass === false ? "   [FAILED]" : ""}`);
+  for (const r of rows)
+    console.log(
+      `${r.name.padEnd(w)}  ${r.value}${r.target ? `   [target ${r.target}: ${r.pass ? "met" : "NOT met"}]` : r.pass === false ? "   [FAILED]" : ""}`,
+    );
   const out = ONLY ? `bench/results/latest-${ONLY}.json` : "bench/results/latest.json";
   writeFileSync(out, JSON.stringify(json, null, 2) + "\n");
   console.log(`\nWrote ${out}`);

@@ -41,7 +41,10 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the stack exited early:\n${log}`);
-    const ok = await fetch(`${APP_URL}/sign-in`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${APP_URL}/sign-in`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`the stack did not start in time:\n${log}`);
     await new Promise((r) => setTimeout(r, 500));

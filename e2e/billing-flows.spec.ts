@@ -114,7 +114,10 @@ test("editor: no Buy/Top Up/Update card controls, and a forged Top Up Now call i
     return route.continue();
   });
   await page.getByRole("button", { name: "Top Up Now" }).click();
-  await page.getByRole("dialog", { name: "Top up now" }).getByRole("button", { name: /^Charge/ }).click();
+  await page
+    .getByRole("dialog", { name: "Top up now" })
+    .getByRole("button", { name: /^Charge/ })
+    .click();
   await expect.poll(() => captured !== null).toBe(true);
 
   const editorCtx = await browser.newContext({ baseURL: E2E.appUrl });
@@ -127,7 +130,12 @@ test("editor: no Buy/Top Up/Update card controls, and a forged Top Up Now call i
   await snap(ep, testInfo, "editor-read-only");
   const c = captured!;
   const res = await ep.request.post(`/${org.slug}/settings/billing`, {
-    headers: { "next-action": c.headers["next-action"]!, "content-type": c.headers["content-type"] ?? "text/plain;charset=UTF-8", accept: "text/x-component", "next-router-state-tree": c.headers["next-router-state-tree"] ?? "" },
+    headers: {
+      "next-action": c.headers["next-action"]!,
+      "content-type": c.headers["content-type"] ?? "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+      "next-router-state-tree": c.headers["next-router-state-tree"] ?? "",
+    },
     data: c.body,
   });
   const text = await res.text();

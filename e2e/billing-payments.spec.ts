@@ -116,7 +116,10 @@ test("owner enables auto-recharge, usage crosses the threshold, the recharge lan
   await expect(page.getByTestId("cap-usage-text")).toContainText("0 of 10 used this month");
 
   const key = await makeApiKey(org.id);
-  const res = await request.post(`${E2E.appUrl}/api/v1/usage`, { headers: { authorization: `Bearer ${key}` }, data: { quantity: 600, idempotency_key: "e2e-auto-1" } });
+  const res = await request.post(`${E2E.appUrl}/api/v1/usage`, {
+    headers: { authorization: `Bearer ${key}` },
+    data: { quantity: 600, idempotency_key: "e2e-auto-1" },
+  });
   expect(res.status()).toBe(200);
   await expectBalance(page, org.id, 1400 + 1000);
   await expect(page.getByTestId("cap-usage-text")).toContainText("1 of 10 used this month");
@@ -125,7 +128,11 @@ test("owner enables auto-recharge, usage crosses the threshold, the recharge lan
   await snap(page, testInfo, "auto-recharge-landed");
 });
 
-test("auto-recharge with a declining card: its banner shows, dismiss hides that incident only, the editor sees it read-only", async ({ page, browser, request }, testInfo) => {
+test("auto-recharge with a declining card: its banner shows, dismiss hides that incident only, the editor sees it read-only", async ({
+  page,
+  browser,
+  request,
+}, testInfo) => {
   const { org, owner, editor } = await makeStripeOrg("Auto Recharge Declined", { plan: "starter", card: "pm_card_visa", planCredits: 0 });
   await expect.poll(() => getTotalBalance(org.id), { timeout: 20_000 }).toBe(2000);
   await swapCard(org.id, "pm_card_chargeCustomerFail");
@@ -136,7 +143,10 @@ test("auto-recharge with a declining card: its banner shows, dismiss hides that 
   await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
   await expect(page.getByText("Auto-recharge settings updated.")).toBeVisible();
   const key = await makeApiKey(org.id);
-  const res = await request.post(`${E2E.appUrl}/api/v1/usage`, { headers: { authorization: `Bearer ${key}` }, data: { quantity: 600, idempotency_key: "e2e-auto-decline-1" } });
+  const res = await request.post(`${E2E.appUrl}/api/v1/usage`, {
+    headers: { authorization: `Bearer ${key}` },
+    data: { quantity: 600, idempotency_key: "e2e-auto-decline-1" },
+  });
   expect(res.status()).toBe(200);
   const banner = page.getByTestId("incident-card_declined");
   await expect(async () => {
@@ -194,7 +204,10 @@ test("Top Up Now with a card that needs 3-D Secure: Complete verification, then 
   const { org, owner } = await makeStripeOrg("Top Up Verify", { plan: "free", card: "pm_card_authenticationRequired", planCredits: 50 });
   await openBilling(page, owner.email, org.slug);
   await page.getByRole("button", { name: "Top Up Now" }).click();
-  await page.getByRole("dialog", { name: "Top up now" }).getByRole("button", { name: /^Charge/ }).click();
+  await page
+    .getByRole("dialog", { name: "Top up now" })
+    .getByRole("button", { name: /^Charge/ })
+    .click();
   // The app sends the owner to the verification page (emulator's 3-D Secure page).
   await page.getByRole("button", { name: "Complete authentication" }).click();
   await expect(page).toHaveURL(/verify=/);

@@ -122,7 +122,9 @@ test("owner · Starter · paused by the monthly cap · low", async ({ page }, te
   });
   await openBilling(page, owner.email, org.slug);
   await expect(page.getByTestId("auto-recharge-status")).toContainText("Paused until");
-  await expect(page.getByTestId("auto-recharge-status-detail")).toContainText("You've reached your monthly auto-reload limit. Auto-reload is paused until next month");
+  await expect(page.getByTestId("auto-recharge-status-detail")).toContainText(
+    "You've reached your monthly auto-reload limit. Auto-reload is paused until next month",
+  );
   await expect(page.getByTestId("cap-usage-text")).toContainText("3 of 3 used this month (100%)");
   await expect(page.getByTestId("cap-usage-bar")).toHaveAttribute("data-tone", "danger");
   await snap(page, testInfo, "owner-starter-capped-low");
@@ -298,7 +300,12 @@ for (const [used, tone] of [
   [81, "danger"],
 ] as const) {
   test(`the monthly cap bar at ${used}% is ${tone} and shows the number`, async ({ page }, testInfo) => {
-    const { org, owner } = await makePageState(`Pro Cap ${used}`, { plan: "pro", card: true, autoRecharge: { enabled: true, threshold: 100, max: 100 }, succeededAttempts: used });
+    const { org, owner } = await makePageState(`Pro Cap ${used}`, {
+      plan: "pro",
+      card: true,
+      autoRecharge: { enabled: true, threshold: 100, max: 100 },
+      succeededAttempts: used,
+    });
     await openBilling(page, owner.email, org.slug);
     await expect(page.getByTestId("cap-usage-text")).toContainText(`${used} of 100 used this month (${used}%)`);
     await expect(page.getByTestId("cap-usage-bar")).toHaveAttribute("data-tone", tone);
@@ -310,7 +317,13 @@ for (const [used, tone] of [
 
 test("390 px wide: the page reflows without horizontal scrolling", async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  const { org, owner } = await makePageState("Mobile Owner", { plan: "starter", card: true, planCredits: 700, autoRecharge: { enabled: true, threshold: 200 }, attempts: [{ status: "succeeded" }] });
+  const { org, owner } = await makePageState("Mobile Owner", {
+    plan: "starter",
+    card: true,
+    planCredits: 700,
+    autoRecharge: { enabled: true, threshold: 200 },
+    attempts: [{ status: "succeeded" }],
+  });
   await openBilling(page, owner.email, org.slug);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);

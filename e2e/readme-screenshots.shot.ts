@@ -17,7 +17,14 @@ test("owner and editor screenshots for the README", async ({ page, browser }) =>
     topupCredits: 1000,
     autoRecharge: { enabled: true, threshold: 500, packs: 2, max: 10, limitCents: 50000 },
     succeededAttempts: 6,
-    attempts: [{ status: "failed", failureCode: "card_declined", declineCode: "insufficient_funds", failureMessage: "Your card was declined: insufficient funds. Add funds to the card or update your payment method." }],
+    attempts: [
+      {
+        status: "failed",
+        failureCode: "card_declined",
+        declineCode: "insufficient_funds",
+        failureMessage: "Your card was declined: insufficient funds. Add funds to the card or update your payment method.",
+      },
+    ],
     incidents: [{ kind: "card_declined", message: "Your card was declined: insufficient funds. Add funds to the card or update your payment method." }],
   });
   await openBilling(page, owner.email, org.slug);

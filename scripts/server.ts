@@ -47,10 +47,12 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       console.error("Shutdown took longer than 30 s; exiting anyway.");
       process.exit(1);
     }, 30_000).unref();
-    void shutdownGracefully(server, { drainDebits: drainUsageQueues, stopJobs: stopAppJobs, closeApp: () => app.close(), closePool: closeDbHandle }).then(() => {
-      console.log("Refill stopped.");
-      process.exit(0);
-    });
+    void shutdownGracefully(server, { drainDebits: drainUsageQueues, stopJobs: stopAppJobs, closeApp: () => app.close(), closePool: closeDbHandle }).then(
+      () => {
+        console.log("Refill stopped.");
+        process.exit(0);
+      },
+    );
   });
 }
 

@@ -71,7 +71,12 @@ const step = Math.max(1, Math.min(1000, Math.floor(calls / 10)));
 const started = new Date();
 console.log(`Simulating ${fmt.format(calls)} calls × ${quantity} credit(s), concurrency ${concurrency} → ${baseUrl}/api/v1/usage`);
 const r = await driveUsage({
-  baseUrl, key, calls, concurrency, quantity, maxRetries,
+  baseUrl,
+  key,
+  calls,
+  concurrency,
+  quantity,
+  maxRetries,
   stopAtFirstRefusal: !values["no-stop"],
   keyPrefix: `sim-${started.getTime()}`,
   threshold: settings?.enabled ? settings.threshold : null,
@@ -102,7 +107,9 @@ for (const c of recharges ?? []) byStatus.set(c.status, (byStatus.get(c.status) 
 const ms = (v: number | null) => (v === null ? "n/a" : `${fmt.format(Math.round(v))} ms`);
 
 console.log("\nSummary");
-console.log(`  calls ok          ${fmt.format(r.ok)}${r.retriedCalls ? ` (${fmt.format(r.retriedCalls)} after waiting for a recharge: ${fmt.format(r.retries)} retries, ${(r.waitedMs / 1000).toFixed(1)} s waited in all)` : ""}`);
+console.log(
+  `  calls ok          ${fmt.format(r.ok)}${r.retriedCalls ? ` (${fmt.format(r.retriedCalls)} after waiting for a recharge: ${fmt.format(r.retries)} retries, ${(r.waitedMs / 1000).toFixed(1)} s waited in all)` : ""}`,
+);
 console.log(`  calls refused     ${fmt.format(r.refused)}${r.firstRefusalAt ? ` (first at call ${fmt.format(r.firstRefusalAt)})` : ""}`);
 console.log(`  call latency      p50 ${ms(r.latency.p50)} · p99 ${ms(r.latency.p99)} · max ${ms(r.latency.max)} (waits included)`);
 if (r.errors) console.log(`  calls failed      ${fmt.format(r.errors)} (not a 402)`);

@@ -52,7 +52,9 @@ export function AutoRechargeForm({
   const errors = form.formState.errors;
   const packs = form.watch("rechargePacks");
   const packsValid = Number.isInteger(packs) && packs >= 1 && packs <= 100;
-  const rechargeLabel = packsValid ? `${formatCredits(packs * pricing.packCredits)} credits for ${formatMoney(packs * pricing.packPriceCents, pricing.currency)}` : "—";
+  const rechargeLabel = packsValid
+    ? `${formatCredits(packs * pricing.packCredits)} credits for ${formatMoney(packs * pricing.packPriceCents, pricing.currency)}`
+    : "—";
 
   async function save(values: AutoRechargeFormInput) {
     setServerError(null);
@@ -91,7 +93,14 @@ export function AutoRechargeForm({
         control={form.control}
         name="enabled"
         render={({ field }) => (
-          <Switch id="auto-recharge-enabled" label="Enable auto-recharge" checked={field.value} onCheckedChange={field.onChange} disabled={disabled} describedBy="auto-recharge-enabled-hint" />
+          <Switch
+            id="auto-recharge-enabled"
+            label="Enable auto-recharge"
+            checked={field.value}
+            onCheckedChange={field.onChange}
+            disabled={disabled}
+            describedBy="auto-recharge-enabled-hint"
+          />
         )}
       />
       <p id="auto-recharge-enabled-hint" className="mt-1 text-xs text-slate-600">
@@ -149,7 +158,14 @@ export function AutoRechargeForm({
           control={form.control}
           name="monthlyLimitCents"
           render={({ field }) => (
-            <MoneyField id="monthly-limit" initialCents={initial.monthlyLimitCents} onCents={field.onChange} onBlur={field.onBlur} error={errors.monthlyLimitCents?.message} disabled={disabled} />
+            <MoneyField
+              id="monthly-limit"
+              initialCents={initial.monthlyLimitCents}
+              onCents={field.onChange}
+              onBlur={field.onBlur}
+              error={errors.monthlyLimitCents?.message}
+              disabled={disabled}
+            />
           )}
         />
         <Field
@@ -198,8 +214,8 @@ export function AutoRechargeForm({
       </div>
       <Dialog open={pending !== null} onOpenChange={(o) => !o && setPending(null)} title="A recharge will be charged now">
         <p className="text-sm text-slate-700" data-testid="charge-now-warning">
-          Your balance ({formatCredits(balanceTotal)} credits) is below the threshold ({formatCredits(pending?.threshold ?? 0)} credits). Saving turns auto-recharge on and{" "}
-          <strong>charges {pendingAmount} now</strong> for {formatCredits((pending?.rechargePacks ?? 0) * pricing.packCredits)} credits.
+          Your balance ({formatCredits(balanceTotal)} credits) is below the threshold ({formatCredits(pending?.threshold ?? 0)} credits). Saving turns
+          auto-recharge on and <strong>charges {pendingAmount} now</strong> for {formatCredits((pending?.rechargePacks ?? 0) * pricing.packCredits)} credits.
         </p>
         <div className="mt-4 flex justify-end gap-2">
           <Button type="button" variant="ghost" onClick={() => setPending(null)}>
@@ -222,7 +238,21 @@ export function AutoRechargeForm({
 }
 
 /** Dollars typed by a person, cents for the schema ("" → no limit, junk → NaN so zod says why). */
-function MoneyField({ id, initialCents, onCents, onBlur, error, disabled }: { id: string; initialCents: number | null; onCents: (c: number | null) => void; onBlur: () => void; error?: string; disabled?: boolean }) {
+function MoneyField({
+  id,
+  initialCents,
+  onCents,
+  onBlur,
+  error,
+  disabled,
+}: {
+  id: string;
+  initialCents: number | null;
+  onCents: (c: number | null) => void;
+  onBlur: () => void;
+  error?: string;
+  disabled?: boolean;
+}) {
   const [text, setText] = useState(centsToDollars(initialCents));
   return (
     <Field

@@ -19,7 +19,17 @@ export interface CreditsTileProps {
 }
 
 /** Total balance, plan credits "X of Y left, resets on …", top-up credits "never expire". */
-export function CreditsTile({ planCredits, topupCredits, planAllotment, planResetsAt, timeZone, overdraft = 0, graceCredits = 0, heldCredits = 0, actions }: CreditsTileProps) {
+export function CreditsTile({
+  planCredits,
+  topupCredits,
+  planAllotment,
+  planResetsAt,
+  timeZone,
+  overdraft = 0,
+  graceCredits = 0,
+  heldCredits = 0,
+  actions,
+}: CreditsTileProps) {
   const total = planCredits + topupCredits;
   return (
     <Card id="credits" title="Credits" description="Plan credits are used first, then top-up credits." actions={actions}>

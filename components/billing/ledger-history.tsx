@@ -20,7 +20,13 @@ export function LedgerHistory({ page, basePath, timeZone, exportHref }: { page: 
       id="ledger"
       title="Ledger"
       description="Every change to your balance, newest first."
-      actions={exportHref ? <a className="text-sm font-medium text-brand-700 hover:underline" href={exportHref}>Export CSV</a> : undefined}
+      actions={
+        exportHref ? (
+          <a className="text-sm font-medium text-brand-700 hover:underline" href={exportHref}>
+            Export CSV
+          </a>
+        ) : undefined
+      }
     >
       {page.entries.length === 0 ? (
         <p className="py-6 text-center text-sm text-slate-600">No ledger entries yet.</p>
@@ -29,11 +35,21 @@ export function LedgerHistory({ page, basePath, timeZone, exportHref }: { page: 
           <table className="w-full min-w-[560px] text-left text-sm">
             <thead className="border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
               <tr>
-                <th scope="col" className="px-5 py-2 font-medium">Date</th>
-                <th scope="col" className="px-5 py-2 font-medium">Type</th>
-                <th scope="col" className="px-5 py-2 font-medium">Pool</th>
-                <th scope="col" className="px-5 py-2 text-right font-medium">Credits</th>
-                <th scope="col" className="px-5 py-2 text-right font-medium">Pool balance</th>
+                <th scope="col" className="px-5 py-2 font-medium">
+                  Date
+                </th>
+                <th scope="col" className="px-5 py-2 font-medium">
+                  Type
+                </th>
+                <th scope="col" className="px-5 py-2 font-medium">
+                  Pool
+                </th>
+                <th scope="col" className="px-5 py-2 text-right font-medium">
+                  Credits
+                </th>
+                <th scope="col" className="px-5 py-2 text-right font-medium">
+                  Pool balance
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">

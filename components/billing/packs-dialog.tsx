@@ -133,7 +133,11 @@ export function PacksDialog({
             Cancel
           </Button>
           <Button type="submit" disabled={form.formState.isSubmitting}>
-            {form.formState.isSubmitting ? "Working…" : mode === "buy" ? "Continue to checkout" : `Charge ${valid ? formatMoney(packs * pricing.packPriceCents, pricing.currency) : ""}`}
+            {form.formState.isSubmitting
+              ? "Working…"
+              : mode === "buy"
+                ? "Continue to checkout"
+                : `Charge ${valid ? formatMoney(packs * pricing.packPriceCents, pricing.currency) : ""}`}
           </Button>
         </div>
       </form>

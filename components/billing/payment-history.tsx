@@ -35,11 +35,21 @@ export function PaymentHistory({ rows, timeZone, verifyBase }: { rows: PaymentRo
           <table className="w-full min-w-[640px] text-left text-sm" aria-label="Recharges and purchases">
             <thead className="border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
               <tr>
-                <th scope="col" className="px-5 py-2 font-medium">Date</th>
-                <th scope="col" className="px-5 py-2 font-medium">Type</th>
-                <th scope="col" className="px-5 py-2 text-right font-medium">Credits</th>
-                <th scope="col" className="px-5 py-2 text-right font-medium">Amount</th>
-                <th scope="col" className="px-5 py-2 font-medium">Status</th>
+                <th scope="col" className="px-5 py-2 font-medium">
+                  Date
+                </th>
+                <th scope="col" className="px-5 py-2 font-medium">
+                  Type
+                </th>
+                <th scope="col" className="px-5 py-2 text-right font-medium">
+                  Credits
+                </th>
+                <th scope="col" className="px-5 py-2 text-right font-medium">
+                  Amount
+                </th>
+                <th scope="col" className="px-5 py-2 font-medium">
+                  Status
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">

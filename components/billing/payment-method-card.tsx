@@ -18,7 +18,10 @@ export function PaymentMethodCard({ card, action, disabledReason }: { card: Card
       <div className="flex flex-col items-start gap-4">
         {card ? (
           <div className="flex items-center gap-3" data-testid="payment-method">
-            <span aria-hidden className="flex h-9 w-14 items-center justify-center rounded-md border border-slate-200 bg-slate-50 text-xs font-semibold uppercase text-slate-700">
+            <span
+              aria-hidden
+              className="flex h-9 w-14 items-center justify-center rounded-md border border-slate-200 bg-slate-50 text-xs font-semibold uppercase text-slate-700"
+            >
               {card.brand.slice(0, 4)}
             </span>
             <div>
@@ -34,7 +37,13 @@ export function PaymentMethodCard({ card, action, disabledReason }: { card: Card
             <p className="text-sm text-slate-600">Add a card to enable auto-recharge and Top Up Now.</p>
           </div>
         )}
-        <RedirectButton label={card ? "Update card" : "Add card"} variant={card ? "secondary" : "primary"} action={action} disabledReason={disabledReason} testId="card-button" />
+        <RedirectButton
+          label={card ? "Update card" : "Add card"}
+          variant={card ? "secondary" : "primary"}
+          action={action}
+          disabledReason={disabledReason}
+          testId="card-button"
+        />
       </div>
     </Card>
   );

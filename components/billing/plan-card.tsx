@@ -62,7 +62,8 @@ export function PlanCard({
                     testId={`upgrade-${id}`}
                   />
                   <span className="text-xs text-slate-600" data-testid={`upgrade-${id}-terms`}>
-                    {formatMoney(PLANS[id].monthlyPriceCents)}/month · {PLANS[id].monthlyCredits.toLocaleString("en-US")} credits a month · extra {formatPackPrice(PLANS[id])}
+                    {formatMoney(PLANS[id].monthlyPriceCents)}/month · {PLANS[id].monthlyCredits.toLocaleString("en-US")} credits a month · extra{" "}
+                    {formatPackPrice(PLANS[id])}
                   </span>
                 </div>
               ))}

@@ -30,11 +30,27 @@ export function ZeroBalanceBanner({ isOwner, autoRechargeAllowed }: { isOwner: b
 
 /** Back from Stripe Checkout: what happens next. */
 export function CheckoutReturnBanner({ kind, pending }: { kind: "payment" | "setup" | "upgrade" | "canceled"; pending: boolean }) {
-  if (kind === "canceled") return <Alert tone="info" role="status" title="Checkout canceled">Nothing was charged.</Alert>;
-  if (kind === "setup") return <Alert tone="success" role="status" title={pending ? "Card saved — updating your payment method…" : "Payment method updated"} testId="checkout-return" />;
-  if (kind === "upgrade") return <Alert tone="success" role="status" title={pending ? "Subscription received — activating your plan…" : "Your plan is active"} testId="checkout-return" />;
+  if (kind === "canceled")
+    return (
+      <Alert tone="info" role="status" title="Checkout canceled">
+        Nothing was charged.
+      </Alert>
+    );
+  if (kind === "setup")
+    return (
+      <Alert tone="success" role="status" title={pending ? "Card saved — updating your payment method…" : "Payment method updated"} testId="checkout-return" />
+    );
+  if (kind === "upgrade")
+    return (
+      <Alert tone="success" role="status" title={pending ? "Subscription received — activating your plan…" : "Your plan is active"} testId="checkout-return" />
+    );
   return (
-    <Alert tone="success" role="status" testId="checkout-return" title={pending ? "Payment received — your credits are being added" : "Payment received — your credits were added"}>
+    <Alert
+      tone="success"
+      role="status"
+      testId="checkout-return"
+      title={pending ? "Payment received — your credits are being added" : "Payment received — your credits were added"}
+    >
       {pending ? "This takes a few seconds; this page updates by itself." : null}
     </Alert>
   );
@@ -43,9 +59,29 @@ export function CheckoutReturnBanner({ kind, pending }: { kind: "payment" | "set
 /** Back from "Complete verification" (3-D Secure): what happened to the payment. */
 export function VerificationReturnBanner({ status }: { status: string }) {
   if (status === "succeeded") return <Alert tone="success" role="status" testId="verify-return" title="Verification complete — your credits were added" />;
-  if (status === "processing" || status === "pending") return <Alert tone="info" role="status" testId="verify-return" title="Verification complete — the payment is processing">Credits are added as soon as it completes.</Alert>;
-  if (status === "requires_action") return <Alert tone="warning" role="status" testId="verify-return" title="Verification not finished">The payment still needs verification. Use “Complete verification” to try again.</Alert>;
-  if (status === "forbidden") return <Alert tone="warning" role="status" testId="verify-return" title="Only the organization owner can complete verification" />;
-  if (status === "failed" || status === "canceled") return <Alert tone="danger" role="status" testId="verify-return" title="Verification failed — nothing was charged">Try again or update your payment method.</Alert>;
-  return <Alert tone="danger" role="status" testId="verify-return" title="We couldn't complete the verification">Please try again in a few minutes.</Alert>;
+  if (status === "processing" || status === "pending")
+    return (
+      <Alert tone="info" role="status" testId="verify-return" title="Verification complete — the payment is processing">
+        Credits are added as soon as it completes.
+      </Alert>
+    );
+  if (status === "requires_action")
+    return (
+      <Alert tone="warning" role="status" testId="verify-return" title="Verification not finished">
+        The payment still needs verification. Use “Complete verification” to try again.
+      </Alert>
+    );
+  if (status === "forbidden")
+    return <Alert tone="warning" role="status" testId="verify-return" title="Only the organization owner can complete verification" />;
+  if (status === "failed" || status === "canceled")
+    return (
+      <Alert tone="danger" role="status" testId="verify-return" title="Verification failed — nothing was charged">
+        Try again or update your payment method.
+      </Alert>
+    );
+  return (
+    <Alert tone="danger" role="status" testId="verify-return" title="We couldn't complete the verification">
+      Please try again in a few minutes.
+    </Alert>
+  );
 }

@@ -51,7 +51,9 @@ export function UsageCard({
             </span>
           </div>
           <Progress value={used} max={Math.max(planAllotment, 1)} label="Plan credits used this period" />
-          <p className="text-xs text-slate-600">{planResetsAt ? `Plan credits reset on ${formatDate(planResetsAt, timeZone)}.` : "No billing period is running."}</p>
+          <p className="text-xs text-slate-600">
+            {planResetsAt ? `Plan credits reset on ${formatDate(planResetsAt, timeZone)}.` : "No billing period is running."}
+          </p>
         </div>
         <div>
           <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2">
@@ -64,11 +66,13 @@ export function UsageCard({
             <>
               <UsageChart data={daily} />
               <ul className="sr-only" aria-label="Credits used per day">
-                {daily.filter((d) => d.credits > 0).map((d) => (
-                  <li key={d.day}>
-                    {d.day}: {formatCredits(d.credits)} credits
-                  </li>
-                ))}
+                {daily
+                  .filter((d) => d.credits > 0)
+                  .map((d) => (
+                    <li key={d.day}>
+                      {d.day}: {formatCredits(d.credits)} credits
+                    </li>
+                  ))}
               </ul>
             </>
           )}
@@ -79,7 +83,11 @@ export function UsageCard({
           </p>
           {showSuggestion ? (
             <p className="rounded-lg bg-slate-50 px-4 py-3 text-sm text-slate-800" data-testid="suggested-threshold">
-              Suggested auto-recharge threshold: <strong className="tabular-nums">{formatCredits(suggested)} credit{suggested === 1 ? "" : "s"}</strong> — {reason}.
+              Suggested auto-recharge threshold:{" "}
+              <strong className="tabular-nums">
+                {formatCredits(suggested)} credit{suggested === 1 ? "" : "s"}
+              </strong>{" "}
+              — {reason}.
             </p>
           ) : null}
         </div>

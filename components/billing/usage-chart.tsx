@@ -17,8 +17,23 @@ export function UsageChart({ data }: { data: DailyUsage[] }) {
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
-          <XAxis dataKey="day" tickFormatter={shortDay} tick={{ fontSize: 11, fill: "#475569" }} interval="preserveStartEnd" tickLine={false} axisLine={false} minTickGap={16} />
-          <YAxis tickFormatter={(v: number) => fmt.format(v)} tick={{ fontSize: 11, fill: "#475569" }} width={48} tickLine={false} axisLine={false} allowDecimals={false} />
+          <XAxis
+            dataKey="day"
+            tickFormatter={shortDay}
+            tick={{ fontSize: 11, fill: "#475569" }}
+            interval="preserveStartEnd"
+            tickLine={false}
+            axisLine={false}
+            minTickGap={16}
+          />
+          <YAxis
+            tickFormatter={(v: number) => fmt.format(v)}
+            tick={{ fontSize: 11, fill: "#475569" }}
+            width={48}
+            tickLine={false}
+            axisLine={false}
+            allowDecimals={false}
+          />
           <Tooltip formatter={(v) => [`${fmt.format(Number(v))} credits`, "Used"]} labelFormatter={(l) => String(l)} cursor={{ fill: "#eef6ff" }} />
           <Bar dataKey="credits" fill="#1f5ad6" radius={[3, 3, 0, 0]} isAnimationActive={false} />
         </BarChart>

@@ -22,4 +22,3 @@ export function runwayDays(balance: number, days: DailyUsage[]): number | null {
   if (perHour <= 0) return null;
   return balance / (perHour * 24);
 }
-

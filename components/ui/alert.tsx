@@ -9,7 +9,21 @@ const tones: Record<Tone, { box: string; icon: string; glyph: string; label: str
 };
 
 /** A banner: icon + title + body, optional actions on the right. */
-export function Alert({ tone = "info", title, children, actions, testId, role }: { tone?: Tone; title: string; children?: ReactNode; actions?: ReactNode; testId?: string; role?: "alert" | "status" }) {
+export function Alert({
+  tone = "info",
+  title,
+  children,
+  actions,
+  testId,
+  role,
+}: {
+  tone?: Tone;
+  title: string;
+  children?: ReactNode;
+  actions?: ReactNode;
+  testId?: string;
+  role?: "alert" | "status";
+}) {
   const t = tones[tone];
   return (
     <div role={role} data-testid={testId} className={`flex flex-col gap-3 rounded-lg border px-4 py-3 sm:flex-row sm:items-start ${t.box}`}>

@@ -1,7 +1,19 @@
 import type { ReactNode } from "react";
 
 /** A titled section of a settings page. */
-export function Card({ title, description, actions, children, id }: { title: string; description?: ReactNode; actions?: ReactNode; children: ReactNode; id?: string }) {
+export function Card({
+  title,
+  description,
+  actions,
+  children,
+  id,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  id?: string;
+}) {
   const headingId = id ? `${id}-title` : undefined;
   return (
     <section aria-labelledby={headingId} id={id} className="rounded-xl border border-slate-200 bg-white shadow-sm">

@@ -8,7 +8,9 @@ import { organizations, planIdEnum } from "./organizations";
  * client input or Stripe metadata. The default card columns are written only by `syncStripeCustomer`.
  */
 export const stripeCustomers = pgTable("stripe_customers", {
-  orgId: uuid("org_id").primaryKey().references(() => organizations.id, { onDelete: "cascade" }),
+  orgId: uuid("org_id")
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
   customerId: text("customer_id").notNull().unique(),
   defaultPaymentMethodId: text("default_payment_method_id"),
   cardBrand: text("card_brand"),
@@ -24,7 +26,9 @@ export const subscriptions = pgTable(
   "subscriptions",
   {
     id: text("id").primaryKey(), // sub_…
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     customerId: text("customer_id").notNull(),
     status: text("status").notNull(), // Stripe's: active, trialing, past_due, canceled, incomplete, …
     plan: planIdEnum("plan").notNull(),
@@ -60,7 +64,9 @@ export const checkoutSessions = pgTable(
   "checkout_sessions",
   {
     id: text("id").primaryKey(), // cs_…
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     mode: checkoutModeEnum("mode").notNull(),
     packs: integer("packs"),
     credits: integer("credits"),
@@ -77,7 +83,9 @@ export const checkoutSessions = pgTable(
   },
   (t) => [
     index("checkout_sessions_org_created_idx").on(t.orgId, t.createdAt),
-    index("checkout_sessions_open_idx").on(t.createdAt).where(sql`${t.status} = 'open'`),
+    index("checkout_sessions_open_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'open'`),
   ],
 );
 

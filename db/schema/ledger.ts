@@ -25,7 +25,9 @@ export const ledgerEntryKindEnum = pgEnum("ledger_entry_kind", [
 export const creditBalances = pgTable(
   "credit_balances",
   {
-    orgId: uuid("org_id").primaryKey().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     planCredits: integer("plan_credits").notNull().default(0),
     topupCredits: integer("topup_credits").notNull().default(0),
     /** Plan credits granted at the last reset (the "of Y" in "X of Y left"). */
@@ -76,7 +78,9 @@ export const ledgerEntries = pgTable(
     // (org_id, id): an org's history newest first by keyset, whatever other orgs wrote after it. A key on id
     // alone tempted the planner into scanning the whole table backwards for a big org.
     primaryKey({ columns: [t.orgId, t.id] }),
-    uniqueIndex("ledger_entries_org_key_uq").on(t.orgId, t.idempotencyKey).where(sql`${t.idempotencyKey} IS NOT NULL`),
+    uniqueIndex("ledger_entries_org_key_uq")
+      .on(t.orgId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} IS NOT NULL`),
     check("ledger_entries_key_unless_usage", sql`${t.idempotencyKey} IS NOT NULL OR ${t.kind} = 'usage'`),
     check("ledger_entries_delta_nonzero", sql`${t.delta} <> 0`),
     // only the top-up pool goes below zero, within the grace bound (see credit_balances)
@@ -104,7 +108,9 @@ export const usageEvents = pgTable(
   },
   (t) => [
     // Only keyed events are looked up (replays), so only they are indexed.
-    uniqueIndex("usage_events_org_key_uq").on(t.orgId, t.idempotencyKey).where(sql`${t.idempotencyKey} IS NOT NULL`),
+    uniqueIndex("usage_events_org_key_uq")
+      .on(t.orgId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} IS NOT NULL`),
     check("usage_events_quantity_positive", sql`${t.quantity} > 0`),
   ],
 );
@@ -116,7 +122,9 @@ export const usageEvents = pgTable(
 export const usageHourly = pgTable(
   "usage_hourly",
   {
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     hour: timestamp("hour", { withTimezone: true }).notNull(),
     credits: bigint("credits", { mode: "number" }).notNull(),
     events: integer("events").notNull(),
@@ -137,7 +145,9 @@ export const creditHolds = pgTable(
   {
     /** UUIDv7, the API's hold id */
     id: uuid("id").primaryKey(),
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     /** credits held, 1..1,000,000 */
     quantity: integer("quantity").notNull(),
     /** credits captured (0..1,000,000; may exceed `quantity`); set iff status = captured */
@@ -154,8 +164,12 @@ export const creditHolds = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("credit_holds_org_key_uq").on(t.orgId, t.idempotencyKey).where(sql`${t.idempotencyKey} IS NOT NULL`),
-    index("credit_holds_active_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'active'`),
+    uniqueIndex("credit_holds_org_key_uq")
+      .on(t.orgId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} IS NOT NULL`),
+    index("credit_holds_active_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'active'`),
     check("credit_holds_quantity_range", sql`${t.quantity} BETWEEN 1 AND 1000000`),
     check("credit_holds_captured_range", sql`${t.capturedQuantity} IS NULL OR ${t.capturedQuantity} BETWEEN 0 AND 1000000`),
     check("credit_holds_captured_iff_status", sql`(${t.status} = 'captured') = (${t.capturedQuantity} IS NOT NULL)`),

@@ -15,7 +15,9 @@ export const billingIncidents = pgTable(
   "billing_incidents",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     kind: incidentKindEnum("kind").notNull(),
     message: text("message").notNull(),
     attemptId: uuid("attempt_id").references(() => rechargeAttempts.id, { onDelete: "set null" }),

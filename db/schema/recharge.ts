@@ -7,7 +7,9 @@ import { organizations } from "./organizations";
 export const autoRechargeSettings = pgTable(
   "auto_recharge_settings",
   {
-    orgId: uuid("org_id").primaryKey().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     enabled: boolean("enabled").notNull().default(false),
     /** credits: recharge when the total balance falls below it */
     threshold: integer("threshold").notNull(),
@@ -42,7 +44,9 @@ export const autoRechargeSettingsChanges = pgTable(
   "auto_recharge_settings_changes",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
     apiKeyId: uuid("api_key_id"),
     /** ui | api | system (e.g. disabled after failures, downgrade to Free) */
@@ -65,7 +69,9 @@ export const rechargeAttempts = pgTable(
   "recharge_attempts",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "restrict" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "restrict" }),
     trigger: rechargeTriggerEnum("trigger").notNull(),
     status: rechargeStatusEnum("status").notNull().default("pending"),
     packs: integer("packs").notNull(),
@@ -104,8 +110,12 @@ export const rechargeAttempts = pgTable(
     // the Billing page's "Recharges & purchases" (newest first, all triggers)
     index("recharge_attempts_org_created_idx").on(t.orgId, t.createdAt),
     // "last recharged" and history
-    index("recharge_attempts_org_completed_idx").on(t.orgId, t.completedAt).where(sql`${t.status} = 'succeeded'`),
-    index("recharge_attempts_open_idx").on(t.status, t.updatedAt).where(sql`${t.status} IN ('pending', 'processing')`),
+    index("recharge_attempts_org_completed_idx")
+      .on(t.orgId, t.completedAt)
+      .where(sql`${t.status} = 'succeeded'`),
+    index("recharge_attempts_open_idx")
+      .on(t.status, t.updatedAt)
+      .where(sql`${t.status} IN ('pending', 'processing')`),
     // failed on a guess by older code ("internal error", no PaymentIntent id): searched at Stripe once
     index("recharge_attempts_guessed_failed_idx")
       .on(t.createdAt)

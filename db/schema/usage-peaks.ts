@@ -10,7 +10,9 @@ import { organizations } from "./organizations";
 export const usagePeaks = pgTable(
   "usage_peaks",
   {
-    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     hour: timestamp("hour", { withTimezone: true }).notNull(),
     peakCreditsPerSecond: integer("peak_credits_per_second").notNull(),
     measuredAt: timestamp("measured_at", { withTimezone: true }).notNull().defaultNow(),

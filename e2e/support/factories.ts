@@ -71,7 +71,10 @@ export interface MadeOrg {
 /** An org with an owner and an editor (password `refill-demo`), in exactly the described billing state. */
 export async function makePageState(name: string, o: PageStateOptions): Promise<MadeOrg> {
   const db = testDb();
-  const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 30)}-${rand()}`.replace(/^-+/, "");
+  const slug = `${name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, 30)}-${rand()}`.replace(/^-+/, "");
   const ownerUser = await createUser(db, { email: `owner-${slug}@example.test`, password: PASSWORD, name: "Olivia Owner" });
   const editorUser = await createUser(db, { email: `editor-${slug}@example.test`, password: PASSWORD, name: "Eddie Editor" });
   const org = await createOrganization(db, {
@@ -95,7 +98,11 @@ export async function makePageState(name: string, o: PageStateOptions): Promise<
     if (!r?.ok) throw new Error(`could not debit ${toDebit}`);
   }
   if (o.debits) {
-    const results = await debitCredits(db, org.id, Array.from({ length: o.debits }, (_, i) => ({ quantity: 1, idempotencyKey: `e2e:debit-${i}` })));
+    const results = await debitCredits(
+      db,
+      org.id,
+      Array.from({ length: o.debits }, (_, i) => ({ quantity: 1, idempotencyKey: `e2e:debit-${i}` })),
+    );
     if (results.some((r) => !r.ok)) throw new Error("debits refused");
   }
   if (o.card || o.plan !== "free") {
@@ -112,7 +119,15 @@ export async function makePageState(name: string, o: PageStateOptions): Promise<
   }
   if (o.plan !== "free") {
     const [cust] = await db.select().from(stripeCustomers).where(eq(stripeCustomers.orgId, org.id));
-    await db.insert(subscriptions).values({ id: `sub_e2e_${rand()}`, orgId: org.id, customerId: cust!.customerId, status: "active", plan: o.plan, currentPeriodStart: new Date(), currentPeriodEnd: periodEnd });
+    await db.insert(subscriptions).values({
+      id: `sub_e2e_${rand()}`,
+      orgId: org.id,
+      customerId: cust!.customerId,
+      status: "active",
+      plan: o.plan,
+      currentPeriodStart: new Date(),
+      currentPeriodEnd: periodEnd,
+    });
   }
   if (o.autoRecharge) {
     const a = o.autoRecharge;
@@ -126,7 +141,12 @@ export async function makePageState(name: string, o: PageStateOptions): Promise<
         maxRechargesPerMonth: a.max ?? 10,
         spendingLimitCents: a.limitCents ?? null,
         ...(a.disabledAfterFailures
-          ? { enabled: false, consecutiveFailures: 3, disabledAt: new Date(), disabledReason: "Auto-recharge was disabled after multiple failed payment attempts. Please update your payment method and re-enable." }
+          ? {
+              enabled: false,
+              consecutiveFailures: 3,
+              disabledAt: new Date(),
+              disabledReason: "Auto-recharge was disabled after multiple failed payment attempts. Please update your payment method and re-enable.",
+            }
           : {}),
       },
       actor: { source: "system" },
@@ -134,12 +154,26 @@ export async function makePageState(name: string, o: PageStateOptions): Promise<
   }
   for (const [i, at] of (o.attempts ?? []).entries()) {
     const q = quotePacks(plan, o.autoRecharge?.packs ?? 1);
-    const row = await createRechargeAttempt(db, { orgId: org.id, trigger: "auto", ...q, balanceBefore: 0, threshold: o.autoRecharge?.threshold ?? 500, createdAt: new Date(Date.now() - (10 - i) * 60_000) });
+    const row = await createRechargeAttempt(db, {
+      orgId: org.id,
+      trigger: "auto",
+      ...q,
+      balanceBefore: 0,
+      threshold: o.autoRecharge?.threshold ?? 500,
+      createdAt: new Date(Date.now() - (10 - i) * 60_000),
+    });
     if (!row) throw new Error("attempt not created (another is open)");
     const done = at.status === "succeeded" || at.status === "failed" || at.status === "canceled";
     await db
       .update(rechargeAttempts)
-      .set({ status: at.status, failureCode: at.failureCode ?? null, declineCode: at.declineCode ?? null, failureMessage: at.failureMessage ?? null, completedAt: done ? new Date(Date.now() - (10 - i) * 60_000) : null, paymentIntentId: `pi_e2e_${rand()}` })
+      .set({
+        status: at.status,
+        failureCode: at.failureCode ?? null,
+        declineCode: at.declineCode ?? null,
+        failureMessage: at.failureMessage ?? null,
+        completedAt: done ? new Date(Date.now() - (10 - i) * 60_000) : null,
+        paymentIntentId: `pi_e2e_${rand()}`,
+      })
       .where(eq(rechargeAttempts.id, row.id));
   }
   if (o.succeededAttempts) {

@@ -64,7 +64,11 @@ function swallowLimit(err: unknown): void {
 export function clientIp(headers: Pick<Headers, "get">): string | null {
   const xff = headers.get("x-forwarded-for");
   if (xff) {
-    const last = xff.split(",").map((s) => s.trim()).filter(Boolean).pop();
+    const last = xff
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .pop();
     if (last) return last.slice(0, 64);
   }
   return headers.get("x-real-ip")?.slice(0, 64) ?? null;

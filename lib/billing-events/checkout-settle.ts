@@ -33,9 +33,23 @@ export async function settleCheckoutSession(db: Db, session: Stripe.Checkout.Ses
     if (orgId !== ours.orgId) return none(`ignored: customer ${customerId} does not belong to the session's org`);
     const now = new Date();
     if (opts.paid || session.payment_status === "paid") {
-      const credit = await creditTopup(tx, { orgId: ours.orgId, credits: ours.credits!, kind: "purchase", reference: session.id, idempotencyKey: `checkout:${session.id}` });
-      await tx.update(checkoutSessions).set({ status: "complete", completedAt: ours.completedAt ?? now, checkedAt: now }).where(eq(checkoutSessions.id, ours.id));
-      return { sessionId: session.id, status: "complete", credited: credit.applied, result: credit.applied ? `credited ${ours.credits} credits` : "already credited" };
+      const credit = await creditTopup(tx, {
+        orgId: ours.orgId,
+        credits: ours.credits!,
+        kind: "purchase",
+        reference: session.id,
+        idempotencyKey: `checkout:${session.id}`,
+      });
+      await tx
+        .update(checkoutSessions)
+        .set({ status: "complete", completedAt: ours.completedAt ?? now, checkedAt: now })
+        .where(eq(checkoutSessions.id, ours.id));
+      return {
+        sessionId: session.id,
+        status: "complete",
+        credited: credit.applied,
+        result: credit.applied ? `credited ${ours.credits} credits` : "already credited",
+      };
     }
     // expired, or complete without payment (a payment still pending arrives as async_payment_succeeded): closed
     const status = session.status === "expired" ? "expired" : session.status === "complete" ? "complete" : "open";

@@ -23,6 +23,10 @@ export async function syncCustomer(db: Db, customerId: string): Promise<SyncResu
     if (r.downgradedToFree) await turnOffAutoRechargeOnFree(tx, { orgId: s.orgId, previousPlan: r.previousPlan });
   });
   if (!sync.ok) return sync;
-  await cancelVerificationsOnReplacedCard(db, { orgId: sync.orgId, defaultPaymentMethodId: sync.defaultPaymentMethodId, replaced: !!sync.changes.defaultPaymentMethodReplaced });
+  await cancelVerificationsOnReplacedCard(db, {
+    orgId: sync.orgId,
+    defaultPaymentMethodId: sync.defaultPaymentMethodId,
+    replaced: !!sync.changes.defaultPaymentMethodReplaced,
+  });
   return { ok: true, orgId: sync.orgId, plan: sync.plan, previousPlan: previousPlan ?? sync.plan, subscriptionId: sync.subscriptionId, card: sync.card };
 }

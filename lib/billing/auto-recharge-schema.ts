@@ -13,7 +13,9 @@ function packsSchema() {
 
 function thresholdSchema(planId: PlanId) {
   const max = Math.max(1, getPlan(planId).thresholdCeiling);
-  return int("Threshold").min(1, "Threshold must be at least 1 credit").max(max, `Threshold can be at most ${max.toLocaleString("en-US")} credits on this plan`);
+  return int("Threshold")
+    .min(1, "Threshold must be at least 1 credit")
+    .max(max, `Threshold can be at most ${max.toLocaleString("en-US")} credits on this plan`);
 }
 
 function maxRechargesSchema(planId: PlanId) {
@@ -37,7 +39,10 @@ export type AutoRechargeSettingsInput = z.infer<ReturnType<typeof autoRechargeSe
 /** Monthly spending limit on auto-recharge: cents (≥ $1.00) or null for none; alert at 1..100 %. */
 export const spendingLimitSchema = z.object({
   monthlyLimitCents: int("Monthly limit").min(100, "The monthly limit must be at least $1.00").max(100_000_000, "The monthly limit is too large").nullable(),
-  alertPercent: int("Alert threshold").min(1, "The alert threshold must be between 1% and 100%").max(100, "The alert threshold must be between 1% and 100%").default(80),
+  alertPercent: int("Alert threshold")
+    .min(1, "The alert threshold must be between 1% and 100%")
+    .max(100, "The alert threshold must be between 1% and 100%")
+    .default(80),
 });
 export type SpendingLimitInput = z.infer<typeof spendingLimitSchema>;
 
@@ -61,7 +66,10 @@ export const autoTopupPatchSchema = z.object({
   enabled: z.boolean({ error: "enabled must be true or false" }).optional(),
   threshold: int("threshold").min(1, "threshold must be at least 1").optional(),
   amount: int("amount").min(1, "amount must be a positive number of cents").optional(),
-  recharge_packs: int("recharge_packs").min(MIN_PACKS, `recharge_packs must be between ${MIN_PACKS} and ${MAX_PACKS}`).max(MAX_PACKS, `recharge_packs must be between ${MIN_PACKS} and ${MAX_PACKS}`).optional(),
+  recharge_packs: int("recharge_packs")
+    .min(MIN_PACKS, `recharge_packs must be between ${MIN_PACKS} and ${MAX_PACKS}`)
+    .max(MAX_PACKS, `recharge_packs must be between ${MIN_PACKS} and ${MAX_PACKS}`)
+    .optional(),
   max_recharges_per_month: int("max_recharges_per_month").min(1, "max_recharges_per_month must be at least 1").optional(),
   grace: z.boolean({ error: "grace must be true or false" }).optional(),
 });
@@ -70,6 +78,10 @@ export type AutoTopupPatch = z.infer<typeof autoTopupPatchSchema>;
 /** REST: POST /api/v1/billing/spending-limit */
 export const spendingLimitApiSchema = z.object({
   monthly_limit: int("monthly_limit").min(100, "monthly_limit must be at least 100 cents").max(100_000_000, "monthly_limit is too large").nullable(),
-  alert_threshold: z.number({ error: "alert_threshold must be a number" }).gt(0, "alert_threshold must be between 0 and 1").max(1, "alert_threshold must be between 0 and 1").optional(),
+  alert_threshold: z
+    .number({ error: "alert_threshold must be a number" })
+    .gt(0, "alert_threshold must be between 0 and 1")
+    .max(1, "alert_threshold must be between 0 and 1")
+    .optional(),
 });
 export type SpendingLimitApiInput = z.infer<typeof spendingLimitApiSchema>;

@@ -43,19 +43,43 @@ describe("decideTrigger", () => {
   it.each<[string, Partial<AutoRechargeFacts>, number, { ratePerSecond: number; rechargeP95Ms: number } | null, unknown]>([
     ["below threshold, active", {}, 199, null, { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: false }],
     ["at threshold", {}, 200, null, { create: false, reason: "above_threshold" }],
-    ["below threshold, 3 packs on pro", { plan: "pro", rechargePacks: 3 }, 0, null, { create: true, packs: 3, credits: 3000, amountCents: 4500, currency: "usd", early: false }],
+    [
+      "below threshold, 3 packs on pro",
+      { plan: "pro", rechargePacks: 3 },
+      0,
+      null,
+      { create: true, packs: 3, credits: 3000, amountCents: 4500, currency: "usd", early: false },
+    ],
     ["below threshold but capped", { rechargesThisMonth: 3 }, 0, null, { create: false, reason: "paused_monthly_cap" }],
     ["below threshold but open attempt", { openAttempt: "pending" }, 0, null, { create: false, reason: "recharging" }],
     ["below threshold but off", { enabled: false }, 0, null, { create: false, reason: "off" }],
     // rate-aware: above the threshold, the runway decides
-    ["above threshold, runway 0.43 s at 700/s < 0.6 s: early", {}, 300, burst, { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: true }],
+    [
+      "above threshold, runway 0.43 s at 700/s < 0.6 s: early",
+      {},
+      300,
+      burst,
+      { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: true },
+    ],
     ["above threshold, runway 0.71 s: not yet", {}, 500, burst, { create: false, reason: "above_threshold" }],
     ["above threshold, idle: not due", {}, 300, { ratePerSecond: 0, rechargeP95Ms: 200 }, { create: false, reason: "above_threshold" }],
-    ["below threshold with a burst: due, not early (the floor)", {}, 100, burst, { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: false }],
+    [
+      "below threshold with a burst: due, not early (the floor)",
+      {},
+      100,
+      burst,
+      { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: false },
+    ],
     // every eligibility rule still applies to an early recharge
     ["early but an attempt is open", { openAttempt: "processing" }, 300, burst, { create: false, reason: "recharging" }],
     ["early but capped", { rechargesThisMonth: 3 }, 300, burst, { create: false, reason: "paused_monthly_cap" }],
-    ["early but over the spending limit", { spendingLimitCents: 5000, spendThisMonthCents: 4000 }, 300, burst, { create: false, reason: "paused_spending_limit" }],
+    [
+      "early but over the spending limit",
+      { spendingLimitCents: 5000, spendThisMonthCents: 4000 },
+      300,
+      burst,
+      { create: false, reason: "paused_spending_limit" },
+    ],
     ["early but no card", { hasPaymentMethod: false }, 300, burst, { create: false, reason: "needs_payment_method" }],
   ])("%s", (_name, patch, balance, signal, want) => {
     expect(decideTrigger({ ...base, ...patch }, balance, signal)).toEqual(want);
@@ -84,7 +108,10 @@ describe("statusMessage: a recharge whose outcome Stripe has not confirmed says 
   });
   it("the Billing page's badge and detail", () => {
     const opts = { monthEndsAt: new Date("2027-01-01T00:00:00Z"), timeZone: "UTC" };
-    expect(describeStatus("recharging", { ...opts, unconfirmed: true })).toMatchObject({ label: "Confirming payment", detail: expect.stringContaining("Stripe has not confirmed") });
+    expect(describeStatus("recharging", { ...opts, unconfirmed: true })).toMatchObject({
+      label: "Confirming payment",
+      detail: expect.stringContaining("Stripe has not confirmed"),
+    });
     expect(describeStatus("recharging", opts).label).toBe("Recharging");
   });
 });

@@ -38,7 +38,11 @@ describe("planDebits", () => {
     const earlier: AppliedUsage = { id: "old", quantity: 5, idempotencyKey: "k1", planCreditsAfter: 7, topupCreditsAfter: 0 };
     const plan = planDebits(
       { planCredits: 7, topupCredits: 0 },
-      [{ quantity: 5, idempotencyKey: "k1" }, { quantity: 1, idempotencyKey: "k2" }, { quantity: 1, idempotencyKey: "k2" }],
+      [
+        { quantity: 5, idempotencyKey: "k1" },
+        { quantity: 1, idempotencyKey: "k2" },
+        { quantity: 1, idempotencyKey: "k2" },
+      ],
       new Map([["k1", earlier]]),
       ids(),
     );
@@ -82,10 +86,16 @@ describe("splitDebit with holds and grace: accepted iff total − held − quant
   });
 
   it("planDebits stops at the grace bound within a batch", () => {
-    const plan = planDebits({ planCredits: 2, topupCredits: 0 }, Array.from({ length: 10 }, () => ({ quantity: 1 })), new Map(), ids(), {
-      heldCredits: 0,
-      graceCredits: 5,
-    });
+    const plan = planDebits(
+      { planCredits: 2, topupCredits: 0 },
+      Array.from({ length: 10 }, () => ({ quantity: 1 })),
+      new Map(),
+      ids(),
+      {
+        heldCredits: 0,
+        graceCredits: 5,
+      },
+    );
     expect(plan.outcomes.map((o) => o.ok)).toEqual([true, true, true, true, true, true, true, false, false, false]);
     expect(plan.final).toEqual({ planCredits: 0, topupCredits: -5 });
   });

@@ -48,9 +48,7 @@ interface PlannedEntry {
   balanceAfter: number;
 }
 
-type DebitOutcome =
-  | { ok: true; usage: AppliedUsage; replayed: boolean }
-  | { ok: false; code: "insufficient_credits"; quantity: number; balance: PoolBalances };
+type DebitOutcome = { ok: true; usage: AppliedUsage; replayed: boolean } | { ok: false; code: "insufficient_credits"; quantity: number; balance: PoolBalances };
 
 export interface DebitPlan {
   outcomes: DebitOutcome[];

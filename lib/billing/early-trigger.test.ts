@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { earlyRechargeMessage, earlyRechargeView, formatSeconds, percentile, rechargeTiming, runwaySeconds, suggestionReason, suggestThreshold } from "./early-trigger";
+import {
+  earlyRechargeMessage,
+  earlyRechargeView,
+  formatSeconds,
+  percentile,
+  rechargeTiming,
+  runwaySeconds,
+  suggestionReason,
+  suggestThreshold,
+} from "./early-trigger";
 
 describe("percentile (nearest rank)", () => {
   it.each([
@@ -56,23 +65,44 @@ describe("earlyRechargeMessage", () => {
 describe("suggestThreshold: peak rate × recharge time × safety, not a daily average", () => {
   it.each([
     // 700 credits/s peak, recharge p95 150 ms, ×3 → 315
-    [{ peakRatePerSecond: 700, rechargeP95Ms: 150, typicalHourly: 2 }, { credits: 315, basis: "peak_rate" }],
-    [{ peakRatePerSecond: 700, rechargeP95Ms: 1000, typicalHourly: 50 }, { credits: 2100, basis: "peak_rate" }],
-    [{ peakRatePerSecond: 700, rechargeP95Ms: 1000, safetyFactor: 1, typicalHourly: 50 }, { credits: 700, basis: "peak_rate" }],
-    [{ peakRatePerSecond: 0.01, rechargeP95Ms: 100, typicalHourly: 0 }, { credits: 1, basis: "peak_rate" }],
+    [
+      { peakRatePerSecond: 700, rechargeP95Ms: 150, typicalHourly: 2 },
+      { credits: 315, basis: "peak_rate" },
+    ],
+    [
+      { peakRatePerSecond: 700, rechargeP95Ms: 1000, typicalHourly: 50 },
+      { credits: 2100, basis: "peak_rate" },
+    ],
+    [
+      { peakRatePerSecond: 700, rechargeP95Ms: 1000, safetyFactor: 1, typicalHourly: 50 },
+      { credits: 700, basis: "peak_rate" },
+    ],
+    [
+      { peakRatePerSecond: 0.01, rechargeP95Ms: 100, typicalHourly: 0 },
+      { credits: 1, basis: "peak_rate" },
+    ],
     // no peak measured: one hour at the typical rate (the old rule), at least 1
-    [{ peakRatePerSecond: null, rechargeP95Ms: 1000, typicalHourly: 49.2 }, { credits: 50, basis: "typical_hour" }],
-    [{ peakRatePerSecond: null, rechargeP95Ms: 1000, typicalHourly: 0 }, { credits: 1, basis: "typical_hour" }],
+    [
+      { peakRatePerSecond: null, rechargeP95Ms: 1000, typicalHourly: 49.2 },
+      { credits: 50, basis: "typical_hour" },
+    ],
+    [
+      { peakRatePerSecond: null, rechargeP95Ms: 1000, typicalHourly: 0 },
+      { credits: 1, basis: "typical_hour" },
+    ],
   ])("%j → %j", (p, expected) => expect(suggestThreshold(p)).toEqual(expected));
 
   it("is never below peak × recharge time", () => {
-    for (const peak of [1, 37, 700, 12_345]) for (const p95 of [50, 150, 999, 4000]) {
-      expect(suggestThreshold({ peakRatePerSecond: peak, rechargeP95Ms: p95, typicalHourly: 0 }).credits).toBeGreaterThanOrEqual((peak * p95) / 1000);
-    }
+    for (const peak of [1, 37, 700, 12_345])
+      for (const p95 of [50, 150, 999, 4000]) {
+        expect(suggestThreshold({ peakRatePerSecond: peak, rechargeP95Ms: p95, typicalHourly: 0 }).credits).toBeGreaterThanOrEqual((peak * p95) / 1000);
+      }
   });
 
   it("says why", () => {
-    expect(suggestionReason({ basis: "peak_rate", peakRatePerSecond: 700, rechargeP95Ms: 150 })).toBe("your peak of 700 credits/s for 0.45 s, 3× the time a recharge takes");
+    expect(suggestionReason({ basis: "peak_rate", peakRatePerSecond: 700, rechargeP95Ms: 150 })).toBe(
+      "your peak of 700 credits/s for 0.45 s, 3× the time a recharge takes",
+    );
     expect(suggestionReason({ basis: "typical_hour", peakRatePerSecond: null, rechargeP95Ms: 1000 })).toBe("about one hour of your typical usage");
   });
 });
@@ -87,8 +117,17 @@ it.each([
 
 describe("earlyRechargeView", () => {
   it.each([
-    [{ autoRechargeActive: true, threshold: 100, ratePerSecond: 700, rechargeP95Ms: 1000 }, { active: true, message: "Recharging early: at 700 credits/s your 100-credit threshold lasts 0.14 s." }],
-    [{ autoRechargeActive: false, threshold: 100, ratePerSecond: 700, rechargeP95Ms: 1000 }, { active: false, message: null }], // off, capped…: nothing fires
-    [{ autoRechargeActive: true, threshold: 100, ratePerSecond: 0, rechargeP95Ms: 1000 }, { active: false, message: null }],
+    [
+      { autoRechargeActive: true, threshold: 100, ratePerSecond: 700, rechargeP95Ms: 1000 },
+      { active: true, message: "Recharging early: at 700 credits/s your 100-credit threshold lasts 0.14 s." },
+    ],
+    [
+      { autoRechargeActive: false, threshold: 100, ratePerSecond: 700, rechargeP95Ms: 1000 },
+      { active: false, message: null },
+    ], // off, capped…: nothing fires
+    [
+      { autoRechargeActive: true, threshold: 100, ratePerSecond: 0, rechargeP95Ms: 1000 },
+      { active: false, message: null },
+    ],
   ])("%j", (p, expected) => expect(earlyRechargeView(p)).toEqual(expected));
 });

@@ -90,14 +90,21 @@ export function suggestThreshold(p: { peakRatePerSecond: number | null; recharge
   basis: "peak_rate" | "typical_hour";
 } {
   if (p.peakRatePerSecond && p.peakRatePerSecond > 0) {
-    const credits = Math.ceil(p.peakRatePerSecond * leadSeconds({ ratePerSecond: p.peakRatePerSecond, rechargeP95Ms: p.rechargeP95Ms, safetyFactor: p.safetyFactor }));
+    const credits = Math.ceil(
+      p.peakRatePerSecond * leadSeconds({ ratePerSecond: p.peakRatePerSecond, rechargeP95Ms: p.rechargeP95Ms, safetyFactor: p.safetyFactor }),
+    );
     return { credits: Math.max(1, credits), basis: "peak_rate" };
   }
   return { credits: Math.max(1, Math.ceil(p.typicalHourly)), basis: "typical_hour" };
 }
 
 /** The words beside the suggestion. */
-export function suggestionReason(p: { basis: "peak_rate" | "typical_hour"; peakRatePerSecond: number | null; rechargeP95Ms: number; safetyFactor?: number }): string {
+export function suggestionReason(p: {
+  basis: "peak_rate" | "typical_hour";
+  peakRatePerSecond: number | null;
+  rechargeP95Ms: number;
+  safetyFactor?: number;
+}): string {
   if (p.basis === "typical_hour" || !p.peakRatePerSecond) return "about one hour of your typical usage";
   const secs = leadSeconds({ ratePerSecond: p.peakRatePerSecond, rechargeP95Ms: p.rechargeP95Ms, safetyFactor: p.safetyFactor });
   return `your peak of ${fmtInt(p.peakRatePerSecond)} credits/s for ${formatSeconds(secs)}, ${p.safetyFactor ?? EARLY_SAFETY_FACTOR}× the time a recharge takes`;

@@ -1,9 +1,6 @@
 /** What a charge attempt ended as, from the engine's point of view. */
 export type ChargeOutcome =
-  | { kind: "succeeded" }
-  | { kind: "declined"; code: string | null; declineCode: string | null }
-  | { kind: "requires_action" }
-  | { kind: "internal_error" };
+  { kind: "succeeded" } | { kind: "declined"; code: string | null; declineCode: string | null } | { kind: "requires_action" } | { kind: "internal_error" };
 
 const MAX_CONSECUTIVE_FAILURES = 3;
 export const DISABLED_AFTER_FAILURES_MESSAGE =

@@ -18,10 +18,18 @@ describe("decideGrace", () => {
     ["no card", { paymentMethodId: null }, { grant: false, reason: "no_payment_method" }],
     ["no payment ever settled", { lastSettled: null }, { grant: false, reason: "card_never_succeeded" }],
     ["the last payment failed", { lastSettled: { status: "failed", paymentMethodId: "pm_1" } }, { grant: false, reason: "failed_since" }],
-    ["the last payment waits for 3-D Secure", { lastSettled: { status: "requires_action", paymentMethodId: "pm_1" } }, { grant: false, reason: "failed_since" }],
+    [
+      "the last payment waits for 3-D Secure",
+      { lastSettled: { status: "requires_action", paymentMethodId: "pm_1" } },
+      { grant: false, reason: "failed_since" },
+    ],
     ["a failure counted since", { consecutiveFailures: 1 }, { grant: false, reason: "failed_since" }],
     ["a new card, never charged", { paymentMethodId: "pm_2" }, { grant: false, reason: "card_never_succeeded" }],
-    ["an old attempt without a recorded card", { lastSettled: { status: "succeeded", paymentMethodId: null } }, { grant: false, reason: "card_never_succeeded" }],
+    [
+      "an old attempt without a recorded card",
+      { lastSettled: { status: "succeeded", paymentMethodId: null } },
+      { grant: false, reason: "card_never_succeeded" },
+    ],
   ])("%s", (_name, patch, want) => {
     expect(decideGrace({ ...base, ...patch }, 1000)).toEqual(want);
   });

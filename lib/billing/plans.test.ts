@@ -26,7 +26,11 @@ describe("plans", () => {
 describe("resolveAutoTopupPatch", () => {
   const current = { enabled: false, threshold: 200, rechargePacks: 1, maxRechargesPerMonth: 10 };
   it.each([
-    ["seed client call", { enabled: true, threshold: 100, amount: 2000 }, { ok: true, settings: { enabled: true, threshold: 100, rechargePacks: 1, maxRechargesPerMonth: 10 } }],
+    [
+      "seed client call",
+      { enabled: true, threshold: 100, amount: 2000 },
+      { ok: true, settings: { enabled: true, threshold: 100, rechargePacks: 1, maxRechargesPerMonth: 10 } },
+    ],
     ["amount of 3 packs", { amount: 6000 }, { ok: true, settings: { ...current, rechargePacks: 3 } }],
     ["recharge_packs", { recharge_packs: 4 }, { ok: true, settings: { ...current, rechargePacks: 4 } }],
     ["disable", { enabled: false }, { ok: true, settings: current }],

@@ -85,12 +85,12 @@ const TABLE: Row[] = [
   // late success after a terminal failure: credited once, one "successful" email, the banner resolved
   ["failed", "succeeded", "succeeded", "clear", LATE_SUCCESS],
   ["canceled", "succeeded", "succeeded", "clear", LATE_SUCCESS],
-  ...(["declined", "requires_action", "canceled", "in_flight", "no_payment_method", "internal_error", "unknown", "never_charged", "superseded"] as const).flatMap(
-    (o): Row[] => [
-      ["failed", o, null, "clear", NONE],
-      ["canceled", o, null, "clear", NONE],
-    ],
-  ),
+  ...(
+    ["declined", "requires_action", "canceled", "in_flight", "no_payment_method", "internal_error", "unknown", "never_charged", "superseded"] as const
+  ).flatMap((o): Row[] => [
+    ["failed", o, null, "clear", NONE],
+    ["canceled", o, null, "clear", NONE],
+  ]),
   // succeeded is terminal and sticky
   ...Object.keys(OUTCOMES).map((o): Row => ["succeeded", o, null, "clear", NONE]),
 ];
@@ -117,8 +117,19 @@ describe("settleTransition details", () => {
   });
 
   it("manual attempts: no spending alert and no retrigger; declines still go through the failure policy", () => {
-    expect(settleTransition("processing", "manual", OUTCOMES.succeeded!).effects.map(short)).toEqual(["credit", "email:recharge_succeeded", "failures:reset", "grace"]);
-    expect(settleTransition("failed", "manual", OUTCOMES.succeeded!).effects.map(short)).toEqual(["credit", "email:recharge_succeeded", "failures:reset", "grace", "resolve"]);
+    expect(settleTransition("processing", "manual", OUTCOMES.succeeded!).effects.map(short)).toEqual([
+      "credit",
+      "email:recharge_succeeded",
+      "failures:reset",
+      "grace",
+    ]);
+    expect(settleTransition("failed", "manual", OUTCOMES.succeeded!).effects.map(short)).toEqual([
+      "credit",
+      "email:recharge_succeeded",
+      "failures:reset",
+      "grace",
+      "resolve",
+    ]);
     expect(settleTransition("processing", "manual", OUTCOMES.declined!).effects.map(short)).toEqual(DECLINE);
   });
 
@@ -136,8 +147,16 @@ describe("settleTransition details", () => {
       declineCode: "insufficient_funds",
       message: "Your card was declined: insufficient funds. Add funds to the card or update your payment method.",
     });
-    expect(settleTransition("processing", "auto", OUTCOMES.internal_error!).failure).toEqual({ code: "internal_error", declineCode: null, message: INTERNAL_ERROR_MESSAGE });
-    expect(settleTransition("processing", "auto", OUTCOMES.never_charged!).failure).toEqual({ code: "never_charged", declineCode: null, message: NEVER_CHARGED_MESSAGE });
+    expect(settleTransition("processing", "auto", OUTCOMES.internal_error!).failure).toEqual({
+      code: "internal_error",
+      declineCode: null,
+      message: INTERNAL_ERROR_MESSAGE,
+    });
+    expect(settleTransition("processing", "auto", OUTCOMES.never_charged!).failure).toEqual({
+      code: "never_charged",
+      declineCode: null,
+      message: NEVER_CHARGED_MESSAGE,
+    });
     expect(settleTransition("pending", "auto", OUTCOMES.no_payment_method!).failure?.code).toBe("no_payment_method");
   });
 });

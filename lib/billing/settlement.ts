@@ -123,7 +123,11 @@ export function settleTransition(state: AttemptState, trigger: "auto" | "manual"
     case "canceled":
       return { next: "canceled", unknown: "clear", effects: [{ kind: "end_grace" }] };
     case "declined":
-      return fail("card_declined", { code: outcome.code ?? "card_declined", declineCode: outcome.declineCode, message: declineMessage(outcome.code, outcome.declineCode) }, true);
+      return fail(
+        "card_declined",
+        { code: outcome.code ?? "card_declined", declineCode: outcome.declineCode, message: declineMessage(outcome.code, outcome.declineCode) },
+        true,
+      );
     case "no_payment_method":
       return open ? fail("no_payment_method", { code: "no_payment_method", declineCode: null, message: NO_PAYMENT_METHOD_MESSAGE }, false) : stay();
     case "internal_error":

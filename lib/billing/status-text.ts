@@ -4,7 +4,10 @@ import { formatDate } from "@/lib/format";
 type StatusTone = "success" | "warning" | "danger" | "neutral" | "info";
 
 /** The auto-recharge status in words, with a tone for its badge. */
-export function describeStatus(status: AutoRechargeStatus, opts: { monthEndsAt: Date; timeZone: string; unconfirmed?: boolean }): { label: string; detail: string; tone: StatusTone } {
+export function describeStatus(
+  status: AutoRechargeStatus,
+  opts: { monthEndsAt: Date; timeZone: string; unconfirmed?: boolean },
+): { label: string; detail: string; tone: StatusTone } {
   const until = formatDate(opts.monthEndsAt, opts.timeZone);
   switch (status) {
     case "active":
@@ -16,11 +19,23 @@ export function describeStatus(status: AutoRechargeStatus, opts: { monthEndsAt: 
     case "off":
       return { label: "Off", detail: "Auto-recharge is off. When your balance runs out, usage is refused until you buy credits.", tone: "neutral" };
     case "paused_monthly_cap":
-      return { label: `Paused until ${until}`, detail: `You've reached your monthly auto-reload limit. Auto-reload is paused until next month (${until}).`, tone: "warning" };
+      return {
+        label: `Paused until ${until}`,
+        detail: `You've reached your monthly auto-reload limit. Auto-reload is paused until next month (${until}).`,
+        tone: "warning",
+      };
     case "paused_spending_limit":
-      return { label: `Paused until ${until}`, detail: `You've reached your monthly spending limit. Auto-reload is paused until next month (${until}).`, tone: "warning" };
+      return {
+        label: `Paused until ${until}`,
+        detail: `You've reached your monthly spending limit. Auto-reload is paused until next month (${until}).`,
+        tone: "warning",
+      };
     case "disabled_after_failures":
-      return { label: "Disabled after failed payments", detail: "Auto-recharge was disabled after multiple failed payment attempts. Please update your payment method and re-enable.", tone: "danger" };
+      return {
+        label: "Disabled after failed payments",
+        detail: "Auto-recharge was disabled after multiple failed payment attempts. Please update your payment method and re-enable.",
+        tone: "danger",
+      };
     case "needs_payment_method":
       return { label: "Needs a payment method", detail: "A payment method is required to enable auto-recharge. Add a card below.", tone: "danger" };
     case "needs_subscription":

@@ -124,9 +124,7 @@ function inFlight(): Set<Promise<unknown>> {
  */
 export async function handOffJob(db: Db | null, name: JobName, data: Record<string, unknown>): Promise<void> {
   const s = holder.refillJobSender;
-  const run = s?.handOff
-    ? s.handOff(db, name, data)
-    : Promise.all([import("./handlers"), db ?? appDb()]).then(([m, d]) => m.runJob(d, name, data));
+  const run = s?.handOff ? s.handOff(db, name, data) : Promise.all([import("./handlers"), db ?? appDb()]).then(([m, d]) => m.runJob(d, name, data));
   const work = run.catch((err) => logger.error({ err, component: "jobs", job: name, data }, "hand-off failed (the durable job retries)"));
   if (s?.awaitHandOffs) return void (await work);
   const set = inFlight();

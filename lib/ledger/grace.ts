@@ -32,12 +32,7 @@ export async function grantGrace(tx: DbOrTx, input: GrantGraceInput): Promise<bo
       graceCredits: sql`GREATEST(${input.credits}::int, ${sql.raw(CLOSED_GRACE_SQL)})`,
       updatedAt: new Date(),
     })
-    .where(
-      and(
-        eq(creditBalances.orgId, input.orgId),
-        or(isNull(creditBalances.graceAttemptId), eq(creditBalances.graceAttemptId, input.attemptId)),
-      ),
-    )
+    .where(and(eq(creditBalances.orgId, input.orgId), or(isNull(creditBalances.graceAttemptId), eq(creditBalances.graceAttemptId, input.attemptId))))
     .returning({ orgId: creditBalances.orgId });
   return rows.length > 0;
 }

@@ -88,7 +88,10 @@ export function createDebitCoalescer(
     while (queue.length > 0) {
       const batch = queue.splice(0, batchLength(queue, maxBatch));
       try {
-        const flushed = await flush(orgId, batch.map((p) => p.request));
+        const flushed = await flush(
+          orgId,
+          batch.map((p) => p.request),
+        );
         opts.onFlushed?.(orgId, flushed);
         // The after-flush work (the recharge trigger) runs beside the next flush, off the row lock's
         // critical path; this batch's callers are answered once it is done.
@@ -113,9 +116,7 @@ export function createDebitCoalescer(
         queue = [];
         queues.set(orgId, queue);
       }
-      const promises = requests.map(
-        (request, i) => new Promise<DebitResult>((resolve, reject) => queue!.push({ request, first: i === 0, resolve, reject })),
-      );
+      const promises = requests.map((request, i) => new Promise<DebitResult>((resolve, reject) => queue!.push({ request, first: i === 0, resolve, reject })));
       if (starting) track(drain(orgId, queue));
       return Promise.all(promises);
     },

@@ -79,10 +79,7 @@ export async function captureHold(db: Db, input: CaptureHoldInput): Promise<Capt
         ON CONFLICT (org_id, hour) DO UPDATE
           SET credits = usage_hourly.credits + excluded.credits, events = usage_hourly.events + excluded.events`);
     }
-    await tx
-      .update(creditBalances)
-      .set({ planCredits, topupCredits, heldCredits: heldAfter, updatedAt: now })
-      .where(eq(creditBalances.orgId, input.orgId));
+    await tx.update(creditBalances).set({ planCredits, topupCredits, heldCredits: heldAfter, updatedAt: now }).where(eq(creditBalances.orgId, input.orgId));
     const [captured] = await tx
       .update(creditHolds)
       .set({ status: "captured", capturedQuantity: input.quantity, captureIdempotencyKey: key, usageId, updatedAt: now })

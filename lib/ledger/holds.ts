@@ -33,8 +33,7 @@ export interface CreateHoldInput {
 }
 
 export type CreateHoldResult =
-  | { ok: true; hold: CreditHold; balance: Balance; replayed: boolean }
-  | { ok: false; code: "insufficient_credits"; quantity: number; balance: Balance };
+  { ok: true; hold: CreditHold; balance: Balance; replayed: boolean } | { ok: false; code: "insufficient_credits"; quantity: number; balance: Balance };
 
 /**
  * Reserves `quantity` credits (one transaction). Accepted when the balance could take a debit of that size
@@ -82,9 +81,7 @@ export async function createHold(db: Db, input: CreateHoldInput): Promise<Create
 }
 
 export type ReleaseHoldResult =
-  | { ok: true; hold: CreditHold; balance: Balance }
-  | { ok: false; code: "not_found" }
-  | { ok: false; code: "conflict"; reason: HoldConflict; hold: CreditHold };
+  { ok: true; hold: CreditHold; balance: Balance } | { ok: false; code: "not_found" } | { ok: false; code: "conflict"; reason: HoldConflict; hold: CreditHold };
 
 /**
  * Releases an active hold (its credits are no longer held). `not_found` for an id of another org or none;
@@ -98,11 +95,7 @@ export async function releaseHold(db: Db, input: { orgId: string; holdId: string
     if (!locked.ok) return locked;
     const { row, hold } = locked;
     const heldCredits = row.heldCredits - hold.quantity;
-    const [released] = await tx
-      .update(creditHolds)
-      .set({ status: "released", updatedAt: now })
-      .where(eq(creditHolds.id, hold.id))
-      .returning();
+    const [released] = await tx.update(creditHolds).set({ status: "released", updatedAt: now }).where(eq(creditHolds.id, hold.id)).returning();
     await setHeld(tx, input.orgId, heldCredits);
     return { ok: true, hold: released!, balance: toBalance({ ...row, heldCredits }) };
   });
@@ -110,7 +103,10 @@ export async function releaseHold(db: Db, input: { orgId: string; holdId: string
 
 /** One hold of `orgId` (null for another org's or an unknown id); an active hold past its expiry reads as `expired`. */
 export async function getHold(db: DbOrTx, orgId: string, holdId: string, now = new Date()): Promise<CreditHold | null> {
-  const [hold] = await db.select().from(creditHolds).where(and(eq(creditHolds.id, holdId), eq(creditHolds.orgId, orgId)));
+  const [hold] = await db
+    .select()
+    .from(creditHolds)
+    .where(and(eq(creditHolds.id, holdId), eq(creditHolds.orgId, orgId)));
   if (!hold) return null;
   return hold.status === "active" && hold.expiresAt <= now ? { ...hold, status: "expired" } : hold;
 }
@@ -175,5 +171,8 @@ export async function lockHold(
 }
 
 async function setHeld(tx: DbOrTx, orgId: string, heldCredits: number): Promise<void> {
-  await tx.update(creditBalances).set({ heldCredits, updatedAt: sql`now()` }).where(eq(creditBalances.orgId, orgId));
+  await tx
+    .update(creditBalances)
+    .set({ heldCredits, updatedAt: sql`now()` })
+    .where(eq(creditBalances.orgId, orgId));
 }

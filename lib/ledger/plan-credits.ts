@@ -26,8 +26,7 @@ export async function resetPlanCredits(db: DbOrTx, input: ResetPlanCreditsInput)
   return db.transaction(async (tx) => {
     const row = await lockBalance(tx, input.orgId);
     const done =
-      (await entryExists(tx, input.orgId, `${input.idempotencyKey}:grant`)) ||
-      (await entryExists(tx, input.orgId, `${input.idempotencyKey}:expire`));
+      (await entryExists(tx, input.orgId, `${input.idempotencyKey}:grant`)) || (await entryExists(tx, input.orgId, `${input.idempotencyKey}:expire`));
     if (done) return { applied: false, balance: toBalance(row) };
     const base = { orgId: input.orgId, pool: "plan" as const, reference: input.reference };
     const entries = [];
@@ -35,7 +34,13 @@ export async function resetPlanCredits(db: DbOrTx, input: ResetPlanCreditsInput)
       entries.push({ ...base, kind: "plan_expire" as const, delta: -row.planCredits, balanceAfter: 0, idempotencyKey: `${input.idempotencyKey}:expire` });
     }
     if (input.allotment > 0) {
-      entries.push({ ...base, kind: "plan_grant" as const, delta: input.allotment, balanceAfter: input.allotment, idempotencyKey: `${input.idempotencyKey}:grant` });
+      entries.push({
+        ...base,
+        kind: "plan_grant" as const,
+        delta: input.allotment,
+        balanceAfter: input.allotment,
+        idempotencyKey: `${input.idempotencyKey}:grant`,
+      });
     }
     // With nothing to expire and nothing to grant no entry is written; applying that again is harmless.
     if (entries.length > 0) await tx.insert(ledgerEntries).values(entries);
@@ -46,7 +51,10 @@ export async function resetPlanCredits(db: DbOrTx, input: ResetPlanCreditsInput)
       // a plan expiry lowers the total: keep the bound where captures of active holds could still take the pool
       graceCredits: Math.max(row.graceAttemptId === null ? 0 : row.graceCredits, closedGraceCredits({ ...row, planCredits: input.allotment })),
     };
-    await tx.update(creditBalances).set({ ...next, updatedAt: new Date() }).where(eq(creditBalances.orgId, input.orgId));
+    await tx
+      .update(creditBalances)
+      .set({ ...next, updatedAt: new Date() })
+      .where(eq(creditBalances.orgId, input.orgId));
     return { applied: true, balance: toBalance({ ...row, ...next }) };
   });
 }

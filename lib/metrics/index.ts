@@ -45,7 +45,12 @@ function create(): RefillMetrics {
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
       registers,
     }),
-    rechargeAttempts: new Counter({ name: "refill_recharge_attempts_total", help: "Recharge attempts settled, by outcome", labelNames: ["outcome"], registers }),
+    rechargeAttempts: new Counter({
+      name: "refill_recharge_attempts_total",
+      help: "Recharge attempts settled, by outcome",
+      labelNames: ["outcome"],
+      registers,
+    }),
     rechargeLatency: new Histogram({
       name: "refill_recharge_latency_seconds",
       help: "Threshold crossing (attempt created) to credit (attempt succeeded)",
@@ -53,7 +58,12 @@ function create(): RefillMetrics {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
       registers,
     }),
-    webhookEvents: new Counter({ name: "refill_webhook_events_total", help: "Stripe webhook deliveries by type and result", labelNames: ["type", "result"], registers }),
+    webhookEvents: new Counter({
+      name: "refill_webhook_events_total",
+      help: "Stripe webhook deliveries by type and result",
+      labelNames: ["type", "result"],
+      registers,
+    }),
     webhookLag: new Histogram({
       name: "refill_webhook_lag_seconds",
       help: "Stripe event created to handled here",
@@ -101,7 +111,8 @@ export function recordRechargeSettled(r: { status: string; changed: boolean }, a
   if (!r.changed) return;
   const m = getMetrics();
   m.rechargeAttempts.inc({ outcome: r.status });
-  if (r.status === "succeeded" && attempt) m.rechargeLatency.observe({ trigger: attempt.trigger }, Math.max(0, (Date.now() - attempt.createdAt.getTime()) / 1000));
+  if (r.status === "succeeded" && attempt)
+    m.rechargeLatency.observe({ trigger: attempt.trigger }, Math.max(0, (Date.now() - attempt.createdAt.getTime()) / 1000));
 }
 
 /** The Prometheus text exposition of every metric (queries the job queue depth first). */

@@ -40,7 +40,14 @@ export async function recordEmail(
   for (const addr of to) {
     const [row] = await db
       .insert(outgoingEmails)
-      .values({ orgId: params.orgId, kind: params.kind, to: addr, subject: params.content.subject, text: params.content.text, dedupeKey: `${params.dedupeKey}:${addr}` })
+      .values({
+        orgId: params.orgId,
+        kind: params.kind,
+        to: addr,
+        subject: params.content.subject,
+        text: params.content.text,
+        dedupeKey: `${params.dedupeKey}:${addr}`,
+      })
       .onConflictDoNothing()
       .returning({ id: outgoingEmails.id });
     if (row) {
@@ -104,7 +111,10 @@ export async function deliverEmail(db: DbOrTx, emailId: string): Promise<"sent" 
       throw err;
     });
   if (failure) {
-    await db.update(outgoingEmails).set({ error: String(failure).slice(0, 500) }).where(eq(outgoingEmails.id, emailId));
+    await db
+      .update(outgoingEmails)
+      .set({ error: String(failure).slice(0, 500) })
+      .where(eq(outgoingEmails.id, emailId));
     throw failure;
   }
   return result;

@@ -22,14 +22,23 @@ export async function dismissIncident(db: DbOrTx, params: { orgId: string; incid
     .where(and(eq(billingIncidents.orgId, params.orgId), eq(billingIncidents.id, params.incidentId), isNull(billingIncidents.dismissedAt)))
     .returning({ id: billingIncidents.id });
   if (rows.length > 0) return true;
-  const [exists] = await db.select({ id: billingIncidents.id }).from(billingIncidents).where(and(eq(billingIncidents.orgId, params.orgId), eq(billingIncidents.id, params.incidentId)));
+  const [exists] = await db
+    .select({ id: billingIncidents.id })
+    .from(billingIncidents)
+    .where(and(eq(billingIncidents.orgId, params.orgId), eq(billingIncidents.id, params.incidentId)));
   return !!exists;
 }
 
 /** Open (not dismissed) incidents of the org, newest first. */
 export async function listOpenIncidents(db: DbOrTx, orgId: string) {
   return db
-    .select({ id: billingIncidents.id, kind: billingIncidents.kind, message: billingIncidents.message, attemptId: billingIncidents.attemptId, createdAt: billingIncidents.createdAt })
+    .select({
+      id: billingIncidents.id,
+      kind: billingIncidents.kind,
+      message: billingIncidents.message,
+      attemptId: billingIncidents.attemptId,
+      createdAt: billingIncidents.createdAt,
+    })
     .from(billingIncidents)
     .where(and(eq(billingIncidents.orgId, orgId), isNull(billingIncidents.dismissedAt)))
     .orderBy(desc(billingIncidents.createdAt))

@@ -5,8 +5,15 @@ import type { EmailContent } from "./emails";
 const footer = (billingUrl: string) => `\n\nManage billing: ${billingUrl}\n\n— Refill`;
 
 export function rechargeSucceededEmail(p: {
-  orgName: string; trigger: "auto" | "manual"; amountCents: number; currency: string; credits: number; newBalance: number;
-  previousBalance: number | null; threshold: number | null; billingUrl: string;
+  orgName: string;
+  trigger: "auto" | "manual";
+  amountCents: number;
+  currency: string;
+  credits: number;
+  newBalance: number;
+  previousBalance: number | null;
+  threshold: number | null;
+  billingUrl: string;
 }): EmailContent {
   const what = p.trigger === "auto" ? "Auto-recharge successful" : "Top-up successful";
   const lines = [
@@ -24,39 +31,42 @@ export function rechargeSucceededEmail(p: {
 export function rechargeFailedEmail(p: { orgName: string; amountCents: number; currency: string; reason: string; billingUrl: string }): EmailContent {
   return {
     subject: `Payment failed: we could not recharge ${p.orgName}`,
-    text: [
-      `We tried to charge ${formatMoney(p.amountCents, p.currency)} to add credits to ${p.orgName}, but the payment failed.`,
-      ``,
-      `Reason: ${p.reason}`,
-      ``,
-      `What to do: update your payment method on the Billing page, then retry.`,
-    ].join("\n") + footer(p.billingUrl),
+    text:
+      [
+        `We tried to charge ${formatMoney(p.amountCents, p.currency)} to add credits to ${p.orgName}, but the payment failed.`,
+        ``,
+        `Reason: ${p.reason}`,
+        ``,
+        `What to do: update your payment method on the Billing page, then retry.`,
+      ].join("\n") + footer(p.billingUrl),
   };
 }
 
 export function verificationNeededEmail(p: { orgName: string; amountCents: number; currency: string; verifyUrl: string; billingUrl: string }): EmailContent {
   return {
     subject: `Action required: verify a ${formatMoney(p.amountCents, p.currency)} payment`,
-    text: [
-      `Your bank requires you to verify a payment of ${formatMoney(p.amountCents, p.currency)} for ${p.orgName}.`,
-      `The credits are added as soon as the verification completes.`,
-      ``,
-      `Complete verification: ${p.verifyUrl}`,
-    ].join("\n") + footer(p.billingUrl),
+    text:
+      [
+        `Your bank requires you to verify a payment of ${formatMoney(p.amountCents, p.currency)} for ${p.orgName}.`,
+        `The credits are added as soon as the verification completes.`,
+        ``,
+        `Complete verification: ${p.verifyUrl}`,
+      ].join("\n") + footer(p.billingUrl),
   };
 }
 
 export function stillLowEmail(p: { orgName: string; balance: number; threshold: number; billingUrl: string }): EmailContent {
   return {
     subject: `Balance still low for ${p.orgName}`,
-    text: [
-      `A recharge landed, but the balance of ${p.orgName} is still below the auto-recharge threshold.`,
-      ``,
-      `Balance: ${formatCredits(p.balance)} credits`,
-      `Threshold: ${formatCredits(p.threshold)} credits`,
-      ``,
-      `Consider a larger recharge amount.`,
-    ].join("\n") + footer(p.billingUrl),
+    text:
+      [
+        `A recharge landed, but the balance of ${p.orgName} is still below the auto-recharge threshold.`,
+        ``,
+        `Balance: ${formatCredits(p.balance)} credits`,
+        `Threshold: ${formatCredits(p.threshold)} credits`,
+        ``,
+        `Consider a larger recharge amount.`,
+      ].join("\n") + footer(p.billingUrl),
   };
 }
 
@@ -64,13 +74,21 @@ export function autoRechargeDisabledEmail(p: { orgName: string; message: string;
   return { subject: `Auto-recharge disabled for ${p.orgName}`, text: p.message + footer(p.billingUrl) };
 }
 
-export function spendingAlertEmail(p: { orgName: string; spentCents: number; limitCents: number; percent: number; currency: string; billingUrl: string }): EmailContent {
+export function spendingAlertEmail(p: {
+  orgName: string;
+  spentCents: number;
+  limitCents: number;
+  percent: number;
+  currency: string;
+  billingUrl: string;
+}): EmailContent {
   return {
     subject: `Spending alert: ${p.percent}% of the monthly limit used by ${p.orgName}`,
-    text: [
-      `Auto-recharge for ${p.orgName} has spent ${formatMoney(p.spentCents, p.currency)} of its ${formatMoney(p.limitCents, p.currency)} monthly limit.`,
-      `When the limit is reached, auto-recharge pauses until next month.`,
-    ].join("\n") + footer(p.billingUrl),
+    text:
+      [
+        `Auto-recharge for ${p.orgName} has spent ${formatMoney(p.spentCents, p.currency)} of its ${formatMoney(p.limitCents, p.currency)} monthly limit.`,
+        `When the limit is reached, auto-recharge pauses until next month.`,
+      ].join("\n") + footer(p.billingUrl),
   };
 }
 

@@ -15,7 +15,10 @@ import { startFreePeriod } from "./free-periods";
  * grants is never taken for stale. Up to a paid plan: its credits come with `invoice.paid`.
  * Returns the plan before and whether this was a downgrade to Free.
  */
-export async function applyStripePlan(tx: Tx, p: { orgId: string; plan: PlanId; endedSubscriptionId: string | null; now?: Date }): Promise<{ previousPlan: PlanId; downgradedToFree: boolean }> {
+export async function applyStripePlan(
+  tx: Tx,
+  p: { orgId: string; plan: PlanId; endedSubscriptionId: string | null; now?: Date },
+): Promise<{ previousPlan: PlanId; downgradedToFree: boolean }> {
   const [org] = await tx.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, p.orgId)).for("update");
   if (!org) throw new Error(`org ${p.orgId} not found`);
   const previousPlan = org.plan;

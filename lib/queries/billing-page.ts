@@ -138,12 +138,7 @@ export async function dailyUsageLast30Days(db: DbOrTx, orgId: string, timeZone: 
 /** Recharges (auto + Top Up Now) and Checkout purchases, newest first. */
 async function listPayments(db: DbOrTx, orgId: string, limit = 20): Promise<PaymentRow[]> {
   const [attempts, purchases] = await Promise.all([
-    db
-      .select()
-      .from(rechargeAttempts)
-      .where(eq(rechargeAttempts.orgId, orgId))
-      .orderBy(desc(rechargeAttempts.createdAt))
-      .limit(limit),
+    db.select().from(rechargeAttempts).where(eq(rechargeAttempts.orgId, orgId)).orderBy(desc(rechargeAttempts.createdAt)).limit(limit),
     db
       .select()
       .from(checkoutSessions)

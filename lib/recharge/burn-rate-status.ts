@@ -33,10 +33,17 @@ async function typicalHourly(db: DbOrTx, orgId: string, now: Date): Promise<numb
  * active or recharging (no early message otherwise). The suggestion uses the org's measured recharge p95
  * from `recharge_attempts` when it has one (any process), else this process's.
  */
-export async function loadBurnRateOverview(db: DbOrTx, p: { orgId: string; threshold: number; autoRechargeActive: boolean; now?: Date }): Promise<BurnRateOverview> {
+export async function loadBurnRateOverview(
+  db: DbOrTx,
+  p: { orgId: string; threshold: number; autoRechargeActive: boolean; now?: Date },
+): Promise<BurnRateOverview> {
   const now = p.now ?? new Date();
   const signal = burnRates().signal(p.orgId, now.getTime());
-  const [peak, measuredP95, hourly] = await Promise.all([peakRatePerSecond(db, p.orgId, { now }), recentRechargeP95Ms(db, p.orgId), typicalHourly(db, p.orgId, now)]);
+  const [peak, measuredP95, hourly] = await Promise.all([
+    peakRatePerSecond(db, p.orgId, { now }),
+    recentRechargeP95Ms(db, p.orgId),
+    typicalHourly(db, p.orgId, now),
+  ]);
   const rechargeP95Ms = measuredP95 ?? signal.rechargeP95Ms;
   const suggestion = suggestThreshold({ peakRatePerSecond: peak, rechargeP95Ms, typicalHourly: hourly });
   return {
@@ -44,6 +51,10 @@ export async function loadBurnRateOverview(db: DbOrTx, p: { orgId: string; thres
     rechargeP95Ms: Math.round(signal.rechargeP95Ms),
     earlyRecharge: earlyRechargeView({ autoRechargeActive: p.autoRechargeActive, threshold: p.threshold, ...signal }),
     peakRatePerSecond: peak,
-    suggestedThreshold: { ...suggestion, reason: suggestionReason({ basis: suggestion.basis, peakRatePerSecond: peak, rechargeP95Ms }), rechargeP95Ms: Math.round(rechargeP95Ms) },
+    suggestedThreshold: {
+      ...suggestion,
+      reason: suggestionReason({ basis: suggestion.basis, peakRatePerSecond: peak, rechargeP95Ms }),
+      rechargeP95Ms: Math.round(rechargeP95Ms),
+    },
   };
 }

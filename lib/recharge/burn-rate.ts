@@ -15,9 +15,7 @@ export class BurnRateTracker {
   private readonly attemptStarts = new Map<string, { orgId: string; at: number }>();
   private readonly openByOrg = new Map<string, { attemptId: string; at: number }>();
 
-  constructor(
-    private readonly opts: { windowMs?: number; bucketMs?: number; maxOrgs?: number; latencySamples?: number } = {},
-  ) {}
+  constructor(private readonly opts: { windowMs?: number; bucketMs?: number; maxOrgs?: number; latencySamples?: number } = {}) {}
 
   private get windowMs() {
     return this.opts.windowMs ?? 5000;

@@ -27,7 +27,12 @@ async function claimAttempt(db: Db, attemptId: string): Promise<{ prior: Recharg
   });
 }
 
-const stays = (attemptId: string, status: RechargeAttempt["status"] | null): SettleResult => ({ attemptId, status: status ?? "canceled", changed: false, credited: false });
+const stays = (attemptId: string, status: RechargeAttempt["status"] | null): SettleResult => ({
+  attemptId,
+  status: status ?? "canceled",
+  changed: false,
+  credited: false,
+});
 
 /**
  * Charges one attempt off-session; safe to run concurrently for the same attempt (in-process hand-off and
@@ -69,7 +74,10 @@ export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: Cha
   let lastError = "";
   for (let i = 0; i <= delays.length && !outcome; i++) {
     if (i > 0) await sleep(delays[i - 1]!);
-    await db.update(rechargeAttempts).set({ chargeSentAt: new Date(), paymentMethodId: customer.defaultPaymentMethodId }).where(and(eq(rechargeAttempts.id, a.id), inArray(rechargeAttempts.status, ["processing"])));
+    await db
+      .update(rechargeAttempts)
+      .set({ chargeSentAt: new Date(), paymentMethodId: customer.defaultPaymentMethodId })
+      .where(and(eq(rechargeAttempts.id, a.id), inArray(rechargeAttempts.status, ["processing"])));
     try {
       const pi = await getStripe().paymentIntents.create(
         {

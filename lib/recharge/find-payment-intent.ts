@@ -14,6 +14,7 @@ export const SEARCH_LAG_MS = 2 * 60_000;
  */
 export async function findAttemptPaymentIntent(customerId: string, attemptId: string): Promise<Stripe.PaymentIntent | null> {
   const found = await getStripe().paymentIntents.search({ query: `metadata['attempt_id']:'${attemptId}' AND customer:'${customerId}'`, limit: 10 });
-  if (found.data.length > 1) logger.error({ attemptId, paymentIntents: found.data.map((p) => `${p.id}=${p.status}`) }, "recharge: more than one PaymentIntent for an attempt");
+  if (found.data.length > 1)
+    logger.error({ attemptId, paymentIntents: found.data.map((p) => `${p.id}=${p.status}`) }, "recharge: more than one PaymentIntent for an attempt");
   return found.data.find((p) => p.status === "succeeded") ?? found.data[0] ?? null;
 }

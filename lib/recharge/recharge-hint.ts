@@ -13,7 +13,13 @@ export async function rechargeHintFor(db: DbOrTx, orgId: string, now = new Date(
   const [open] = await db
     .select({ status: rechargeAttempts.status, createdAt: rechargeAttempts.createdAt })
     .from(rechargeAttempts)
-    .where(and(eq(rechargeAttempts.orgId, orgId), eq(rechargeAttempts.trigger, "auto"), inArray(rechargeAttempts.status, ["pending", "processing", "requires_action"])))
+    .where(
+      and(
+        eq(rechargeAttempts.orgId, orgId),
+        eq(rechargeAttempts.trigger, "auto"),
+        inArray(rechargeAttempts.status, ["pending", "processing", "requires_action"]),
+      ),
+    )
     .limit(1);
   if (!open) return null;
   const expected = burnRates().rechargeP95Ms(); // this process's measured crossing → credit p95 (1 s until measured)

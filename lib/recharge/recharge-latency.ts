@@ -38,8 +38,18 @@ export async function recentRechargeP95Ms(db: DbOrTx, orgId: string, limit = 50)
   const rows = await db
     .select({ ms: sql<number>`(extract(epoch from ${rechargeAttempts.completedAt} - ${rechargeAttempts.createdAt}) * 1000)::float8` })
     .from(rechargeAttempts)
-    .where(and(eq(rechargeAttempts.orgId, orgId), eq(rechargeAttempts.trigger, "auto"), eq(rechargeAttempts.status, "succeeded"), isNotNull(rechargeAttempts.completedAt)))
+    .where(
+      and(
+        eq(rechargeAttempts.orgId, orgId),
+        eq(rechargeAttempts.trigger, "auto"),
+        eq(rechargeAttempts.status, "succeeded"),
+        isNotNull(rechargeAttempts.completedAt),
+      ),
+    )
     .orderBy(desc(rechargeAttempts.createdAt))
     .limit(limit);
-  return percentile(rows.map((r) => Number(r.ms)), 95);
+  return percentile(
+    rows.map((r) => Number(r.ms)),
+    95,
+  );
 }

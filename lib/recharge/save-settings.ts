@@ -24,7 +24,8 @@ export async function saveAutoRechargeSettings(db: Db, p: { orgId: string; input
   const [org] = await db.select().from(organizations).where(eq(organizations.id, p.orgId));
   if (!org) throw new Error(`org ${p.orgId} not found`);
   const parsed = autoRechargeSettingsSchema(org.plan).safeParse(p.input);
-  if (!parsed.success) return { ok: false, code: "validation_error", message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success)
+    return { ok: false, code: "validation_error", message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
   return applySettings(db, { org, next: parsed.data, actor: p.actor, now: p.now });
 }
 
@@ -70,11 +71,17 @@ export type SaveSpendingLimitResult =
 /** Sets or clears the monthly spending limit (cents) and its alert percentage. */
 export async function saveSpendingLimit(db: Db, p: { orgId: string; input: unknown; actor: Actor }): Promise<SaveSpendingLimitResult> {
   const parsed = spendingLimitSchema.safeParse(p.input);
-  if (!parsed.success) return { ok: false, code: "validation_error", message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success)
+    return { ok: false, code: "validation_error", message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
   const v: SpendingLimitInput = parsed.data;
   const [org] = await db.select().from(organizations).where(eq(organizations.id, p.orgId));
   const settings = await db.transaction((tx) =>
-    writeAutoRechargeSettings(tx, { orgId: p.orgId, plan: org!.plan, patch: { spendingLimitCents: v.monthlyLimitCents, spendingAlertPercent: v.alertPercent }, actor: p.actor }),
+    writeAutoRechargeSettings(tx, {
+      orgId: p.orgId,
+      plan: org!.plan,
+      patch: { spendingLimitCents: v.monthlyLimitCents, spendingAlertPercent: v.alertPercent },
+      actor: p.actor,
+    }),
   );
   await maybeTriggerRecharge(db, p.orgId);
   return { ok: true, settings, message: v.monthlyLimitCents === null ? "Spending limit removed." : "Spending limit updated." };

@@ -51,7 +51,11 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
 
     const set: Partial<RechargeAttempt> = {};
     if (piId && piId !== a.paymentIntentId && a.status !== "succeeded") {
-      if (a.paymentIntentId) logger.error({ orgId: a.orgId, attemptId: a.id, paymentIntentId: piId, stored: a.paymentIntentId }, "settle: PaymentIntent differs from the stored one");
+      if (a.paymentIntentId)
+        logger.error(
+          { orgId: a.orgId, attemptId: a.id, paymentIntentId: piId, stored: a.paymentIntentId },
+          "settle: PaymentIntent differs from the stored one",
+        );
       if (!a.paymentIntentId || t.next === "succeeded") set.paymentIntentId = piId;
     }
     if (t.unknown === "mark") {
@@ -71,7 +75,10 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
     const ctx: EffectContext = { tx, a, org: org!, now, emailIds, credited: false, balanceAfter: null, failure: t.failure ?? null };
     for (const e of t.effects) if (e.kind === "credit") await applyEffect(ctx, e); // credit first: emails quote the new balance
     if (ctx.balanceAfter !== null) set.balanceAfter = ctx.balanceAfter;
-    await tx.update(rechargeAttempts).set({ ...set, updatedAt: now }).where(and(eq(rechargeAttempts.id, a.id), eq(rechargeAttempts.orgId, a.orgId)));
+    await tx
+      .update(rechargeAttempts)
+      .set({ ...set, updatedAt: now })
+      .where(and(eq(rechargeAttempts.id, a.id), eq(rechargeAttempts.orgId, a.orgId)));
     for (const e of t.effects) if (e.kind !== "credit" && (await applyEffect(ctx, e)) === "retrigger") retrigger = a.orgId;
     // still below the threshold: a new trigger, durable with this commit (the hand-off below runs it at once)
     if (retrigger) await enqueueJob("recharge.trigger", { orgId: retrigger }, { tx, singletonKey: `retrigger:${a.id}`, startAfterSeconds: 5 });
@@ -117,16 +124,39 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
     case "email":
       if (e.email === "recharge_succeeded") {
         const content = tpl.rechargeSucceededEmail({
-          orgName: org.name, trigger: a.trigger, amountCents: a.amountCents, currency: a.currency, credits: a.credits,
-          newBalance: c.balanceAfter ?? 0, previousBalance: a.balanceBefore, threshold: a.threshold, billingUrl: billingUrl(org.slug),
+          orgName: org.name,
+          trigger: a.trigger,
+          amountCents: a.amountCents,
+          currency: a.currency,
+          credits: a.credits,
+          newBalance: c.balanceAfter ?? 0,
+          previousBalance: a.balanceBefore,
+          threshold: a.threshold,
+          billingUrl: billingUrl(org.slug),
         });
         return email("recharge_succeeded", content, "succeeded");
       }
       if (e.email === "recharge_failed") {
-        const content = tpl.rechargeFailedEmail({ orgName: org.name, amountCents: a.amountCents, currency: a.currency, reason: c.failure?.message ?? "", billingUrl: billingUrl(org.slug) });
+        const content = tpl.rechargeFailedEmail({
+          orgName: org.name,
+          amountCents: a.amountCents,
+          currency: a.currency,
+          reason: c.failure?.message ?? "",
+          billingUrl: billingUrl(org.slug),
+        });
         return email("recharge_failed", content, "failed");
       }
-      return email("verification_needed", tpl.verificationNeededEmail({ orgName: org.name, amountCents: a.amountCents, currency: a.currency, verifyUrl: verifyUrl(org.slug, a.id), billingUrl: billingUrl(org.slug) }), "verify");
+      return email(
+        "verification_needed",
+        tpl.verificationNeededEmail({
+          orgName: org.name,
+          amountCents: a.amountCents,
+          currency: a.currency,
+          verifyUrl: verifyUrl(org.slug, a.id),
+          billingUrl: billingUrl(org.slug),
+        }),
+        "verify",
+      );
     case "incident":
       if (e.incident === "verification_needed") {
         const message = "Your bank requires verification for a payment. Complete verification to add the credits.";
@@ -160,7 +190,8 @@ async function applyFailures(c: EffectContext, change: "reset" | "decline") {
   const { tx, a, org } = c;
   const settings = await getAutoRechargeSettings(tx, a.orgId, org.plan, change === "decline" ? { forUpdate: true } : {});
   if (change === "reset") {
-    if (settings.consecutiveFailures !== 0) await writeAutoRechargeSettings(tx, { orgId: a.orgId, plan: org.plan, patch: { consecutiveFailures: 0 }, actor: { source: "system" } });
+    if (settings.consecutiveFailures !== 0)
+      await writeAutoRechargeSettings(tx, { orgId: a.orgId, plan: org.plan, patch: { consecutiveFailures: 0 }, actor: { source: "system" } });
     return;
   }
   const decline = { kind: "declined" as const, code: c.failure?.code ?? null, declineCode: c.failure?.declineCode ?? null };
@@ -171,7 +202,13 @@ async function applyFailures(c: EffectContext, change: "reset" | "decline") {
     : { consecutiveFailures: policy.consecutiveFailures };
   await writeAutoRechargeSettings(tx, { orgId: a.orgId, plan: org.plan, patch, actor: { source: "system" } });
   if (policy.disable && settings.enabled) {
-    await openIncident(tx, { orgId: a.orgId, kind: "disabled_after_failures", message: policy.message!, attemptId: a.id, dedupeKey: `attempt:${a.id}:disabled` });
+    await openIncident(tx, {
+      orgId: a.orgId,
+      kind: "disabled_after_failures",
+      message: policy.message!,
+      attemptId: a.id,
+      dedupeKey: `attempt:${a.id}:disabled`,
+    });
     const content = tpl.autoRechargeDisabledEmail({ orgName: org.name, message: policy.message!, billingUrl: billingUrl(org.slug) });
     c.emailIds.push(...(await recordEmail(tx, { orgId: a.orgId, kind: "auto_recharge_disabled", content, dedupeKey: `attempt:${a.id}:disabled` })));
   }

@@ -20,7 +20,11 @@ export async function checkSpendingAlert(tx: DbOrTx, p: { org: Organization; set
   if (month.spendCents * 100 < limit * p.settings.spendingAlertPercent) return [];
   await writeAutoRechargeSettings(tx, { orgId: p.org.id, plan: p.org.plan, patch: { spendingAlertSentFor: window.key }, actor: { source: "system" } });
   const content = spendingAlertEmail({
-    orgName: p.org.name, spentCents: month.spendCents, limitCents: limit, percent: p.settings.spendingAlertPercent, currency: "usd",
+    orgName: p.org.name,
+    spentCents: month.spendCents,
+    limitCents: limit,
+    percent: p.settings.spendingAlertPercent,
+    currency: "usd",
     billingUrl: `${env().APP_URL}/${p.org.slug}/settings/billing`,
   });
   return recordEmail(tx, { orgId: p.org.id, kind: "spending_alert", content, dedupeKey: `spending_alert:${window.key}` });

@@ -20,7 +20,10 @@ export async function turnOffAutoRechargeOnFree(tx: Tx, p: { orgId: string; prev
  * `replaced`: the sync saw the default card change (every such attempt goes); otherwise only attempts sent
  * with a card other than `defaultPaymentMethodId` do (a retried sync converges the same way).
  */
-export async function cancelVerificationsOnReplacedCard(db: Db, p: { orgId: string; defaultPaymentMethodId: string | null; replaced: boolean }): Promise<SettleResult[]> {
+export async function cancelVerificationsOnReplacedCard(
+  db: Db,
+  p: { orgId: string; defaultPaymentMethodId: string | null; replaced: boolean },
+): Promise<SettleResult[]> {
   if (!p.replaced && !p.defaultPaymentMethodId) return [];
   const waiting = await db
     .select({ id: rechargeAttempts.id })

@@ -22,16 +22,25 @@ export async function topUpNow(db: Db, p: { orgId: string; userId: string | null
   const [org] = await db.select().from(organizations).where(eq(organizations.id, p.orgId));
   if (!org) throw new Error(`org ${p.orgId} not found`);
   const customer = await getStripeCustomer(db, p.orgId);
-  if (!customer?.defaultPaymentMethodId) return { ok: false, code: "needs_payment_method", message: NO_PAYMENT_METHOD_MESSAGE.replace("automatic top-offs", "top-ups") };
+  if (!customer?.defaultPaymentMethodId)
+    return { ok: false, code: "needs_payment_method", message: NO_PAYMENT_METHOD_MESSAGE.replace("automatic top-offs", "top-ups") };
   const quote = quotePacks(getPlan(org.plan), p.packs);
   const balance = await getBalance(db, p.orgId);
   const attempt = await createRechargeAttempt(db, { orgId: p.orgId, trigger: "manual", ...quote, balanceBefore: balance.total, createdBy: p.userId });
   const r = await chargeRechargeAttempt(db, attempt!.id);
   const [row] = await db.query.rechargeAttempts.findMany({ where: (t, { eq: e }) => e(t.id, attempt!.id), limit: 1 });
-  if (r.status === "succeeded") return { ok: true, attemptId: r.attemptId, status: r.status, message: `${quote.credits.toLocaleString("en-US")} credits added.` };
+  if (r.status === "succeeded")
+    return { ok: true, attemptId: r.attemptId, status: r.status, message: `${quote.credits.toLocaleString("en-US")} credits added.` };
   if (r.status === "requires_action") {
-    return { ok: true, attemptId: r.attemptId, status: r.status, message: "Your bank requires verification. Complete verification to add the credits.", verifyUrl: verifyUrl(org.slug, r.attemptId) };
+    return {
+      ok: true,
+      attemptId: r.attemptId,
+      status: r.status,
+      message: "Your bank requires verification. Complete verification to add the credits.",
+      verifyUrl: verifyUrl(org.slug, r.attemptId),
+    };
   }
-  if (r.status === "processing" || r.status === "pending") return { ok: true, attemptId: r.attemptId, status: r.status, message: "Payment is processing; the credits are added when it completes." };
+  if (r.status === "processing" || r.status === "pending")
+    return { ok: true, attemptId: r.attemptId, status: r.status, message: "Payment is processing; the credits are added when it completes." };
   return { ok: false, code: "charge_failed", message: row?.failureMessage ?? "The payment failed.", attemptId: r.attemptId };
 }

@@ -20,7 +20,8 @@ import { getAutoRechargeSettings } from "./settings";
  */
 export const CHARGE_JOB_DELAY_SECONDS = 5;
 
-export type TriggerResult = { created: true; attempt: RechargeAttempt } | { created: false; reason: Exclude<TriggerDecision, { create: true }>["reason"] | "concurrent" };
+export type TriggerResult =
+  { created: true; attempt: RechargeAttempt } | { created: false; reason: Exclude<TriggerDecision, { create: true }>["reason"] | "concurrent" };
 
 /**
  * After a debit commits, after settings are saved, and after a recharge lands: if auto-recharge is eligible

@@ -5,10 +5,7 @@ import { getRechargeAttempt } from "./attempts";
 import { outcomeFromPaymentIntent, outcomeFromStripeError } from "./outcome";
 import { settleRechargeAttempt } from "./settle-attempt";
 
-export type StartVerificationResult =
-  | { kind: "redirect"; url: string }
-  | { kind: "settled"; status: string }
-  | { kind: "error"; message: string };
+export type StartVerificationResult = { kind: "redirect"; url: string } | { kind: "settled"; status: string } | { kind: "error"; message: string };
 
 /**
  * "Complete verification": brings the owner on-session. Confirms the attempt's PaymentIntent with a

@@ -22,10 +22,7 @@ async function findPrice(stripe: Stripe, lookupKey: string): Promise<Stripe.Pric
 }
 
 async function createPlanPrice(stripe: Stripe, plan: Plan): Promise<Stripe.Price> {
-  const product = await stripe.products.create(
-    { name: `Refill ${plan.name}`, metadata: { plan_id: plan.id } },
-    { idempotencyKey: `product:${plan.id}:v1` },
-  );
+  const product = await stripe.products.create({ name: `Refill ${plan.name}`, metadata: { plan_id: plan.id } }, { idempotencyKey: `product:${plan.id}:v1` });
   return stripe.prices.create(
     {
       product: product.id,

@@ -44,7 +44,11 @@ export async function createBuyCreditsCheckout(
     line_items: [
       {
         quantity: quote.packs,
-        price_data: { currency: quote.currency, unit_amount: plan.packPriceCents, product_data: { name: `${plan.packCredits.toLocaleString("en-US")} credits (${plan.name})` } },
+        price_data: {
+          currency: quote.currency,
+          unit_amount: plan.packPriceCents,
+          product_data: { name: `${plan.packCredits.toLocaleString("en-US")} credits (${plan.name})` },
+        },
       },
     ],
     payment_intent_data: { setup_future_usage: "off_session", metadata: { org_id: org.id, kind: "buy_credits" } },

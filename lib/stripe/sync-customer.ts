@@ -58,7 +58,11 @@ export async function syncStripeCustomer(db: Db, customerId: string, onSynced?: 
   const subs = await stripe.subscriptions.list({ customer: customerId, status: "all", limit: 100 });
 
   return db.transaction(async (tx) => {
-    const [before] = await tx.select({ pm: stripeCustomers.defaultPaymentMethodId }).from(stripeCustomers).where(eq(stripeCustomers.orgId, orgId)).for("update");
+    const [before] = await tx
+      .select({ pm: stripeCustomers.defaultPaymentMethodId })
+      .from(stripeCustomers)
+      .where(eq(stripeCustomers.orgId, orgId))
+      .for("update");
     await tx
       .update(stripeCustomers)
       .set({
@@ -90,18 +94,20 @@ export async function syncStripeCustomer(db: Db, customerId: string, onSynced?: 
         cancelAtPeriodEnd: sub.cancel_at_period_end,
         updatedAt: new Date(),
       };
-      await tx.insert(subscriptions).values({ id: sub.id, ...row }).onConflictDoUpdate({ target: subscriptions.id, set: row });
+      await tx
+        .insert(subscriptions)
+        .values({ id: sub.id, ...row })
+        .onConflictDoUpdate({ target: subscriptions.id, set: row });
       const prev = known.get(sub.id);
       if (!prev || prev.status !== sub.status || prev.plan !== plan) moved.push({ id: sub.id, status: sub.status, plan, previousStatus: prev?.status ?? null });
     }
     // Subscriptions Stripe no longer lists for this customer are gone: mark them canceled.
-    for (const prev of known.values()) if (!seen.includes(prev.id) && prev.status !== "canceled") moved.push({ id: prev.id, status: "canceled", plan: prev.plan, previousStatus: prev.status });
+    for (const prev of known.values())
+      if (!seen.includes(prev.id) && prev.status !== "canceled") moved.push({ id: prev.id, status: "canceled", plan: prev.plan, previousStatus: prev.status });
     const stale = and(eq(subscriptions.orgId, orgId), seen.length ? notInArray(subscriptions.id, seen) : undefined);
     await tx.update(subscriptions).set({ status: "canceled", updatedAt: new Date() }).where(stale);
 
-    const live = subs.data
-      .filter((s) => LIVE_SUBSCRIPTION_STATUSES.includes(s.status) && planOfSubscription(s))
-      .sort((a, b) => b.created - a.created)[0];
+    const live = subs.data.filter((s) => LIVE_SUBSCRIPTION_STATUSES.includes(s.status) && planOfSubscription(s)).sort((a, b) => b.created - a.created)[0];
     const ended = subs.data.find((s) => !LIVE_SUBSCRIPTION_STATUSES.includes(s.status));
     const sync: CustomerSynced = {
       ok: true,

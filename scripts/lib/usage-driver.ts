@@ -67,8 +67,21 @@ export async function driveUsage(o: DriveOptions): Promise<DriveResult> {
   const maxRetries = o.maxRetries ?? 50;
   const prefix = o.keyPrefix ?? `sim-${Date.now()}`;
   const r: DriveResult = {
-    ok: 0, refused: 0, retriedCalls: 0, retries: 0, waitedMs: 0, errors: 0, firstRefusalAt: null, elapsedMs: 0, latency: { p50: null, p99: null, max: null },
-    jumps: 0, crossingToCreditMs: [], jumpsBeforeCrossing: 0, minAvailable: null, minTopupCredits: null, maxOverdraft: 0,
+    ok: 0,
+    refused: 0,
+    retriedCalls: 0,
+    retries: 0,
+    waitedMs: 0,
+    errors: 0,
+    firstRefusalAt: null,
+    elapsedMs: 0,
+    latency: { p50: null, p99: null, max: null },
+    jumps: 0,
+    crossingToCreditMs: [],
+    jumpsBeforeCrossing: 0,
+    minAvailable: null,
+    minTopupCredits: null,
+    maxOverdraft: 0,
   };
   let next = 0;
   let stop = false;
@@ -116,9 +129,14 @@ export async function driveUsage(o: DriveOptions): Promise<DriveResult> {
         });
         status = res.status;
         json = await res.json().catch(() => null);
-        hint = status === 402 ? readRetryHint(res.headers.get("retry-after"), json)
-          : status === 429 ? (readRetryHint(res.headers.get("retry-after"), json) ?? 100)
-          : status >= 500 ? 200 : null;
+        hint =
+          status === 402
+            ? readRetryHint(res.headers.get("retry-after"), json)
+            : status === 429
+              ? (readRetryHint(res.headers.get("retry-after"), json) ?? 100)
+              : status >= 500
+                ? 200
+                : null;
       } catch (err) {
         json = { error: { message: err instanceof Error ? err.message : String(err) } };
         hint = 200;

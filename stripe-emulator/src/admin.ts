@@ -11,9 +11,22 @@ import { advanceTestClock, beginAdvance } from './resources/test-clocks.js';
 import { render } from './store.js';
 
 const FAULT_KEYS: Array<keyof Faults> = [
-  'duplicate_deliveries', 'shuffle', 'delay_ms', 'drop_first_attempt', 'wrong_signature',
-  'fail_next_requests', 'fail_path_prefix', 'hang_next_requests', 'hang_ms', 'hang_path_prefix', 'hang_method',
-  'hang_every_n', 'drop_response_next_requests', 'drop_path_prefix', 'drop_method', 'drop_webhooks',
+  'duplicate_deliveries',
+  'shuffle',
+  'delay_ms',
+  'drop_first_attempt',
+  'wrong_signature',
+  'fail_next_requests',
+  'fail_path_prefix',
+  'hang_next_requests',
+  'hang_ms',
+  'hang_path_prefix',
+  'hang_method',
+  'hang_every_n',
+  'drop_response_next_requests',
+  'drop_path_prefix',
+  'drop_method',
+  'drop_webhooks',
 ];
 
 function checkFault(name: string, value: unknown): void {
@@ -24,7 +37,10 @@ function checkFault(name: string, value: unknown): void {
 }
 
 class AdminError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -124,7 +140,14 @@ function route(emulator: Emulator, idempotency: IdempotencyStore, method: string
 }
 
 /** `/_emulator/*`: JSON admin API for tests and scripts (no auth; local use only). */
-export async function handleAdminRequest(emulator: Emulator, idempotency: IdempotencyStore, request: IncomingMessage, response: ServerResponse, url: URL, body: string): Promise<void> {
+export async function handleAdminRequest(
+  emulator: Emulator,
+  idempotency: IdempotencyStore,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  body: string,
+): Promise<void> {
   try {
     json(response, 200, route(emulator, idempotency, request.method ?? 'GET', url, parseJson(body)));
   } catch (error) {

@@ -17,12 +17,7 @@ function apiKeyOf(request: IncomingMessage): string | null {
   return null;
 }
 
-function takeFault(
-  emulator: Emulator,
-  counter: 'fail_next_requests' | 'hang_next_requests' | 'drop_response_next_requests',
-  prefix: string | undefined,
-  path: string,
-): boolean {
+function takeFault(emulator: Emulator, counter: 'fail_next_requests' | 'hang_next_requests' | 'drop_response_next_requests', prefix: string | undefined, path: string): boolean {
   const remaining = emulator.faults[counter] ?? 0;
   if (remaining <= 0 || (prefix && !path.startsWith(prefix))) return false;
   emulator.faults[counter] = remaining - 1;
@@ -51,7 +46,9 @@ function errorResponse(error: StripeApiError): StoredResponse {
 function execute(emulator: Emulator, router: Router, method: string, path: string, query: string, body: string): StoredResponse {
   const matched = router.match(method, path);
   if (matched === null || matched === 'method') {
-    return errorResponse(invalidRequest(`Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, { status: 404 }));
+    return errorResponse(
+      invalidRequest(`Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, { status: 404 }),
+    );
   }
   try {
     const params = method === 'POST' ? parseForm(body) : parseForm(query);
@@ -96,8 +93,7 @@ export async function handleApiRequest(
   }
 
   // the response is lost on the way back (a replay's too); whatever the request did stands
-  const takeDrop = (): boolean => methodMatches(emulator.faults.drop_method, method)
-    && takeFault(emulator, 'drop_response_next_requests', emulator.faults.drop_path_prefix, path);
+  const takeDrop = (): boolean => methodMatches(emulator.faults.drop_method, method) && takeFault(emulator, 'drop_response_next_requests', emulator.faults.drop_path_prefix, path);
   const idempotencyKeyHeader = request.headers['idempotency-key'];
   const idempotencyKey = method === 'POST' && typeof idempotencyKeyHeader === 'string' && idempotencyKeyHeader ? idempotencyKeyHeader : null;
   if (idempotencyKey) {
@@ -108,25 +104,35 @@ export async function handleApiRequest(
       return send(lookup.response, { 'idempotent-replayed': 'true' });
     }
     if (lookup.kind === 'mismatch') {
-      return send(errorResponse(new StripeApiError(400, { error: {
-        type: 'idempotency_error',
-        message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
-      } })));
+      return send(
+        errorResponse(
+          new StripeApiError(400, {
+            error: {
+              type: 'idempotency_error',
+              message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
+            },
+          }),
+        ),
+      );
     }
     if (lookup.kind === 'in_flight') {
-      return send(errorResponse(new StripeApiError(409, { error: {
-        type: 'idempotency_error',
-        code: 'idempotency_key_in_use',
-        message: 'There is currently another in-progress request using this Stripe-Idempotency-Key. Please try again later.',
-      } })));
+      return send(
+        errorResponse(
+          new StripeApiError(409, {
+            error: {
+              type: 'idempotency_error',
+              code: 'idempotency_key_in_use',
+              message: 'There is currently another in-progress request using this Stripe-Idempotency-Key. Please try again later.',
+            },
+          }),
+        ),
+      );
     }
   }
 
   const hang = takeHang(emulator, method, path);
   const drop = takeDrop();
-  const result = emulator.withRequest({ id: requestId, idempotency_key: idempotencyKey }, () =>
-    execute(emulator, router, method, path, url.search.slice(1), body),
-  );
+  const result = emulator.withRequest({ id: requestId, idempotency_key: idempotencyKey }, () => execute(emulator, router, method, path, url.search.slice(1), body));
   if (emulator.config.logRequests) console.log(`${method} ${path} → ${result.status}`);
   if (hang) {
     // the operation has happened; the key stays "in flight" while we hang, then the result is stored

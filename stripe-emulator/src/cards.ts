@@ -42,7 +42,11 @@ const DECLINES = {
   expiredCard: { code: 'expired_card', decline_code: 'expired_card', message: 'Your card has expired.', param: 'exp_month' },
   incorrectCvc: { code: 'incorrect_cvc', decline_code: 'incorrect_cvc', message: "Your card's security code is incorrect.", param: 'cvc' },
   processingError: { code: 'processing_error', decline_code: 'processing_error', message: 'An error occurred while processing your card. Try again in a little bit.' },
-  authenticationRequired: { code: 'authentication_required', decline_code: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.' },
+  authenticationRequired: {
+    code: 'authentication_required',
+    decline_code: 'authentication_required',
+    message: 'Your card was declined. This transaction requires authentication.',
+  },
 } satisfies Record<string, Decline>;
 
 function visa(number: string, ids: string[], extra: Partial<TestCard> = {}): TestCard {
@@ -106,16 +110,10 @@ export function cardByNumber(number: string): TestCard {
   return { number, paymentMethodIds: [], brand, country: 'US', funding: 'credit', threeDSecure: 'none' };
 }
 
-export type PaymentOutcome =
-  | { kind: 'succeeded' }
-  | { kind: 'requires_action' }
-  | { kind: 'declined'; decline: Decline };
+export type PaymentOutcome = { kind: 'succeeded' } | { kind: 'requires_action' } | { kind: 'declined'; decline: Decline };
 
 /** The decision table for a charge attempt with a card. */
-export function decidePayment(
-  card: TestCard,
-  options: { offSession: boolean; setUpForOffSession: boolean; authenticated: boolean },
-): PaymentOutcome {
+export function decidePayment(card: TestCard, options: { offSession: boolean; setUpForOffSession: boolean; authenticated: boolean }): PaymentOutcome {
   const decline = card.declines ?? card.chargeDeclines;
   if (decline) return { kind: 'declined', decline };
   if (options.authenticated) {

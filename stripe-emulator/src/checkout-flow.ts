@@ -8,9 +8,7 @@ import { buildSetupIntent, confirmSetupIntent } from './resources/setup-intents.
 import { createSubscription } from './resources/subscriptions.js';
 
 /** What the hosted Checkout page does next. */
-export type CheckoutStep =
-  | { kind: 'redirect'; url: string }
-  | { kind: 'error'; message: string };
+export type CheckoutStep = { kind: 'redirect'; url: string } | { kind: 'error'; message: string };
 
 export interface CardEntry {
   number: string;
@@ -85,14 +83,17 @@ export function payCheckoutSession(emulator: Emulator, session: StripeObject, ca
     const paymentMethod = paymentMethodFromCardNumber(emulator, card.number, { expMonth: card.expMonth, expYear: card.expYear, name: card.name });
     if (session.mode === 'payment') {
       const existing = session.payment_intent ? emulator.store.get(session.payment_intent) : undefined;
-      const paymentIntent = existing && existing.status === 'requires_payment_method' ? existing : buildPaymentIntent(emulator, {
-        amount: session.amount_total,
-        currency: session.currency,
-        customer: session.customer,
-        description: session._payment_intent_data.description ?? null,
-        metadata: session._payment_intent_data.metadata,
-        setupFutureUsage: session._payment_intent_data.setup_future_usage ?? null,
-      });
+      const paymentIntent =
+        existing && existing.status === 'requires_payment_method'
+          ? existing
+          : buildPaymentIntent(emulator, {
+              amount: session.amount_total,
+              currency: session.currency,
+              customer: session.customer,
+              description: session._payment_intent_data.description ?? null,
+              metadata: session._payment_intent_data.metadata,
+              setupFutureUsage: session._payment_intent_data.setup_future_usage ?? null,
+            });
       session.payment_intent = paymentIntent.id;
       emulator.store.changed();
       confirmPaymentIntent(emulator, paymentIntent, { paymentMethod: paymentMethod.id, returnUrl });
@@ -103,7 +104,7 @@ export function payCheckoutSession(emulator: Emulator, session: StripeObject, ca
     const setupIntent = buildSetupIntent(emulator, {
       customer,
       metadata: session.mode === 'setup' ? session._setup_intent_data.metadata : undefined,
-      description: session.mode === 'setup' ? session._setup_intent_data.description ?? null : null,
+      description: session.mode === 'setup' ? (session._setup_intent_data.description ?? null) : null,
       usage: 'off_session',
     });
     session.setup_intent = session.mode === 'setup' ? setupIntent.id : null;

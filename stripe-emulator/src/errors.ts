@@ -15,10 +15,7 @@ export function docUrl(code: string): string {
   return `https://stripe.com/docs/error-codes/${code.replace(/_/g, '-')}`;
 }
 
-export function invalidRequest(
-  message: string,
-  options: { param?: string; code?: string; status?: number } = {},
-): StripeApiError {
+export function invalidRequest(message: string, options: { param?: string; code?: string; status?: number } = {}): StripeApiError {
   const error: Record<string, unknown> = { type: 'invalid_request_error', message };
   if (options.code) {
     error.code = options.code;
@@ -48,6 +45,6 @@ export function apiError(message = 'An unknown error occurred'): StripeApiError 
 export function authenticationError(key: string | null): StripeApiError {
   const message = key
     ? `Invalid API Key provided: ${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`
-    : 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. \'Authorization: Bearer YOUR_SECRET_KEY\'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.';
+    : "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.";
   return new StripeApiError(401, { error: { type: 'invalid_request_error', message } });
 }

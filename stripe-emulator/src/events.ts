@@ -4,12 +4,7 @@ import { render, type StripeObject } from './store.js';
 import type { Emulator } from './emulator.js';
 
 /** Records an event with a deep snapshot of the object and queues its webhook deliveries. */
-export function emitEvent(
-  emulator: Emulator,
-  type: string,
-  object: StripeObject,
-  previousAttributes?: StripeObject,
-): StripeObject {
+export function emitEvent(emulator: Emulator, type: string, object: StripeObject, previousAttributes?: StripeObject): StripeObject {
   const endpoints = emulator.webhooks.endpointsFor(type);
   const data: StripeObject = { object: render(object) };
   if (previousAttributes) data.previous_attributes = render(previousAttributes);
@@ -50,12 +45,7 @@ function diffAttributes(before: StripeObject, after: StripeObject): StripeObject
 }
 
 /** Mutates `object` via `change` and emits `<type>` with previous_attributes if anything changed. */
-export function updateWithEvent(
-  emulator: Emulator,
-  type: string,
-  object: StripeObject,
-  change: (object: StripeObject) => void,
-): void {
+export function updateWithEvent(emulator: Emulator, type: string, object: StripeObject, change: (object: StripeObject) => void): void {
   const before = structuredClone(render(object));
   change(object);
   emulator.store.changed();

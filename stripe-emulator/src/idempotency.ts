@@ -10,11 +10,7 @@ interface IdempotencyRecord {
   response: StoredResponse | null; // null = in flight
 }
 
-export type IdempotencyLookup =
-  | { kind: 'new' }
-  | { kind: 'in_flight' }
-  | { kind: 'mismatch' }
-  | { kind: 'replay'; response: StoredResponse };
+export type IdempotencyLookup = { kind: 'new' } | { kind: 'in_flight' } | { kind: 'mismatch' } | { kind: 'replay'; response: StoredResponse };
 
 export class IdempotencyStore {
   private readonly records = new Map<string, IdempotencyRecord>();

@@ -19,9 +19,18 @@ function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): EmulatorConfig 
   const { values } = parseArgs({
     args: argv,
     options: {
-      port: { type: 'string' }, host: { type: 'string' }, 'public-url': { type: 'string' }, 'webhook-url': { type: 'string' },
-      'webhook-secret': { type: 'string' }, 'state-file': { type: 'string' }, 'no-persist': { type: 'boolean' },
-      'retry-base-ms': { type: 'string' }, 'max-attempts': { type: 'string' }, 'idempotency-ttl-ms': { type: 'string' }, log: { type: 'boolean' }, help: { type: 'boolean' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'public-url': { type: 'string' },
+      'webhook-url': { type: 'string' },
+      'webhook-secret': { type: 'string' },
+      'state-file': { type: 'string' },
+      'no-persist': { type: 'boolean' },
+      'retry-base-ms': { type: 'string' },
+      'max-attempts': { type: 'string' },
+      'idempotency-ttl-ms': { type: 'string' },
+      log: { type: 'boolean' },
+      help: { type: 'boolean' },
     },
   });
   if (values.help) {

@@ -121,11 +121,16 @@ function clauseMatches(object: StripeObject, clause: SearchClause): boolean {
   else if (raw === null || raw === undefined) result = false;
   else if (typeof clause.value === 'number') {
     const n = Number(raw);
-    result = clause.op === ':' ? n === clause.value
-      : clause.op === '>' ? n > clause.value
-        : clause.op === '<' ? n < clause.value
-          : clause.op === '>=' ? n >= clause.value
-            : n <= clause.value;
+    result =
+      clause.op === ':'
+        ? n === clause.value
+        : clause.op === '>'
+          ? n > clause.value
+          : clause.op === '<'
+            ? n < clause.value
+            : clause.op === '>='
+              ? n >= clause.value
+              : n <= clause.value;
   } else {
     const have = String(raw).toLowerCase();
     const want = clause.value.toLowerCase();
@@ -135,15 +140,17 @@ function clauseMatches(object: StripeObject, clause: SearchClause): boolean {
 }
 
 function matchesQuery(object: StripeObject, parsed: ParsedQuery): boolean {
-  return parsed.join === 'AND'
-    ? parsed.clauses.every((c) => clauseMatches(object, c))
-    : parsed.clauses.some((c) => clauseMatches(object, c));
+  return parsed.join === 'AND' ? parsed.clauses.every((c) => clauseMatches(object, c)) : parsed.clauses.some((c) => clauseMatches(object, c));
 }
 
 /** Page tokens are opaque to clients; here they encode the offset of the next result. */
 function decodePage(page: string | undefined): number {
   if (page === undefined) return 0;
-  const offset = Number(Buffer.from(page, 'base64url').toString('utf8').replace(/^offset:/, ''));
+  const offset = Number(
+    Buffer.from(page, 'base64url')
+      .toString('utf8')
+      .replace(/^offset:/, ''),
+  );
   if (!Number.isInteger(offset) || offset < 0) throw invalidRequest(`Invalid page: ${page}`, { param: 'page' });
   return offset;
 }

@@ -50,9 +50,7 @@ export class WebhookDispatcher {
   constructor(private readonly emulator: Emulator) {}
 
   setCliTarget(url: string | undefined, secret: string | undefined): void {
-    this.cliTarget = url
-      ? { id: 'we_cli', url, secret: secret ?? `whsec_${randomToken(32)}`, enabled_events: ['*'] }
-      : null;
+    this.cliTarget = url ? { id: 'we_cli', url, secret: secret ?? `whsec_${randomToken(32)}`, enabled_events: ['*'] } : null;
   }
 
   endpointsFor(eventType: string): WebhookTarget[] {
@@ -78,9 +76,19 @@ export class WebhookDispatcher {
       if (this.lost(event.type)) {
         // "webhook lost": the event exists (API, /v1/events) but is never sent, not even retried
         this.deliveries.push({
-          id: newId('whdel', 16), event_id: event.id, event_type: event.type, endpoint_id: target.id, url: target.url,
-          attempt: 1, status: null, ok: false, error: 'webhook lost (drop_webhooks fault)', dropped: true,
-          signature_valid: true, at: new Date().toISOString(), duration_ms: 0,
+          id: newId('whdel', 16),
+          event_id: event.id,
+          event_type: event.type,
+          endpoint_id: target.id,
+          url: target.url,
+          attempt: 1,
+          status: null,
+          ok: false,
+          error: 'webhook lost (drop_webhooks fault)',
+          dropped: true,
+          signature_valid: true,
+          at: new Date().toISOString(),
+          duration_ms: 0,
         });
         continue;
       }

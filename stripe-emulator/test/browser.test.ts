@@ -108,7 +108,13 @@ describe('hosted pages in Chromium', () => {
   });
 
   it('3-D Secure page returns to return_url with payment_intent, client secret and redirect_status', async () => {
-    const paymentIntent = await t.stripe.paymentIntents.create({ amount: 1200, currency: 'usd', payment_method: 'pm_card_threeDSecure2Required', confirm: true, return_url: `${appUrl}/return` });
+    const paymentIntent = await t.stripe.paymentIntents.create({
+      amount: 1200,
+      currency: 'usd',
+      payment_method: 'pm_card_threeDSecure2Required',
+      confirm: true,
+      return_url: `${appUrl}/return`,
+    });
     const page = await browser.newPage();
     await page.goto(paymentIntent.next_action!.redirect_to_url!.url!);
     await page.getByRole('button', { name: 'Complete authentication' }).click();
@@ -126,7 +132,8 @@ describe('hosted pages in Chromium', () => {
     const old = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
     await t.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: old.id } });
     const portal = await t.stripe.billingPortal.sessions.create({
-      customer: customer.id, return_url: `${appUrl}/billing`,
+      customer: customer.id,
+      return_url: `${appUrl}/billing`,
       flow_data: { type: 'payment_method_update', after_completion: { type: 'redirect', redirect: { return_url: `${appUrl}/billing?updated=1` } } },
     });
     const page = await browser.newPage();
@@ -135,12 +142,14 @@ describe('hosted pages in Chromium', () => {
     await page.getByRole('button', { name: 'Add card' }).click();
     await page.getByRole('button', { name: 'Complete authentication' }).click();
     await page.waitForURL(`${appUrl}/billing?updated=1`);
-    const updated = await t.stripe.customers.retrieve(customer.id) as Stripe.Customer;
+    const updated = (await t.stripe.customers.retrieve(customer.id)) as Stripe.Customer;
     const newDefault = updated.invoice_settings.default_payment_method as string;
     expect(newDefault).not.toBe(old.id);
     expect((await t.stripe.paymentMethods.retrieve(newDefault)).card?.last4).toBe('3155');
     const events = await t.stripe.events.list({ type: 'customer.updated' });
-    const change = events.data.find((e) => (e.data.object as Stripe.Customer).id === customer.id && (e.data.object as Stripe.Customer).invoice_settings.default_payment_method === newDefault);
+    const change = events.data.find(
+      (e) => (e.data.object as Stripe.Customer).id === customer.id && (e.data.object as Stripe.Customer).invoice_settings.default_payment_method === newDefault,
+    );
     expect(change?.data.previous_attributes).toEqual({ invoice_settings: { default_payment_method: old.id } });
     // portal home: default marked, remove the old card, return link
     const home = await t.stripe.billingPortal.sessions.create({ customer: customer.id, return_url: `${appUrl}/billing` });

@@ -19,8 +19,12 @@ describe('checkout sessions (API)', () => {
   it('payment mode with price_data: url, line_items, expand, completion events in order', async () => {
     const customer = await t.stripe.customers.create({ email: 'buyer@test.dev' });
     const session = await t.stripe.checkout.sessions.create({
-      mode: 'payment', customer: customer.id, client_reference_id: 'org_1', metadata: { packs: '3' },
-      success_url: 'https://app.test/ok?session_id={CHECKOUT_SESSION_ID}', cancel_url: 'https://app.test/cancel',
+      mode: 'payment',
+      customer: customer.id,
+      client_reference_id: 'org_1',
+      metadata: { packs: '3' },
+      success_url: 'https://app.test/ok?session_id={CHECKOUT_SESSION_ID}',
+      cancel_url: 'https://app.test/cancel',
       line_items: [{ quantity: 3, price_data: { currency: 'usd', unit_amount: 2000, product_data: { name: '1,000 credits' } } }],
       payment_intent_data: { metadata: { packs: '3' }, setup_future_usage: 'off_session' },
     });
@@ -43,7 +47,11 @@ describe('checkout sessions (API)', () => {
   });
 
   it('a decline leaves the session open with the message', async () => {
-    const session = await t.stripe.checkout.sessions.create({ mode: 'payment', success_url: 'https://app.test/ok', line_items: [{ price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'x' } }, quantity: 1 }] });
+    const session = await t.stripe.checkout.sessions.create({
+      mode: 'payment',
+      success_url: 'https://app.test/ok',
+      line_items: [{ price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'x' } }, quantity: 1 }],
+    });
     const result = await complete(session.id, '4000000000009995');
     expect(result.step).toEqual({ kind: 'error', message: 'Your card has insufficient funds.' });
     expect((await t.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
@@ -51,7 +59,13 @@ describe('checkout sessions (API)', () => {
 
   it('setup mode: SetupIntent attached, no_payment_required, setup_intent_data metadata', async () => {
     const customer = await t.stripe.customers.create();
-    const session = await t.stripe.checkout.sessions.create({ mode: 'setup', currency: 'usd', customer: customer.id, success_url: 'https://app.test/ok', setup_intent_data: { metadata: { purpose: 'auto_recharge' } } });
+    const session = await t.stripe.checkout.sessions.create({
+      mode: 'setup',
+      currency: 'usd',
+      customer: customer.id,
+      success_url: 'https://app.test/ok',
+      setup_intent_data: { metadata: { purpose: 'auto_recharge' } },
+    });
     expect(session.payment_status).toBe('no_payment_required');
     await complete(session.id);
     const done = await t.stripe.checkout.sessions.retrieve(session.id, { expand: ['setup_intent'] });
@@ -69,7 +83,12 @@ describe('checkout sessions (API)', () => {
   });
 
   it('subscription mode: creates customer, subscription and first invoice; subscription_data metadata', async () => {
-    const session = await t.stripe.checkout.sessions.create({ mode: 'subscription', success_url: 'https://app.test/ok', line_items: [{ price: monthly.id, quantity: 1 }], subscription_data: { metadata: { org: 'o9' } } });
+    const session = await t.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      success_url: 'https://app.test/ok',
+      line_items: [{ price: monthly.id, quantity: 1 }],
+      subscription_data: { metadata: { org: 'o9' } },
+    });
     await complete(session.id);
     const done = await t.stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription', 'subscription.latest_invoice'] });
     const subscription = done.subscription as Stripe.Subscription;
@@ -102,7 +121,8 @@ describe('billing portal sessions (API)', () => {
     const configuration = await t.stripe.billingPortal.configurations.retrieve(session.configuration as string);
     expect(configuration.is_default).toBe(true);
     const flow = await t.stripe.billingPortal.sessions.create({
-      customer: customer.id, return_url: 'https://app.test/billing',
+      customer: customer.id,
+      return_url: 'https://app.test/billing',
       flow_data: { type: 'payment_method_update', after_completion: { type: 'redirect', redirect: { return_url: 'https://app.test/billing?updated=1' } } },
     });
     expect(flow.flow).toMatchObject({ type: 'payment_method_update', after_completion: { type: 'redirect', redirect: { return_url: 'https://app.test/billing?updated=1' } } });

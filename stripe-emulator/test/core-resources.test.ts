@@ -77,7 +77,14 @@ describe('payment methods', () => {
 describe('payment intents', () => {
   it('create → confirm → succeeded with a charge; expand latest_charge and payment_method', async () => {
     const customer = await t.stripe.customers.create();
-    const created = await t.stripe.paymentIntents.create({ amount: 2500, currency: 'usd', customer: customer.id, metadata: { attempt: 'a1' }, description: 'Top-up', automatic_payment_methods: { enabled: true } });
+    const created = await t.stripe.paymentIntents.create({
+      amount: 2500,
+      currency: 'usd',
+      customer: customer.id,
+      metadata: { attempt: 'a1' },
+      description: 'Top-up',
+      automatic_payment_methods: { enabled: true },
+    });
     expect(created.status).toBe('requires_payment_method');
     const confirmed = await t.stripe.paymentIntents.confirm(created.id, { payment_method: 'pm_card_visa', expand: ['latest_charge', 'payment_method'] });
     expect(confirmed).toMatchObject({ status: 'succeeded', amount_received: 2500, metadata: { attempt: 'a1' } });
@@ -100,14 +107,26 @@ describe('payment intents', () => {
     expect(canceled.status).toBe('canceled');
     const error = await stripeError(t.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa_chargeDeclined', confirm: true }));
     const raw = error.raw as { charge: string; payment_method: Stripe.PaymentMethod; payment_intent: Stripe.PaymentIntent };
-    expect(raw).toMatchObject({ type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', advice_code: 'try_again_later', doc_url: expect.stringContaining('card-declined') });
+    expect(raw).toMatchObject({
+      type: 'card_error',
+      code: 'card_declined',
+      decline_code: 'generic_decline',
+      advice_code: 'try_again_later',
+      doc_url: expect.stringContaining('card-declined'),
+    });
     expect(raw.charge).toMatch(/^ch_/);
     expect(raw.payment_method.card?.last4).toBe('0002');
     expect(raw.payment_intent.last_payment_error?.payment_method?.id).toBe(raw.payment_method.id);
   });
 
   it('3DS failure via the admin API → requires_payment_method with payment_intent_authentication_failure', async () => {
-    const pi = await t.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_authenticationRequired', confirm: true, return_url: 'https://app.test/back' });
+    const pi = await t.stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_authenticationRequired',
+      confirm: true,
+      return_url: 'https://app.test/back',
+    });
     expect(pi.next_action?.redirect_to_url?.url).toContain(`/3ds/${pi.id}`);
     expect(pi.next_action?.redirect_to_url?.return_url).toBe('https://app.test/back');
     await t.admin('POST', `payment_intents/${pi.id}/authenticate`, { outcome: 'fail' });

@@ -51,7 +51,7 @@ describe('the emulator process', () => {
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).objects[customer.id].email).toBe('persist@test.dev');
     const second = await spawnEmulator(['--port', '0', '--state-file', stateFile]);
     const again = new Stripe('sk_test_123', { host: '127.0.0.1', port: Number(new URL(second.url).port), protocol: 'http' });
-    expect((await again.customers.retrieve(customer.id) as Stripe.Customer).email).toBe('persist@test.dev');
+    expect(((await again.customers.retrieve(customer.id)) as Stripe.Customer).email).toBe('persist@test.dev');
     await stop(second.child);
   }, 30_000);
 });
@@ -59,7 +59,12 @@ describe('the emulator process', () => {
 describe('form encoding', () => {
   it('parses nested objects, indexed and empty-bracket arrays, and empty values', () => {
     expect(parseForm('a[b][c]=1&list[0]=x&list[1]=y&push[]=p&push[]=q&empty=&metadata[k]=v%20w&plus=a+b')).toEqual({
-      a: { b: { c: '1' } }, list: ['x', 'y'], push: ['p', 'q'], empty: '', metadata: { k: 'v w' }, plus: 'a b',
+      a: { b: { c: '1' } },
+      list: ['x', 'y'],
+      push: ['p', 'q'],
+      empty: '',
+      metadata: { k: 'v w' },
+      plus: 'a b',
     });
     expect(parseForm('line_items[0][price_data][product_data][name]=Pack&line_items[0][quantity]=2')).toEqual({
       line_items: [{ price_data: { product_data: { name: 'Pack' } }, quantity: '2' }],

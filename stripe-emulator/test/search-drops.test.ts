@@ -60,7 +60,7 @@ describe('GET /v1/payment_intents/search', () => {
   });
 
   it('rejects an invalid query with 400 invalid_request_error (param query)', async () => {
-    for (const query of ["metadata['a']:'x' AND status:'succeeded' OR amount:1", 'bogus:1', "status:succeeded", "metadata:'x'", '']) {
+    for (const query of ["metadata['a']:'x' AND status:'succeeded' OR amount:1", 'bogus:1', 'status:succeeded', "metadata:'x'", '']) {
       const error = await stripeError(t.stripe.paymentIntents.search({ query }));
       expect(error.statusCode).toBe(400);
       expect(error.type).toBe('StripeInvalidRequestError');
@@ -121,10 +121,12 @@ describe('hang faults', () => {
   it('a 60 s hang outlasts the client; reset releases it at once and the stored result is the truth', async () => {
     await t.admin('POST', 'faults', { hang_next_requests: 1, hang_ms: 60_000, hang_path_prefix: '/v1/payment_intents', hang_method: 'POST' });
     const impatient = new Stripe('sk_test_123', { host: '127.0.0.1', port: t.running.port, protocol: 'http', timeout: 300, maxNetworkRetries: 1 });
-    const error = await stripeError(impatient.paymentIntents.create(
-      { amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, metadata: { attempt_id: 'att_hang' } },
-      { idempotencyKey: 'hang-60' },
-    ));
+    const error = await stripeError(
+      impatient.paymentIntents.create(
+        { amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, metadata: { attempt_id: 'att_hang' } },
+        { idempotencyKey: 'hang-60' },
+      ),
+    );
     // the timed-out attempt's retry finds the key in flight: 409 idempotency_key_in_use
     expect(error.type === 'StripeConnectionError' || error.statusCode === 409).toBe(true);
     // Stripe charged although the client never heard back; search tells the truth
@@ -156,7 +158,12 @@ describe('hang faults', () => {
     const quick = new Stripe('sk_test_123', { host: '127.0.0.1', port: t.running.port, protocol: 'http', timeout: 300, maxNetworkRetries: 0 });
     const outcomes: string[] = [];
     for (let i = 0; i < 10; i++) {
-      outcomes.push(await quick.customers.create({ email: `n${i}@test.dev` }).then(() => 'ok', (e: Stripe.errors.StripeError) => e.type));
+      outcomes.push(
+        await quick.customers.create({ email: `n${i}@test.dev` }).then(
+          () => 'ok',
+          (e: Stripe.errors.StripeError) => e.type,
+        ),
+      );
     }
     await quick.customers.list(); // GETs never hang (hang_method: POST)
     expect(outcomes.map((o, i) => (o === 'ok' ? '.' : `${i}`)).join('')).toBe('....4....9');

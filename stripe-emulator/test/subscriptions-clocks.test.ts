@@ -78,7 +78,10 @@ describe('subscriptions', () => {
     expect(renewed.items.data[0]!.current_period_start).toBe(FEB_15);
     for (const type of ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']) {
       const events = await eventsOf(type, since);
-      expect(events.some((e) => (e.data.object as Stripe.Invoice).id === renewal.id), type).toBe(true);
+      expect(
+        events.some((e) => (e.data.object as Stripe.Invoice).id === renewal.id),
+        type,
+      ).toBe(true);
     }
     expect((await eventsOf('test_helpers.test_clock.ready', since)).length).toBeGreaterThan(0);
   });
@@ -101,12 +104,15 @@ describe('subscriptions', () => {
     const { clock, customer } = await customerOnClock();
     const subscription = await t.stripe.subscriptions.create({ customer: customer.id, items: [{ price: plan.id }] });
     const changed = await t.stripe.subscriptions.update(subscription.id, {
-      items: [{ id: subscription.items.data[0]!.id, price: bigPlan.id }], proration_behavior: 'always_invoice',
+      items: [{ id: subscription.items.data[0]!.id, price: bigPlan.id }],
+      proration_behavior: 'always_invoice',
     });
     expect(changed.items.data[0]!.price.id).toBe(bigPlan.id);
     const invoices = await t.stripe.invoices.list({ subscription: subscription.id });
     expect(invoices.data[0]).toMatchObject({ billing_reason: 'subscription_update', status: 'paid', amount_paid: 5000 });
-    const updatedEvent = (await t.stripe.events.list({ type: 'customer.subscription.updated' })).data.find((e) => (e.data.object as Stripe.Subscription).id === subscription.id && (e.data.previous_attributes as Record<string, unknown> | undefined)?.items);
+    const updatedEvent = (await t.stripe.events.list({ type: 'customer.subscription.updated' })).data.find(
+      (e) => (e.data.object as Stripe.Subscription).id === subscription.id && (e.data.previous_attributes as Record<string, unknown> | undefined)?.items,
+    );
     expect(updatedEvent).toBeDefined();
     const ending = await t.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
     expect(ending).toMatchObject({ cancel_at_period_end: true, status: 'active', cancel_at: FEB_15 });

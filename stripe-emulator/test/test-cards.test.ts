@@ -93,22 +93,49 @@ describe('every saveable test card off-session', () => {
 
   it('"authenticate unless set up" succeeds off-session once set up with a SetupIntent', async () => {
     const customer = await t.stripe.customers.create();
-    const setupIntent = await t.stripe.setupIntents.create({ customer: customer.id, payment_method: 'pm_card_authenticationRequiredOnSetup', confirm: true, return_url: 'https://app.test/r' });
+    const setupIntent = await t.stripe.setupIntents.create({
+      customer: customer.id,
+      payment_method: 'pm_card_authenticationRequiredOnSetup',
+      confirm: true,
+      return_url: 'https://app.test/r',
+    });
     expect(setupIntent.status).toBe('requires_action');
     await t.admin('POST', `setup_intents/${setupIntent.id}/authenticate`, { outcome: 'complete' });
-    const paymentIntent = await t.stripe.paymentIntents.create({ amount: 2000, currency: 'usd', customer: customer.id, payment_method: setupIntent.payment_method as string, off_session: true, confirm: true });
+    const paymentIntent = await t.stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: setupIntent.payment_method as string,
+      off_session: true,
+      confirm: true,
+    });
     expect(paymentIntent.status).toBe('succeeded');
   });
 
   it('"authenticate unless set up" succeeds off-session after an on-session payment with setup_future_usage', async () => {
     const customer = await t.stripe.customers.create();
-    const first = await t.stripe.paymentIntents.create({ amount: 2000, currency: 'usd', customer: customer.id, payment_method: 'pm_card_authenticationRequiredOnSetup', setup_future_usage: 'off_session', confirm: true, return_url: 'https://app.test/r' });
+    const first = await t.stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: 'pm_card_authenticationRequiredOnSetup',
+      setup_future_usage: 'off_session',
+      confirm: true,
+      return_url: 'https://app.test/r',
+    });
     expect(first.status).toBe('requires_action');
     const authenticated = await t.admin('POST', `payment_intents/${first.id}/authenticate`, { outcome: 'complete' });
     expect(authenticated.status).toBe('succeeded');
     const paymentMethod = await t.stripe.paymentMethods.retrieve(authenticated.payment_method);
     expect(paymentMethod.customer).toBe(customer.id);
-    const second = await t.stripe.paymentIntents.create({ amount: 2000, currency: 'usd', customer: customer.id, payment_method: paymentMethod.id, off_session: true, confirm: true });
+    const second = await t.stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: paymentMethod.id,
+      off_session: true,
+      confirm: true,
+    });
     expect(second.status).toBe('succeeded');
   });
 });

@@ -53,7 +53,10 @@ describe('webhook delivery', () => {
       const { data } = await t.admin('GET', 'deliveries?event_type=product.created');
       return data.length >= 2 ? data : undefined;
     });
-    expect(deliveries.map((d: DeliveryAttempt) => [d.attempt, d.status, d.ok])).toEqual([[1, 500, false], [2, 200, true]]);
+    expect(deliveries.map((d: DeliveryAttempt) => [d.attempt, d.status, d.ok])).toEqual([
+      [1, 500, false],
+      [2, 200, true],
+    ]);
   });
 
   it('fault duplicate_deliveries sends each event twice; drop_first_attempt retries it', async () => {
@@ -68,7 +71,10 @@ describe('webhook delivery', () => {
     await waitFor(() => receiver.received.length >= 1);
     const { data } = await t.admin('GET', 'deliveries?event_type=product.created');
     const last = data.slice(-2);
-    expect(last.map((d: DeliveryAttempt) => [d.attempt, d.dropped])).toEqual([[1, true], [2, false]]);
+    expect(last.map((d: DeliveryAttempt) => [d.attempt, d.dropped])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
   });
 
   it('fault wrong_signature makes constructEvent reject the payload', async () => {

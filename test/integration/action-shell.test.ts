@@ -23,7 +23,14 @@ beforeAll(async () => {
     ids[who] = (await createUser(t.db, { email: `${who}-${Date.now()}@example.test`, password: "pw-123456789" })).id;
   }
   slug = `acts-${Date.now().toString(36)}`;
-  await createOrganization(t.db, { name: "Acts", slug, members: [{ userId: ids.owner, role: "owner" }, { userId: ids.editor, role: "editor" }] });
+  await createOrganization(t.db, {
+    name: "Acts",
+    slug,
+    members: [
+      { userId: ids.owner, role: "owner" },
+      { userId: ids.editor, role: "editor" },
+    ],
+  });
 });
 afterAll(async () => {
   const { getDbHandle } = await import("@/db/client");
@@ -58,7 +65,9 @@ describe("ownerAction / memberAction", () => {
     expect(await as("stranger").ownerAction(schema, fn, { denied })(slug, { packs: 1 })).toMatchObject({ ok: false, code: "not_found" });
     expect(await as("owner").ownerAction(schema, fn, { denied })("no-such-org", { packs: 1 })).toMatchObject({ ok: false, code: "not_found" });
     expect(await as("editor").ownerAction(schema, fn, { denied })(slug, { packs: 1 })).toEqual({ ok: false, code: "forbidden", message: denied });
-    expect(await as("owner").ownerAction(schema, fn, { invalid: { code: "validation_error", message: "Choose between 1 and 100 packs." } })(slug, { packs: 0 })).toEqual({
+    expect(
+      await as("owner").ownerAction(schema, fn, { invalid: { code: "validation_error", message: "Choose between 1 and 100 packs." } })(slug, { packs: 0 }),
+    ).toEqual({
       ok: false,
       code: "validation_error",
       message: "Choose between 1 and 100 packs.",
@@ -68,7 +77,10 @@ describe("ownerAction / memberAction", () => {
   });
 
   it("memberAction lets an editor in; a schema can depend on the member; no schema means no input", async () => {
-    const byPlan = as("editor").memberAction(({ org }) => z.literal(org.plan), async ({ input }) => ({ ok: true, plan: input }));
+    const byPlan = as("editor").memberAction(
+      ({ org }) => z.literal(org.plan),
+      async ({ input }) => ({ ok: true, plan: input }),
+    );
     expect(await byPlan(slug, "free")).toEqual({ ok: true, plan: "free" });
     expect(await byPlan(slug, "pro")).toMatchObject({ ok: false, code: "validation_error", fieldErrors: { body: [expect.any(String)] } });
     const noInput = as("editor").memberAction(null, async ({ input }) => ({ ok: true, input: input ?? "none" }));
@@ -77,7 +89,9 @@ describe("ownerAction / memberAction", () => {
 
   it("a revoked session is signed out for the shell", async () => {
     await revokeSessions(t.db, ids.editor);
-    const act = shell.actionShell(async () => verifySessionClaim(t.db, { userId: ids.editor, sessionVersion: 0 })).memberAction(null, async () => ({ ok: true }));
+    const act = shell
+      .actionShell(async () => verifySessionClaim(t.db, { userId: ids.editor, sessionVersion: 0 }))
+      .memberAction(null, async () => ({ ok: true }));
     expect(await act(slug)).toMatchObject({ ok: false, code: "unauthenticated" });
   });
 });

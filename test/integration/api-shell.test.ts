@@ -67,7 +67,7 @@ describe("withApiKey", () => {
 
   it("a handler that throws → 500 internal_error JSON; nothing about the error leaks", async () => {
     const route = shell.withApiKey(["billing:read"], async () => {
-      throw new Error("relation \"secret_table\" does not exist");
+      throw new Error('relation "secret_table" does not exist');
     });
     const res = await route(request("/x"));
     expect(res.status).toBe(500);
@@ -77,7 +77,11 @@ describe("withApiKey", () => {
   });
 
   it("key, JSON, object, zod and query refusals, each with its code's status", async () => {
-    const route = shell.withApiKey(["billing:write"], async ({ body: b, query: q }) => ({ status: 200, body: { items: b.items.length, page: q.page ?? null } }), { body, query });
+    const route = shell.withApiKey(
+      ["billing:write"],
+      async ({ body: b, query: q }) => ({ status: 200, body: { items: b.items.length, page: q.page ?? null } }),
+      { body, query },
+    );
     const post = (b: string, path = "/x", k?: string) => route(request(path, { method: "POST", body: b, key: k }));
     const ok = await post(JSON.stringify({ items: [{ n: 1 }] }), "/x?page=2");
     expect(ok.status).toBe(200);

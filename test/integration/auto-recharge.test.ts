@@ -98,13 +98,25 @@ describe("trigger: exactly once", () => {
 
   it("refuses to enable without a card, on Free, or without a subscription — each with its own message", async () => {
     const noCard = await makeBillingOrg(t.db, { card: null, planId: "free" });
-    const free = await saveAutoRechargeSettings(t.db, { orgId: noCard.org.id, input: { enabled: true, threshold: 10, rechargePacks: 1, maxRechargesPerMonth: 1 }, actor: { source: "ui" } });
+    const free = await saveAutoRechargeSettings(t.db, {
+      orgId: noCard.org.id,
+      input: { enabled: true, threshold: 10, rechargePacks: 1, maxRechargesPerMonth: 1 },
+      actor: { source: "ui" },
+    });
     expect(free).toMatchObject({ ok: false, code: "not_available_on_plan", message: "Auto-reload not available on Free plan" });
     await t.sql`UPDATE organizations SET plan = 'starter' WHERE id = ${noCard.org.id}`;
-    const noSub = await saveAutoRechargeSettings(t.db, { orgId: noCard.org.id, input: { enabled: true, threshold: 10, rechargePacks: 1, maxRechargesPerMonth: 1 }, actor: { source: "ui" } });
+    const noSub = await saveAutoRechargeSettings(t.db, {
+      orgId: noCard.org.id,
+      input: { enabled: true, threshold: 10, rechargePacks: 1, maxRechargesPerMonth: 1 },
+      actor: { source: "ui" },
+    });
     expect(noSub).toMatchObject({ ok: false, code: "needs_subscription", message: "An active subscription is required to enable auto-recharge." });
     await t.sql`INSERT INTO subscriptions (id, org_id, customer_id, status, plan) VALUES (${`sub_fake_${noCard.org.id}`}, ${noCard.org.id}, 'cus_x', 'active', 'starter')`;
-    const noPm = await saveAutoRechargeSettings(t.db, { orgId: noCard.org.id, input: { enabled: true, threshold: 10, rechargePacks: 1, maxRechargesPerMonth: 1 }, actor: { source: "ui" } });
+    const noPm = await saveAutoRechargeSettings(t.db, {
+      orgId: noCard.org.id,
+      input: { enabled: true, threshold: 10, rechargePacks: 1, maxRechargesPerMonth: 1 },
+      actor: { source: "ui" },
+    });
     expect(noPm).toMatchObject({ ok: false, code: "needs_payment_method", message: "A payment method is required to enable auto-recharge." });
   });
 });
@@ -124,7 +136,9 @@ describe("failure policy", () => {
     await fire();
     expect((await settingsOf(org.id)).consecutive_failures).toBe(2);
     // a success resets the count
-    await getStripe().customers.update((await t.sql`SELECT customer_id FROM stripe_customers WHERE org_id = ${org.id}`)[0]!.customer_id, { invoice_settings: { default_payment_method: good } });
+    await getStripe().customers.update((await t.sql`SELECT customer_id FROM stripe_customers WHERE org_id = ${org.id}`)[0]!.customer_id, {
+      invoice_settings: { default_payment_method: good },
+    });
     await t.sql`UPDATE stripe_customers SET default_payment_method_id = ${good} WHERE org_id = ${org.id}`;
     await fire();
     expect((await settingsOf(org.id)).consecutive_failures).toBe(0);
@@ -167,7 +181,12 @@ describe("failure policy", () => {
     await h.emu.admin("POST", "faults", { fail_next_requests: 0 });
     expect(r.status).toBe("processing");
     const [row] = await t.sql`SELECT status, outcome_unknown_since, last_error, charge_sent_at FROM recharge_attempts WHERE id = ${a!.id}`;
-    expect(row).toMatchObject({ status: "processing", outcome_unknown_since: expect.anything(), last_error: expect.stringMatching(/500/), charge_sent_at: expect.anything() });
+    expect(row).toMatchObject({
+      status: "processing",
+      outcome_unknown_since: expect.anything(),
+      last_error: expect.stringMatching(/500/),
+      charge_sent_at: expect.anything(),
+    });
     expect(await t.sql`SELECT kind FROM billing_incidents WHERE attempt_id = ${a!.id}`).toEqual([]);
     expect(await t.sql`SELECT kind FROM outgoing_emails WHERE org_id = ${org.id} AND kind = 'recharge_failed'`).toEqual([]);
   });
@@ -216,7 +235,10 @@ describe("verification and incidents", () => {
     const { getOpenIncidents } = await import("@/lib/queries/billing");
     const { dismissIncident } = await import("@/lib/notifications/incidents");
     const open = await getOpenIncidents(t.db, org.id);
-    expect(open.map((i) => [i.kind, i.action])).toEqual([["card_declined", "update_payment_method"], ["card_declined", "update_payment_method"]]);
+    expect(open.map((i) => [i.kind, i.action])).toEqual([
+      ["card_declined", "update_payment_method"],
+      ["card_declined", "update_payment_method"],
+    ]);
     expect(await dismissIncident(t.db, { orgId: org.id, incidentId: open[0]!.id, userId: owner.id })).toBe(true);
     expect((await getOpenIncidents(t.db, org.id)).map((i) => i.id)).toEqual([open[1]!.id]);
     const other = await makeBillingOrg(t.db, { planId: "free", card: null });

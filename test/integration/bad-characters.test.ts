@@ -51,7 +51,12 @@ describe("bad characters → 422 at the edge; the valid requests queued with the
   it("a batch with one bad key is refused whole (422, events.N), nothing debited", async () => {
     const org = await makeOrg(t.db, { topup: 100 });
     const { secret } = await createApiKey(t.db, org.id, null, { name: "usage", scopes: ["usage:write"] });
-    const res = await post(batch, "/api/v1/usage/batch", secret, { events: [{ quantity: 1, idempotency_key: "fine" }, { quantity: 1, idempotency_key: "bad\u0000" }] });
+    const res = await post(batch, "/api/v1/usage/batch", secret, {
+      events: [
+        { quantity: 1, idempotency_key: "fine" },
+        { quantity: 1, idempotency_key: "bad\u0000" },
+      ],
+    });
     expect(res.status).toBe(422);
     expect((await res.json()).error.fields["events.1.idempotency_key"]).toMatch(/NUL/);
     expect((await getBalance(t.db, org.id)).total).toBe(100);

@@ -48,8 +48,18 @@ describe("/api/v1/billing/auto-topup", () => {
     const enable = await call(postAutoTopup, rw, "POST", "/auto-topup", { enabled: true, threshold: 100, amount: 2000 });
     expect(enable.status).toBe(200);
     expect(await enable.json()).toMatchObject({
-      enabled: true, threshold: 100, amount: 2000, recharge_packs: 1, recharge_credits: 1000, currency: "usd",
-      max_recharges_per_month: 10, recharges_used_this_month: 0, spending_limit: null, spend_this_month: 0, status: "active", last_recharged_at: null,
+      enabled: true,
+      threshold: 100,
+      amount: 2000,
+      recharge_packs: 1,
+      recharge_credits: 1000,
+      currency: "usd",
+      max_recharges_per_month: 10,
+      recharges_used_this_month: 0,
+      spending_limit: null,
+      spend_this_month: 0,
+      status: "active",
+      last_recharged_at: null,
     });
     const got = await call(getAutoTopup, rw, "GET", "/auto-topup");
     expect(await got.json()).toMatchObject({ enabled: true, threshold: 100, amount: 2000 });
@@ -104,11 +114,17 @@ describe("/api/v1/billing/auto-topup", () => {
     // three recharges (enable with the threshold above the balance: immediate trigger, then follow-ups)
     const total = (await getBalance(t.db, org.id)).total;
     await call(postAutoTopup, rw, "POST", "/auto-topup", { enabled: true, threshold: total + 2500, amount: 2000, max_recharges_per_month: 3 });
-    const page1 = (await (await call(getHistory, rw, "GET", "/auto-topup/history?limit=2")).json()) as { charges: { id: string; status: string; trigger: string; amount: number; credits: number }[]; has_more: boolean };
+    const page1 = (await (await call(getHistory, rw, "GET", "/auto-topup/history?limit=2")).json()) as {
+      charges: { id: string; status: string; trigger: string; amount: number; credits: number }[];
+      has_more: boolean;
+    };
     expect(page1.charges).toHaveLength(2);
     expect(page1.has_more).toBe(true);
     expect(page1.charges[0]).toMatchObject({ status: "succeeded", trigger: "auto", amount: 2000, credits: 1000 });
-    const page2 = (await (await call(getHistory, rw, "GET", `/auto-topup/history?limit=2&starting_after=${page1.charges[1]!.id}`)).json()) as { charges: unknown[]; has_more: boolean };
+    const page2 = (await (await call(getHistory, rw, "GET", `/auto-topup/history?limit=2&starting_after=${page1.charges[1]!.id}`)).json()) as {
+      charges: unknown[];
+      has_more: boolean;
+    };
     expect(page2.charges).toHaveLength(1);
     expect(page2.has_more).toBe(false);
     const state = (await (await call(getAutoTopup, rw, "GET", "/auto-topup")).json()) as Record<string, unknown>;

@@ -104,7 +104,9 @@ describe("streamed bodies above the limit → 413, read no further, nothing writ
 
   it("bodies within the limit still work (a usage event of a few bytes is debited)", async () => {
     const { POST } = await import("@/app/api/v1/usage/route");
-    const res = await POST(new Request("http://x/api/v1/usage", { method: "POST", headers: { authorization: `Bearer ${usageKey}` }, body: JSON.stringify({ quantity: 1 }) }));
+    const res = await POST(
+      new Request("http://x/api/v1/usage", { method: "POST", headers: { authorization: `Bearer ${usageKey}` }, body: JSON.stringify({ quantity: 1 }) }),
+    );
     expect(res.status).toBe(200);
   });
 });

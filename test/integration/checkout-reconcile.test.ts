@@ -36,7 +36,9 @@ async function paidWithWebhookLost(packs: number) {
   const { org } = await makeBillingOrg(t.db, { planId: "free", card: null });
   const checkout = await createBuyCreditsCheckout(t.db, { orgId: org.id, userId: null, packs, ...urls });
   await h.emu.admin("POST", "faults", { drop_webhooks: true }); // webhook lost
-  const done = await h.emu.admin<{ step: { kind: string }; session: { payment_status: string } }>("POST", `checkout_sessions/${checkout.id}/complete`, { card_number: "4242424242424242" });
+  const done = await h.emu.admin<{ step: { kind: string }; session: { payment_status: string } }>("POST", `checkout_sessions/${checkout.id}/complete`, {
+    card_number: "4242424242424242",
+  });
   expect(done.session.payment_status).toBe("paid");
   return { org, checkout };
 }

@@ -65,7 +65,8 @@ describe("hourly usage rollup", () => {
     const org = await makeOrg(t.db, { plan: 500 });
     const c = createDebitCoalescer(t.db);
     await Promise.all(Array.from({ length: 60 }, (_, i) => c.debit(org.id, [{ quantity: (i % 5) + 1 }])));
-    const [rollup] = await t.sql`SELECT COALESCE(SUM(credits), 0)::int AS credits, COALESCE(SUM(events), 0)::int AS events FROM usage_hourly WHERE org_id = ${org.id}`;
+    const [rollup] =
+      await t.sql`SELECT COALESCE(SUM(credits), 0)::int AS credits, COALESCE(SUM(events), 0)::int AS events FROM usage_hourly WHERE org_id = ${org.id}`;
     const [ledger] = await t.sql`SELECT (-SUM(delta))::int AS credits FROM ledger_entries WHERE org_id = ${org.id} AND kind = 'usage'`;
     expect(rollup).toEqual({ credits: ledger!.credits, events: 60 });
     expect(ledger!.credits).toBe(180);

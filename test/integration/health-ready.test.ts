@@ -39,7 +39,8 @@ describe("GET /api/ready", () => {
   });
 
   it("503 naming the missing migration when one is not applied", async () => {
-    const [last] = await t.sql`DELETE FROM drizzle.__drizzle_migrations WHERE id = (SELECT max(id) FROM drizzle.__drizzle_migrations) RETURNING id, hash, created_at`;
+    const [last] =
+      await t.sql`DELETE FROM drizzle.__drizzle_migrations WHERE id = (SELECT max(id) FROM drizzle.__drizzle_migrations) RETURNING id, hash, created_at`;
     try {
       const { GET } = await import("@/app/api/ready/route");
       const res = await GET();

@@ -33,7 +33,12 @@ describe("holds", () => {
     const h = await hold(org.id, 30);
     expect(await getBalance(t.db, org.id)).toMatchObject({ total: 100, heldCredits: 30, available: 70 });
     const r = await captureHold(t.db, { orgId: org.id, holdId: h.id, quantity: 25 });
-    expect(r).toMatchObject({ ok: true, replayed: false, hold: { status: "captured", capturedQuantity: 25 }, balance: { planCredits: 0, topupCredits: 75, heldCredits: 0, available: 75 } });
+    expect(r).toMatchObject({
+      ok: true,
+      replayed: false,
+      hold: { status: "captured", capturedQuantity: 25 },
+      balance: { planCredits: 0, topupCredits: 75, heldCredits: 0, available: 75 },
+    });
     const entries = await t.sql`SELECT pool, delta, balance_after, reference FROM ledger_entries WHERE org_id = ${org.id} AND kind = 'usage' ORDER BY id`;
     expect(entries).toEqual([
       { pool: "plan", delta: -20, balance_after: 0, reference: r.ok ? r.hold.usageId : null },
@@ -112,7 +117,9 @@ describe("holds", () => {
     try {
       const h = await hold(org.id, 10);
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => captureHold(i % 2 ? p2.db : t.db, { orgId: org.id, holdId: h.id, quantity: 7, idempotencyKey: i < 10 ? "cap-a" : `cap-${i}` })),
+        Array.from({ length: 20 }, (_, i) =>
+          captureHold(i % 2 ? p2.db : t.db, { orgId: org.id, holdId: h.id, quantity: 7, idempotencyKey: i < 10 ? "cap-a" : `cap-${i}` }),
+        ),
       );
       const captures = results.filter((r) => r.ok && !r.replayed);
       expect(captures).toHaveLength(1);

@@ -31,9 +31,17 @@ it("through pg-boss: a debit below the threshold queues the charge; the worker c
   const r = await maybeTriggerRecharge(t.db, org.id);
   expect(r.created).toBe(true);
   expect(Date.now() - started).toBeLessThan(2000); // the request does not wait for Stripe
-  await eventually(async () => (await t.sql`SELECT status FROM recharge_attempts WHERE org_id = ${org.id}`)[0]?.status === "succeeded", 20_000, "charge by the worker");
+  await eventually(
+    async () => (await t.sql`SELECT status FROM recharge_attempts WHERE org_id = ${org.id}`)[0]?.status === "succeeded",
+    20_000,
+    "charge by the worker",
+  );
   expect((await getBalance(t.db, org.id)).total).toBe(total - 1 + 1000);
-  await eventually(async () => (await t.sql`SELECT status FROM outgoing_emails WHERE org_id = ${org.id} AND kind = 'recharge_succeeded'`)[0]?.status === "recorded", 20_000, "email job");
+  await eventually(
+    async () => (await t.sql`SELECT status FROM outgoing_emails WHERE org_id = ${org.id} AND kind = 'recharge_succeeded'`)[0]?.status === "recorded",
+    20_000,
+    "email job",
+  );
 });
 
 it("through pg-boss: the holds.expire job releases a hold past its expiry (scheduled every minute by the worker)", async () => {
@@ -45,10 +53,14 @@ it("through pg-boss: the holds.expire job releases a hold past its expiry (sched
   const boss = new PgBoss({ connectionString: t.url });
   await boss.start();
   worker ??= await startJobWorker({ db: t.db, connectionString: t.url, pollingIntervalSeconds: 0.5 });
-  await eventually(async () => {
-    await boss.send("holds.expire", {});
-    return (await getBalance(t.db, org.id)).heldCredits === 0;
-  }, 20_000, "the hold expired by the job");
+  await eventually(
+    async () => {
+      await boss.send("holds.expire", {});
+      return (await getBalance(t.db, org.id)).heldCredits === 0;
+    },
+    20_000,
+    "the hold expired by the job",
+  );
   await boss.stop({ graceful: false });
   expect((await getBalance(t.db, org.id)).total).toBe(before.total);
   expect((await t.sql`SELECT status FROM credit_holds WHERE org_id = ${org.id}`)[0]?.status).toBe("expired");

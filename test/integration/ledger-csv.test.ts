@@ -37,7 +37,9 @@ describe("ledgerCsvStream", () => {
       INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, balance_after)
       SELECT CASE WHEN i % 3 = 0 THEN ${other.id}::uuid ELSE ${org.id}::uuid END, 'topup', -1, 'usage', 'u-' || i, 20000 - i
       FROM generate_series(1, 15000) AS i`;
-    const expected = (await t.sql<{ id: string }[]>`SELECT id::text FROM ledger_entries WHERE org_id = ${org.id} ORDER BY ledger_entries.id DESC`).map((r) => r.id);
+    const expected = (await t.sql<{ id: string }[]>`SELECT id::text FROM ledger_entries WHERE org_id = ${org.id} ORDER BY ledger_entries.id DESC`).map(
+      (r) => r.id,
+    );
     expect(expected.length).toBe(10_001); // 10,000 usage entries + the factory's top-up
 
     const { text, chunks } = await readAll(ledgerCsvStream(t.db, org.id, { pageSize: 1000 }));
@@ -47,7 +49,15 @@ describe("ledgerCsvStream", () => {
     const rows = lines.slice(1).map((l) => l.split(","));
     expect(rows.map((r) => r[0])).toEqual(expected); // every entry once, newest first
     expect(chunks).toBe(11); // one chunk per page, not one string
-    expect(rows[0]).toEqual([expected[0], expect.stringMatching(/^\d{4}-\d\d-\d\dT/), "usage", "topup", "-1", expect.any(String), expect.stringMatching(/^u-\d+$/)]);
+    expect(rows[0]).toEqual([
+      expected[0],
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      "usage",
+      "topup",
+      "-1",
+      expect.any(String),
+      expect.stringMatching(/^u-\d+$/),
+    ]);
     expect(rows.at(-1)!.slice(2, 6)).toEqual(["adjustment", "topup", "20000", "20000"]);
   });
 

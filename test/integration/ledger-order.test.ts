@@ -13,7 +13,11 @@ afterAll(async () => {
 
 it("a batch's ledger entries are stored in arrival order: replaying them by id gives each pool's balance_after", async () => {
   const org = await makeOrg(t.db, { plan: 300, topup: 300 });
-  await debitCredits(t.db, org.id, Array.from({ length: 200 }, (_, i) => ({ quantity: (i % 4) + 1 })));
+  await debitCredits(
+    t.db,
+    org.id,
+    Array.from({ length: 200 }, (_, i) => ({ quantity: (i % 4) + 1 })),
+  );
   const rows = await t.sql<{ pool: string; delta: number; balance_after: number }[]>`
     SELECT pool, delta, balance_after FROM ledger_entries WHERE org_id = ${org.id} ORDER BY id`;
   const running: Record<string, number> = { plan: 0, topup: 0 };

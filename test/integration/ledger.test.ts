@@ -13,8 +13,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-const entriesOf = (orgId: string) =>
-  t.sql`SELECT pool, delta, kind, balance_after FROM ledger_entries WHERE org_id = ${orgId} AND kind = 'usage' ORDER BY id`;
+const entriesOf = (orgId: string) => t.sql`SELECT pool, delta, kind, balance_after FROM ledger_entries WHERE org_id = ${orgId} AND kind = 'usage' ORDER BY id`;
 
 describe("debit", () => {
   it("takes plan credits first, then top-up credits, writing one entry per pool touched", async () => {
@@ -44,7 +43,8 @@ describe("debit", () => {
     const org = await makeOrg(t.db, { plan: 2, topup: 10 });
     const [keyed, plain] = await debitCredits(t.db, org.id, [{ quantity: 3, idempotencyKey: "k-1" }, { quantity: 4 }]);
     if (!keyed!.ok || !plain!.ok) throw new Error("both debits should succeed");
-    const entries = await t.sql`SELECT reference, pool, delta, balance_after, idempotency_key FROM ledger_entries WHERE org_id = ${org.id} AND kind = 'usage' ORDER BY id`;
+    const entries =
+      await t.sql`SELECT reference, pool, delta, balance_after, idempotency_key FROM ledger_entries WHERE org_id = ${org.id} AND kind = 'usage' ORDER BY id`;
     expect(entries).toEqual([
       { reference: keyed.id, pool: "plan", delta: -2, balance_after: 0, idempotency_key: null },
       { reference: keyed.id, pool: "topup", delta: -1, balance_after: 9, idempotency_key: null },

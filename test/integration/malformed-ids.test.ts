@@ -30,15 +30,14 @@ afterAll(async () => {
 const get = (query: string) => history.GET(new Request(`http://x/api/v1/billing/auto-topup/history${query}`, { headers: { authorization: `Bearer ${key}` } }));
 
 describe("GET /api/v1/billing/auto-topup/history with malformed cursors", () => {
-  it.each([
-    ["------------------------------------"],
-    ["0123456789abcdef0123456789abcdef0123"],
-    ["3f2b8c1e-9d4a-4b6e-8f1a-2c3d4e5f6a7b%00"],
-  ])("starting_after=%s → 422 on starting_after", async (after) => {
-    const res = await get(`?starting_after=${after}`);
-    expect(res.status).toBe(422);
-    expect((await res.json()).error).toMatchObject({ code: "invalid_request", fields: { starting_after: expect.any(String) } });
-  });
+  it.each([["------------------------------------"], ["0123456789abcdef0123456789abcdef0123"], ["3f2b8c1e-9d4a-4b6e-8f1a-2c3d4e5f6a7b%00"]])(
+    "starting_after=%s → 422 on starting_after",
+    async (after) => {
+      const res = await get(`?starting_after=${after}`);
+      expect(res.status).toBe(422);
+      expect((await res.json()).error).toMatchObject({ code: "invalid_request", fields: { starting_after: expect.any(String) } });
+    },
+  );
 
   it.each(["0", "101", "1e2", "-1", "abc", "99999999999999999999"])("limit=%s → 422 on limit", async (limit) => {
     const res = await get(`?limit=${limit}`);

@@ -28,8 +28,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-const scrape = (authorization?: string) =>
-  metricsRoute.GET(new Request("http://x/metrics", { headers: authorization ? { authorization } : {} }));
+const scrape = (authorization?: string) => metricsRoute.GET(new Request("http://x/metrics", { headers: authorization ? { authorization } : {} }));
 
 /** The value of one sample (`name{labels} value`), 0 when absent. */
 async function sample(name: string, labels = ""): Promise<number> {
@@ -52,7 +51,11 @@ describe("GET /metrics", () => {
     };
     const post = (body: unknown) =>
       usageRoute.POST(
-        new Request("http://x/api/v1/usage", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }),
+        new Request("http://x/api/v1/usage", {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
       );
     for (const body of [{ quantity: 3, idempotency_key: "k1" }, { quantity: 3 }, { quantity: 3, idempotency_key: "k1" }, { quantity: 100 }]) await post(body);
     expect((await post({ quantity: 5 })).status).toBe(402); // 4 left

@@ -42,7 +42,10 @@ describe("rate-aware trigger", () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const [{ n }] = (await t.sql`SELECT count(*)::int AS n FROM recharge_attempts WHERE org_id = ${org.id} AND trigger = 'auto' AND status IN ('pending', 'processing', 'requires_action')`) as unknown as [{ n: number }];
+        const [{ n }] =
+          (await t.sql`SELECT count(*)::int AS n FROM recharge_attempts WHERE org_id = ${org.id} AND trigger = 'auto' AND status IN ('pending', 'processing', 'requires_action')`) as unknown as [
+            { n: number },
+          ];
         maxOpen = Math.max(maxOpen, n);
         await sleep(5);
       }
@@ -62,12 +65,19 @@ describe("rate-aware trigger", () => {
     sampling = false;
     await sampler;
     await handOffsIdle();
-    const attempts = await t.sql`SELECT status, balance_before, threshold FROM recharge_attempts WHERE org_id = ${org.id} AND trigger = 'auto' ORDER BY created_at`;
-    console.info(`[rate-aware] start ${start}, used ${used}, refused ${refused}, attempts at balances ${attempts.map((a) => a.balance_before).join(", ")}, max open ${maxOpen}`);
+    const attempts =
+      await t.sql`SELECT status, balance_before, threshold FROM recharge_attempts WHERE org_id = ${org.id} AND trigger = 'auto' ORDER BY created_at`;
+    console.info(
+      `[rate-aware] start ${start}, used ${used}, refused ${refused}, attempts at balances ${attempts.map((a) => a.balance_before).join(", ")}, max open ${maxOpen}`,
+    );
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     expect(Number(attempts[0]!.balance_before)).toBeGreaterThan(100); // early: the threshold was not yet crossed
     expect(maxOpen).toBeLessThanOrEqual(1);
-    await eventually(async () => (await t.sql`SELECT 1 FROM recharge_attempts WHERE org_id = ${org.id} AND status <> 'succeeded'`).length === 0, 10_000, "every attempt settled");
+    await eventually(
+      async () => (await t.sql`SELECT 1 FROM recharge_attempts WHERE org_id = ${org.id} AND status <> 'succeeded'`).length === 0,
+      10_000,
+      "every attempt settled",
+    );
     expect(await ledgerMismatches(t.sql)).toEqual([]);
   }, 120_000);
 
@@ -84,10 +94,16 @@ describe("rate-aware trigger", () => {
     await Promise.all(calls);
     const api = await getAutoTopupJson(t.db, org.id); // right after the burst: the window still holds it
     await handOffsIdle();
-    const peak = await eventually(async () => (await t.sql`SELECT max(peak_credits_per_second)::int AS p FROM usage_peaks WHERE org_id = ${org.id}`)[0]?.p as number | null, 5000, "a stored peak");
+    const peak = await eventually(
+      async () => (await t.sql`SELECT max(peak_credits_per_second)::int AS p FROM usage_peaks WHERE org_id = ${org.id}`)[0]?.p as number | null,
+      5000,
+      "a stored peak",
+    );
     const page = await loadBillingPage(t.db, org);
     const s = page.burnRate.suggestedThreshold;
-    console.info(`[rate-aware] burst took ${Date.now() - t0} ms; API burn_rate ${api.burn_rate_per_second}/s, early: ${api.early_recharge.message}; stored peak ${peak}/s; suggestion ${s.credits} (${s.reason})`);
+    console.info(
+      `[rate-aware] burst took ${Date.now() - t0} ms; API burn_rate ${api.burn_rate_per_second}/s, early: ${api.early_recharge.message}; stored peak ${peak}/s; suggestion ${s.credits} (${s.reason})`,
+    );
     expect(peak).toBeGreaterThan(300); // ≈ 700/s on an idle machine; this one is shared
     expect(s.basis).toBe("peak_rate");
     // ≥ peak × the recharge time the suggestion used (the p95 of this org's recharges, or the default)

@@ -46,7 +46,8 @@ const transports = [
   },
   {
     name: "the Node.js ingestion server",
-    post: (key: string, body: unknown) => fetch(`${serverUrl}/api/v1/usage`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: JSON.stringify(body) }),
+    post: (key: string, body: unknown) =>
+      fetch(`${serverUrl}/api/v1/usage`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: JSON.stringify(body) }),
   },
 ];
 

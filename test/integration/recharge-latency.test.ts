@@ -49,7 +49,9 @@ it("25 crossings through the usage path are each charged by the in-process hand-
   const ms = await crossingToCreditMs(t.db, { since, orgId: org.id });
   expect(ms).toHaveLength(rounds);
   const s = latencySummary(ms);
-  console.info(`[recharge-latency] crossing → credit over ${s.n} crossings: p50 ${s.p50?.toFixed(1)} ms, p95 ${s.p95?.toFixed(1)} ms, p99 ${s.p99?.toFixed(1)} ms, max ${s.max?.toFixed(1)} ms`);
+  console.info(
+    `[recharge-latency] crossing → credit over ${s.n} crossings: p50 ${s.p50?.toFixed(1)} ms, p95 ${s.p95?.toFixed(1)} ms, p99 ${s.p99?.toFixed(1)} ms, max ${s.max?.toFixed(1)} ms`,
+  );
   // the durable jobs are still queued, delayed behind the hand-off (a worker would find each attempt settled)
   const [{ n }] = (await t.sql`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'recharge.charge' AND state = 'created'`) as unknown as [{ n: number }];
   expect(n).toBe(rounds);

@@ -36,10 +36,20 @@ afterAll(async () => {
 const post = {
   route: async (path: string, body: unknown, key: string) => {
     const route = path.endsWith("batch") ? await import("@/app/api/v1/usage/batch/route") : await import("@/app/api/v1/usage/route");
-    return route.POST(new Request(`http://x${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+    return route.POST(
+      new Request(`http://x${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
   },
   node: (path: string, body: unknown, key: string) =>
-    fetch(`${serverUrl}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }),
+    fetch(`${serverUrl}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
 };
 
 async function orgWithKey(topup: number) {

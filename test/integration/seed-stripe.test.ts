@@ -31,7 +31,11 @@ it("seeds Acme on Starter with a Visa default card (auto-recharge can be enabled
   expect((await getPlanSummary(t.db, globex)).plan.id).toBe("free");
   expect((await getAutoRechargeOverview(t.db, globex)).status).toBe("not_available_on_plan");
   expect((await getAutoRechargeOverview(t.db, acme)).status).toBe("off");
-  const r = await saveAutoRechargeSettings(t.db, { orgId: acme, input: { enabled: true, threshold: 100, rechargePacks: 1, maxRechargesPerMonth: 10 }, actor: { source: "ui" } });
+  const r = await saveAutoRechargeSettings(t.db, {
+    orgId: acme,
+    input: { enabled: true, threshold: 100, rechargePacks: 1, maxRechargesPerMonth: 10 },
+    actor: { source: "ui" },
+  });
   expect(r).toMatchObject({ ok: true, message: "Auto-recharge settings updated." });
   expect((await getAutoRechargeOverview(t.db, acme)).status).toBe("active");
 });

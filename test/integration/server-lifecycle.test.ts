@@ -55,7 +55,9 @@ describe("graceful shutdown", () => {
     const server = http.createServer((req, res) => {
       received++;
       if (received === 40) allReceived();
-      void reportUsage(pool.db, org.id, [{ quantity: 1 }]).then(([r]) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: r!.ok })));
+      void reportUsage(pool.db, org.id, [{ quantity: 1 }]).then(([r]) =>
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: r!.ok })),
+      );
     });
     const port = await freePort();
     await listen(server, port, "127.0.0.1");

@@ -23,7 +23,10 @@ describe("sign-in throttling", () => {
     const victim = await createUser(t.db, { email: email(), password: "right-password" });
     const bystander = await createUser(t.db, { email: email(), password: "right-password" });
     for (let i = 0; i < 10; i++) {
-      expect(await checkCredentials(t.db, throttle, { email: victim.email, password: `wrong-${i}`, ip: "198.51.100.7" })).toEqual({ ok: false, reason: "invalid" });
+      expect(await checkCredentials(t.db, throttle, { email: victim.email, password: `wrong-${i}`, ip: "198.51.100.7" })).toEqual({
+        ok: false,
+        reason: "invalid",
+      });
     }
     const locked = await checkCredentials(t.db, throttle, { email: victim.email, password: "right-password", ip: "198.51.100.7" });
     expect(locked).toMatchObject({ ok: false, reason: "throttled" });

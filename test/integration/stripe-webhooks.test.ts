@@ -33,15 +33,18 @@ afterAll(async () => {
 });
 
 const urls = { successUrl: "http://app.test/ok?session_id={CHECKOUT_SESSION_ID}", cancelUrl: "http://app.test/cancel" };
-const sign = (payload: string, secret = h.emu.webhookSecret, timestamp?: number) =>
-  Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
+const sign = (payload: string, secret = h.emu.webhookSecret, timestamp?: number) => Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 const eventsCount = async () => (await t.sql`SELECT count(*)::int AS n FROM stripe_events`)[0]!.n as number;
 
 async function emulatorEvent(type: string, match: (obj: Record<string, unknown>) => boolean) {
-  return eventually(async () => {
-    const { data } = await h.emu.admin<{ data: { id: string; type: string; data: { object: Record<string, unknown> } }[] }>("GET", `events?type=${type}`);
-    return data.find((e) => match(e.data.object));
-  }, 10_000, `${type} event`);
+  return eventually(
+    async () => {
+      const { data } = await h.emu.admin<{ data: { id: string; type: string; data: { object: Record<string, unknown> } }[] }>("GET", `events?type=${type}`);
+      return data.find((e) => match(e.data.object));
+    },
+    10_000,
+    `${type} event`,
+  );
 }
 
 describe("signature", () => {
@@ -57,8 +60,16 @@ describe("signature", () => {
 
   it("unknown event type → 200 ignored; unknown customer → 200 ignored", async () => {
     const p1 = JSON.stringify({ id: "evt_unknown_type", object: "event", type: "charge.dispute.created", data: { object: {} } });
-    expect(await handleStripeWebhook(t.db, p1, sign(p1))).toMatchObject({ status: 200, body: { eventId: "evt_unknown_type", result: "ignored: event type not handled" } });
-    const p2 = JSON.stringify({ id: "evt_unknown_cus", object: "event", type: "customer.subscription.updated", data: { object: { object: "subscription", id: "sub_x", customer: "cus_nobody" } } });
+    expect(await handleStripeWebhook(t.db, p1, sign(p1))).toMatchObject({
+      status: 200,
+      body: { eventId: "evt_unknown_type", result: "ignored: event type not handled" },
+    });
+    const p2 = JSON.stringify({
+      id: "evt_unknown_cus",
+      object: "event",
+      type: "customer.subscription.updated",
+      data: { object: { object: "subscription", id: "sub_x", customer: "cus_nobody" } },
+    });
     expect(await handleStripeWebhook(t.db, p2, sign(p2))).toMatchObject({ status: 200, body: { result: expect.stringMatching(/ignored: unknown_customer/) } });
   });
 });
@@ -91,7 +102,11 @@ describe("Buy Credits through Checkout", () => {
     const { org } = await makeBillingOrg(t.db, { planId: "free", card: null });
     const checkout = await createCardSetupCheckout(t.db, { orgId: org.id, userId: null, ...urls });
     await h.emu.admin("POST", `checkout_sessions/${checkout.id}/complete`, { card_number: "4242424242424242" });
-    const row = await eventually(async () => (await t.sql`SELECT card_brand, card_last4 FROM stripe_customers WHERE org_id = ${org.id} AND card_last4 IS NOT NULL`)[0], 10_000, "default card");
+    const row = await eventually(
+      async () => (await t.sql`SELECT card_brand, card_last4 FROM stripe_customers WHERE org_id = ${org.id} AND card_last4 IS NOT NULL`)[0],
+      10_000,
+      "default card",
+    );
     expect(row).toEqual({ card_brand: "visa", card_last4: "4242" });
   });
 });
@@ -105,8 +120,19 @@ describe("recharge webhooks: order and reconciliation", () => {
     const topup = (await getBalance(t.db, org.id)).topupCredits;
     const [row] = await t.sql`SELECT payment_intent_id FROM recharge_attempts WHERE id = ${a!.id}`;
     const fake = JSON.stringify({
-      id: "evt_late_failure", object: "event", type: "payment_intent.payment_failed",
-      data: { object: { id: row!.payment_intent_id, object: "payment_intent", status: "requires_payment_method", customer: (await t.sql`SELECT customer_id FROM stripe_customers WHERE org_id = ${org.id}`)[0]!.customer_id, metadata: { attempt_id: a!.id }, last_payment_error: { code: "card_declined" } } },
+      id: "evt_late_failure",
+      object: "event",
+      type: "payment_intent.payment_failed",
+      data: {
+        object: {
+          id: row!.payment_intent_id,
+          object: "payment_intent",
+          status: "requires_payment_method",
+          customer: (await t.sql`SELECT customer_id FROM stripe_customers WHERE org_id = ${org.id}`)[0]!.customer_id,
+          metadata: { attempt_id: a!.id },
+          last_payment_error: { code: "card_declined" },
+        },
+      },
     });
     const r = await handleStripeWebhook(t.db, fake, sign(fake));
     expect(r.status).toBe(200);
@@ -122,7 +148,15 @@ describe("recharge webhooks: order and reconciliation", () => {
     await t.sql`UPDATE recharge_attempts SET status = 'processing', updated_at = now() - interval '10 minutes' WHERE id = ${a!.id}`;
     // the worker's Stripe call happened (same key = attempt id), then the process died
     await getStripe().paymentIntents.create(
-      { amount: 4000, currency: "usd", customer: customer.customerId, payment_method: customer.defaultPaymentMethodId!, off_session: true, confirm: true, metadata: { org_id: org.id, attempt_id: a!.id } },
+      {
+        amount: 4000,
+        currency: "usd",
+        customer: customer.customerId,
+        payment_method: customer.defaultPaymentMethodId!,
+        off_session: true,
+        confirm: true,
+        metadata: { org_id: org.id, attempt_id: a!.id },
+      },
       { idempotencyKey: a!.id },
     );
     const before = (await getBalance(t.db, org.id)).topupCredits;

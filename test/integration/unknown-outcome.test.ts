@@ -39,7 +39,8 @@ const later = (ms = 5 * 60_000) => new Date(Date.now() + ms);
 const loseWebhooks = () => h.emu.admin("POST", "faults", { drop_webhooks: true });
 const attemptsOf = (orgId: string) =>
   t.sql`SELECT id, status, payment_intent_id, outcome_unknown_since, last_error, failure_code, failure_message FROM recharge_attempts WHERE org_id = ${orgId} ORDER BY created_at`;
-const emailsOf = async (orgId: string) => (await t.sql`SELECT kind FROM outgoing_emails WHERE org_id = ${orgId} AND kind LIKE 'recharge_%' ORDER BY created_at`).map((r) => r.kind);
+const emailsOf = async (orgId: string) =>
+  (await t.sql`SELECT kind FROM outgoing_emails WHERE org_id = ${orgId} AND kind LIKE 'recharge_%' ORDER BY created_at`).map((r) => r.kind);
 const customerOf = async (orgId: string) => (await t.sql`SELECT customer_id, default_payment_method_id FROM stripe_customers WHERE org_id = ${orgId}`)[0]!;
 async function paymentIntentsOf(orgId: string) {
   const { customer_id } = await customerOf(orgId);
@@ -131,7 +132,15 @@ describe("an unknown charge outcome is not a failure", () => {
     await t.sql`UPDATE recharge_attempts SET status = 'processing', updated_at = now() - interval '10 minutes' WHERE id = ${a!.id}`;
     await loseWebhooks();
     await getStripe().paymentIntents.create(
-      { amount: 2000, currency: "usd", customer: c.customer_id, payment_method: c.default_payment_method_id, off_session: true, confirm: true, metadata: { org_id: org.id, attempt_id: a!.id } },
+      {
+        amount: 2000,
+        currency: "usd",
+        customer: c.customer_id,
+        payment_method: c.default_payment_method_id,
+        off_session: true,
+        confirm: true,
+        metadata: { org_id: org.id, attempt_id: a!.id },
+      },
       { idempotencyKey: a!.id },
     );
     await h.emu.admin("POST", "idempotency/forget");
@@ -173,7 +182,11 @@ describe("an unknown charge outcome is not a failure", () => {
     const before = (await getBalance(t.db, org.id)).topupCredits;
     expect((await chargeRechargeAttempt(t.db, a!.id)).status).toBe("succeeded");
     expect(await paymentIntentsOf(org.id)).toHaveLength(1);
-    await eventually(async () => (await h.emu.admin<{ data: { ok: boolean }[]; idle: boolean }>("GET", "deliveries?event_type=payment_intent.succeeded")).idle, 10_000, "webhooks delivered");
+    await eventually(
+      async () => (await h.emu.admin<{ data: { ok: boolean }[]; idle: boolean }>("GET", "deliveries?event_type=payment_intent.succeeded")).idle,
+      10_000,
+      "webhooks delivered",
+    );
     expect((await getBalance(t.db, org.id)).topupCredits - before).toBe(1000);
   });
 
@@ -201,7 +214,15 @@ describe("an unknown charge outcome is not a failure", () => {
     const a = await createRechargeAttempt(t.db, { orgId: org.id, trigger: "manual", packs: 1, credits: 1000, amountCents: 2000, currency: "usd" });
     await loseWebhooks();
     await getStripe().paymentIntents.create(
-      { amount: 2000, currency: "usd", customer: c.customer_id, payment_method: c.default_payment_method_id, off_session: true, confirm: true, metadata: { org_id: org.id, attempt_id: a!.id } },
+      {
+        amount: 2000,
+        currency: "usd",
+        customer: c.customer_id,
+        payment_method: c.default_payment_method_id,
+        off_session: true,
+        confirm: true,
+        metadata: { org_id: org.id, attempt_id: a!.id },
+      },
       { idempotencyKey: a!.id },
     );
     await t.sql`UPDATE recharge_attempts SET status = 'failed', failure_code = 'internal_error', failure_message = 'An internal error occurred', completed_at = now() WHERE id = ${a!.id}`;

@@ -14,7 +14,14 @@ import { makeOrg } from "./factories";
  */
 export async function makeBillingOrg(
   db: Db,
-  opts: { planId?: PlanId; card?: string | null; plan?: number; topup?: number; waitForPlanCredits?: boolean; autoRecharge?: { threshold: number; packs?: number; max?: number; limitCents?: number | null } } = {},
+  opts: {
+    planId?: PlanId;
+    card?: string | null;
+    plan?: number;
+    topup?: number;
+    waitForPlanCredits?: boolean;
+    autoRecharge?: { threshold: number; packs?: number; max?: number; limitCents?: number | null };
+  } = {},
 ) {
   const planId = opts.planId ?? "starter";
   const org = await makeOrg(db, { planId: "free", plan: opts.plan, topup: opts.topup });

@@ -20,7 +20,16 @@ export interface RunningEmulator {
 export async function startEmulator(opts: { webhookUrl?: string; webhookSecret?: string } = {}): Promise<RunningEmulator> {
   const port = await freePort();
   const webhookSecret = opts.webhookSecret ?? `whsec_${randomBytes(16).toString("hex")}`;
-  const args = [path.resolve("stripe-emulator/src/main.ts"), "--port", String(port), "--webhook-secret", webhookSecret, "--no-persist", "--retry-base-ms", "200"];
+  const args = [
+    path.resolve("stripe-emulator/src/main.ts"),
+    "--port",
+    String(port),
+    "--webhook-secret",
+    webhookSecret,
+    "--no-persist",
+    "--retry-base-ms",
+    "200",
+  ];
   if (opts.webhookUrl) args.push("--webhook-url", opts.webhookUrl);
   const child: ChildProcess = spawn(path.resolve("node_modules/.bin/tsx"), args, { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
@@ -38,7 +47,7 @@ export async function startEmulator(opts: { webhookUrl?: string; webhookSecret?:
     child.stderr!.on("data", (b: Buffer) => (log += b.toString()));
     child.on("exit", (code) => reject(new Error(`stripe-emulator exited (${code}):\n${log}`)));
   });
-  const admin = async <T,>(method: "GET" | "POST", route: string, body?: unknown): Promise<T> => {
+  const admin = async <T>(method: "GET" | "POST", route: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${url}/_emulator/${route.replace(/^\//, "")}`, {
       method,
       headers: body === undefined ? {} : { "content-type": "application/json" },

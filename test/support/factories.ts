@@ -9,7 +9,13 @@ export async function makeOrg(db: DbOrTx, opts: { plan?: number; topup?: number;
   const slug = opts.slug ?? `org-${randomBytes(4).toString("hex")}`;
   const org = await createOrganization(db, { name: slug, slug, plan: opts.planId ?? "starter" });
   if (opts.plan) {
-    await resetPlanCredits(db, { orgId: org.id, allotment: opts.plan, resetsAt: new Date(Date.now() + 30 * 86400_000), reference: "test", idempotencyKey: "test:period-1" });
+    await resetPlanCredits(db, {
+      orgId: org.id,
+      allotment: opts.plan,
+      resetsAt: new Date(Date.now() + 30 * 86400_000),
+      reference: "test",
+      idempotencyKey: "test:period-1",
+    });
   }
   if (opts.topup) {
     await creditTopup(db, { orgId: org.id, credits: opts.topup, kind: "adjustment", reference: "test", idempotencyKey: "test:topup-1" });

@@ -11,7 +11,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
         <p className="mb-6 text-center text-2xl font-semibold tracking-tight text-slate-900">
-          <span aria-hidden className="mr-1 text-brand-600">◆</span>Refill
+          <span aria-hidden className="mr-1 text-brand-600">
+            ◆
+          </span>
+          Refill
         </p>
         <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
           <h1 className="mb-1 text-lg font-semibold">Sign in</h1>

@@ -24,9 +24,14 @@ export default async function OrgLayout({ children, params }: { children: React.
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <div className="flex items-center gap-3">
             <span className="text-lg font-semibold tracking-tight">
-              <span aria-hidden className="mr-1 text-brand-600">◆</span>Refill
+              <span aria-hidden className="mr-1 text-brand-600">
+                ◆
+              </span>
+              Refill
             </span>
-            <span aria-hidden className="text-slate-300">/</span>
+            <span aria-hidden className="text-slate-300">
+              /
+            </span>
             <OrgSwitcher current={ctx.org} orgs={orgs} />
           </div>
           <div className="flex items-center gap-3 text-sm">

@@ -17,5 +17,8 @@ export async function GET(): Promise<Response> {
     // e.g. DATABASE_URL unset: getDb() throws before any check runs
     return Response.json({ status: "not_ready", error: (err as Error).message }, { status: 503, headers: { "cache-control": "no-store" } });
   }
-  return Response.json({ status: r.ready ? "ready" : "not_ready", checks: r.checks }, { status: r.ready ? 200 : 503, headers: { "cache-control": "no-store" } });
+  return Response.json(
+    { status: r.ready ? "ready" : "not_ready", checks: r.checks },
+    { status: r.ready ? 200 : 503, headers: { "cache-control": "no-store" } },
+  );
 }

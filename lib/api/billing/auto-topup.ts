@@ -38,7 +38,11 @@ export async function getAutoTopupJson(db: Db, orgId: string) {
     recharge_p95_ms: o.burnRate.rechargeP95Ms,
     early_recharge: { active: o.burnRate.earlyRecharge.active, message: o.burnRate.earlyRecharge.message },
     peak_rate_per_second: o.burnRate.peakRatePerSecond,
-    suggested_threshold: { credits: o.burnRate.suggestedThreshold.credits, basis: o.burnRate.suggestedThreshold.basis, reason: o.burnRate.suggestedThreshold.reason },
+    suggested_threshold: {
+      credits: o.burnRate.suggestedThreshold.credits,
+      basis: o.burnRate.suggestedThreshold.basis,
+      reason: o.burnRate.suggestedThreshold.reason,
+    },
   };
 }
 
@@ -64,9 +68,7 @@ export const historyQuerySchema = z.object({
     .transform(Number)
     .pipe(z.number().min(1, "limit must be an integer between 1 and 100").max(100, "limit must be an integer between 1 and 100"))
     .optional(),
-  starting_after: z
-    .union([z.literal(""), z.uuid("starting_after must be a charge id")], { error: "starting_after must be a charge id" })
-    .optional(),
+  starting_after: z.union([z.literal(""), z.uuid("starting_after must be a charge id")], { error: "starting_after must be a charge id" }).optional(),
 });
 
 /** `GET /api/v1/billing/auto-topup/history?limit=&starting_after=` → `{ charges: [...], has_more }` (newest first). */
@@ -76,8 +78,16 @@ export async function getAutoTopupHistory(db: Db, orgId: string, query: z.output
     status: 200,
     body: {
       charges: page.items.map((c) => ({
-        id: c.id, date: c.date, amount: c.amountCents, currency: c.currency, credits: c.credits, status: c.status, trigger: c.trigger,
-        failure_code: c.failureCode, decline_code: c.declineCode, failure_message: c.failureMessage,
+        id: c.id,
+        date: c.date,
+        amount: c.amountCents,
+        currency: c.currency,
+        credits: c.credits,
+        status: c.status,
+        trigger: c.trigger,
+        failure_code: c.failureCode,
+        decline_code: c.declineCode,
+        failure_message: c.failureMessage,
       })),
       has_more: page.hasMore,
     },
@@ -96,5 +106,8 @@ export async function postSpendingLimit(db: Db, p: { orgId: string; keyId: strin
     actor: { source: "api", apiKeyId: p.keyId },
   });
   if (!r.ok) return invalidRequest(r.fieldErrors, r.message);
-  return { status: 200, body: { monthly_limit: r.settings.spendingLimitCents, alert_threshold: r.settings.spendingAlertPercent / 100, ...(await getAutoTopupJson(db, p.orgId)) } };
+  return {
+    status: 200,
+    body: { monthly_limit: r.settings.spendingLimitCents, alert_threshold: r.settings.spendingAlertPercent / 100, ...(await getAutoTopupJson(db, p.orgId)) },
+  };
 }

@@ -31,10 +31,16 @@ export const handleCheckoutSessionCompleted: WebhookHandler = async (db, event) 
     if (!setupIntentId) return { result: "no setup intent on session" };
     const pm = await setDefaultPaymentMethod({ customerId: customerId!, setupIntentId });
     if (pm) await syncCustomer(db, customerId!);
-    await db.update(checkoutSessions).set({ completedAt: new Date(), status: "complete" }).where(and(eq(checkoutSessions.id, ours.id), isNull(checkoutSessions.completedAt)));
+    await db
+      .update(checkoutSessions)
+      .set({ completedAt: new Date(), status: "complete" })
+      .where(and(eq(checkoutSessions.id, ours.id), isNull(checkoutSessions.completedAt)));
     return { result: pm ? `default payment method set to ${pm}` : "setup intent has no payment method" };
   }
   const sync = await syncCustomer(db, customerId!);
-  await db.update(checkoutSessions).set({ completedAt: new Date(), status: "complete" }).where(and(eq(checkoutSessions.id, ours.id), isNull(checkoutSessions.completedAt)));
+  await db
+    .update(checkoutSessions)
+    .set({ completedAt: new Date(), status: "complete" })
+    .where(and(eq(checkoutSessions.id, ours.id), isNull(checkoutSessions.completedAt)));
   return { result: sync.ok ? `subscription synced: plan ${sync.plan}` : `sync skipped: ${sync.reason}` };
 };

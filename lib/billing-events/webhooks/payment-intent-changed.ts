@@ -17,7 +17,8 @@ export const handlePaymentIntentChanged: WebhookHandler = async (db, event) => {
   const customerId = idOf(evPi.customer);
   const orgId = customerId ? await findOrgIdByCustomer(db, customerId) : null;
   if (!orgId) return { result: `ignored: unknown customer ${customerId}`, ignored: true };
-  const attempt = (await findAttemptByPaymentIntent(db, evPi.id)) ?? (evPi.metadata?.attempt_id ? await getRechargeAttempt(db, evPi.metadata.attempt_id, orgId) : null);
+  const attempt =
+    (await findAttemptByPaymentIntent(db, evPi.id)) ?? (evPi.metadata?.attempt_id ? await getRechargeAttempt(db, evPi.metadata.attempt_id, orgId) : null);
   if (!attempt || attempt.orgId !== orgId) return { result: "ignored: not a recharge attempt", ignored: true };
   const pi = await getStripe().paymentIntents.retrieve(evPi.id);
   const r = await settleRechargeAttempt(db, attempt.id, outcomeFromPaymentIntent(pi));

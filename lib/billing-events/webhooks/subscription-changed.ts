@@ -11,4 +11,3 @@ export const handleCustomerStateChanged: WebhookHandler = async (db, event) => {
   if (!r.ok) return { result: `ignored: ${r.reason} ${customerId}`, ignored: true };
   return { result: `synced: plan ${r.plan}${r.previousPlan !== r.plan ? ` (was ${r.previousPlan})` : ""}, card ${r.card ? r.card.last4 : "none"}` };
 };
-

@@ -8,4 +8,3 @@ interface HandlerResult {
 }
 
 export type WebhookHandler = (db: Db, event: Stripe.Event) => Promise<HandlerResult>;
-

@@ -15,9 +15,27 @@ export async function getPlanSummary(db: DbOrTx, orgId: string) {
   const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, orgId)).orderBy(desc(subscriptions.updatedAt)).limit(1);
   const balance = await getBalance(db, orgId);
   return {
-    plan: { id: plan.id, name: plan.name, monthlyPriceCents: plan.monthlyPriceCents, monthlyCredits: plan.monthlyCredits, packCredits: plan.packCredits, packPriceCents: plan.packPriceCents, perCreditRate: formatPerCreditRate(plan), packPrice: formatPackPrice(plan), autoRechargeAllowed: plan.autoRechargeAllowed },
-    subscription: sub ? { id: sub.id, status: sub.status, currentPeriodEnd: sub.currentPeriodEnd?.toISOString() ?? null, cancelAtPeriodEnd: sub.cancelAtPeriodEnd } : null,
-    balance: { planCredits: balance.planCredits, topupCredits: balance.topupCredits, total: balance.total, planAllotment: balance.planAllotment, planResetsAt: balance.planResetsAt?.toISOString() ?? null },
+    plan: {
+      id: plan.id,
+      name: plan.name,
+      monthlyPriceCents: plan.monthlyPriceCents,
+      monthlyCredits: plan.monthlyCredits,
+      packCredits: plan.packCredits,
+      packPriceCents: plan.packPriceCents,
+      perCreditRate: formatPerCreditRate(plan),
+      packPrice: formatPackPrice(plan),
+      autoRechargeAllowed: plan.autoRechargeAllowed,
+    },
+    subscription: sub
+      ? { id: sub.id, status: sub.status, currentPeriodEnd: sub.currentPeriodEnd?.toISOString() ?? null, cancelAtPeriodEnd: sub.cancelAtPeriodEnd }
+      : null,
+    balance: {
+      planCredits: balance.planCredits,
+      topupCredits: balance.topupCredits,
+      total: balance.total,
+      planAllotment: balance.planAllotment,
+      planResetsAt: balance.planResetsAt?.toISOString() ?? null,
+    },
     timeZone: org.timeZone,
   };
 }
@@ -39,5 +57,12 @@ export async function getDefaultCard(db: DbOrTx, orgId: string): Promise<CardSum
 /** Open (not dismissed) billing incidents, newest first; `action` says which fix the banner offers. */
 export async function getOpenIncidents(db: DbOrTx, orgId: string) {
   const rows = await listOpenIncidents(db, orgId);
-  return rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, attemptId: r.attemptId, action: INCIDENT_ACTIONS[r.kind], createdAt: r.createdAt.toISOString() }));
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    message: r.message,
+    attemptId: r.attemptId,
+    action: INCIDENT_ACTIONS[r.kind],
+    createdAt: r.createdAt.toISOString(),
+  }));
 }

@@ -21,9 +21,14 @@ function lineItemsTable(session: StripeObject): string {
 function renderCheckout(session: StripeObject, error?: string): string {
   if (session.status === 'expired') return renderPage('Checkout expired', '<h1>This Checkout Session has expired</h1><p class="muted">Start again from the merchant’s site.</p>');
   if (session.status === 'complete') {
-    return renderPage('Checkout complete', `<h1>Thanks, this session is complete</h1>${session.success_url ? `<a href="${escapeHtml(session.success_url.replace('{CHECKOUT_SESSION_ID}', session.id))}">Continue</a>` : ''}`);
+    return renderPage(
+      'Checkout complete',
+      `<h1>Thanks, this session is complete</h1>${session.success_url ? `<a href="${escapeHtml(session.success_url.replace('{CHECKOUT_SESSION_ID}', session.id))}">Continue</a>` : ''}`,
+    );
   }
-  const email = session.customer ? '' : `<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" value="${escapeHtml(session.customer_email ?? '')}">`;
+  const email = session.customer
+    ? ''
+    : `<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" value="${escapeHtml(session.customer_email ?? '')}">`;
   const cancel = session.cancel_url ? `<p><a href="${escapeHtml(session.cancel_url)}">Cancel</a></p>` : '';
   const body = `<p class="muted">Stripe Emulator · ${escapeHtml(session.mode)} mode</p>
 <h1>${session.mode === 'setup' ? 'Set up your card' : 'Checkout'}</h1>

@@ -22,14 +22,18 @@ function brandName(brand: string): string {
 function cardsSection(emulator: Emulator, session: StripeObject, customer: StripeObject): string {
   const base = `/p/session/${escapeHtml(session.id)}`;
   const defaultId = customer.invoice_settings?.default_payment_method;
-  const cards = emulator.store.list('payment_method', (pm) => pm.customer === customer.id).map((pm) => {
-    const isDefault = pm.id === defaultId;
-    const label = `${brandName(pm.card.brand)} •••• ${pm.card.last4}`;
-    const actions = isDefault ? '' : `<div class="actions">
+  const cards = emulator.store
+    .list('payment_method', (pm) => pm.customer === customer.id)
+    .map((pm) => {
+      const isDefault = pm.id === defaultId;
+      const label = `${brandName(pm.card.brand)} •••• ${pm.card.last4}`;
+      const actions = isDefault
+        ? ''
+        : `<div class="actions">
 <form method="post" action="${base}/default"><input type="hidden" name="payment_method" value="${escapeHtml(pm.id)}"><button class="secondary" type="submit" aria-label="Make ${escapeHtml(label)} default">Make default</button></form>
 <form method="post" action="${base}/remove"><input type="hidden" name="payment_method" value="${escapeHtml(pm.id)}"><button class="danger" type="submit" aria-label="Remove ${escapeHtml(label)}">Remove</button></form></div>`;
-    return `<li class="card" data-payment-method="${escapeHtml(pm.id)}"><span>${escapeHtml(label)} <span class="muted">Expires ${String(pm.card.exp_month).padStart(2, '0')}/${pm.card.exp_year}</span>${isDefault ? '<span class="badge">Default</span>' : ''}</span>${actions}</li>`;
-  });
+      return `<li class="card" data-payment-method="${escapeHtml(pm.id)}"><span>${escapeHtml(label)} <span class="muted">Expires ${String(pm.card.exp_month).padStart(2, '0')}/${pm.card.exp_year}</span>${isDefault ? '<span class="badge">Default</span>' : ''}</span>${actions}</li>`;
+    });
   const list = cards.length ? `<ul style="list-style:none;padding:0;margin:0">${cards.join('')}</ul>` : '<p class="muted">No payment methods on file.</p>';
   return `<h2>Payment methods</h2>${list}<p><a href="${base}?view=add">Add payment method</a></p>`;
 }
@@ -38,23 +42,29 @@ function subscriptionSection(emulator: Emulator, session: StripeObject, customer
   const base = `/p/session/${escapeHtml(session.id)}`;
   const subscriptions = emulator.store.list('subscription', (s) => s.customer === customer.id && ['active', 'past_due', 'trialing'].includes(s.status));
   if (subscriptions.length === 0) return '<h2>Subscription</h2><p class="muted">No active subscription.</p>';
-  return subscriptions.map((subscription) => {
-    const item = subscription.items.data[0];
-    const product = emulator.store.get(item.price.product);
-    const renewal = subscription.cancel_at_period_end ? `Cancels on ${date(item.current_period_end)}` : `Renews on ${date(item.current_period_end)}`;
-    const options = emulator.store.list('price', (p) => p.active && p.recurring && p.currency === item.price.currency && p.id !== item.price.id).map((p) => {
-      const name = emulator.store.get(p.product)?.name ?? p.id;
-      return `<option value="${escapeHtml(p.id)}">${escapeHtml(name)} — ${escapeHtml(formatMoney(p.unit_amount, p.currency))} / ${escapeHtml(p.recurring.interval)}</option>`;
-    });
-    const change = options.length ? `<form method="post" action="${base}/change-plan"><input type="hidden" name="subscription" value="${escapeHtml(subscription.id)}">
+  return subscriptions
+    .map((subscription) => {
+      const item = subscription.items.data[0];
+      const product = emulator.store.get(item.price.product);
+      const renewal = subscription.cancel_at_period_end ? `Cancels on ${date(item.current_period_end)}` : `Renews on ${date(item.current_period_end)}`;
+      const options = emulator.store
+        .list('price', (p) => p.active && p.recurring && p.currency === item.price.currency && p.id !== item.price.id)
+        .map((p) => {
+          const name = emulator.store.get(p.product)?.name ?? p.id;
+          return `<option value="${escapeHtml(p.id)}">${escapeHtml(name)} — ${escapeHtml(formatMoney(p.unit_amount, p.currency))} / ${escapeHtml(p.recurring.interval)}</option>`;
+        });
+      const change = options.length
+        ? `<form method="post" action="${base}/change-plan"><input type="hidden" name="subscription" value="${escapeHtml(subscription.id)}">
 <label for="price-${escapeHtml(subscription.id)}">Change plan</label><select id="price-${escapeHtml(subscription.id)}" name="price">${options.join('')}</select>
-<button class="secondary" type="submit" style="margin-top:8px">Update plan</button></form>` : '';
-    const toggle = subscription.cancel_at_period_end
-      ? `<form method="post" action="${base}/renew"><input type="hidden" name="subscription" value="${escapeHtml(subscription.id)}"><button class="secondary" type="submit">Renew subscription</button></form>`
-      : `<form method="post" action="${base}/cancel"><input type="hidden" name="subscription" value="${escapeHtml(subscription.id)}"><button class="danger" type="submit">Cancel subscription</button></form>`;
-    return `<h2>Subscription</h2><p><strong>${escapeHtml(product?.name ?? 'Plan')}</strong> — ${escapeHtml(formatMoney(item.price.unit_amount, item.price.currency))} / ${escapeHtml(item.price.recurring.interval)}
+<button class="secondary" type="submit" style="margin-top:8px">Update plan</button></form>`
+        : '';
+      const toggle = subscription.cancel_at_period_end
+        ? `<form method="post" action="${base}/renew"><input type="hidden" name="subscription" value="${escapeHtml(subscription.id)}"><button class="secondary" type="submit">Renew subscription</button></form>`
+        : `<form method="post" action="${base}/cancel"><input type="hidden" name="subscription" value="${escapeHtml(subscription.id)}"><button class="danger" type="submit">Cancel subscription</button></form>`;
+      return `<h2>Subscription</h2><p><strong>${escapeHtml(product?.name ?? 'Plan')}</strong> — ${escapeHtml(formatMoney(item.price.unit_amount, item.price.currency))} / ${escapeHtml(item.price.recurring.interval)}
 <span class="badge">${escapeHtml(subscription.status)}</span><br><span class="muted">${escapeHtml(renewal)}</span></p><div class="actions">${toggle}</div>${change}`;
-  }).join('');
+    })
+    .join('');
 }
 
 function renderPortal(emulator: Emulator, session: StripeObject, view: string, messages: { error?: string; notice?: string }): string {
@@ -99,7 +109,11 @@ function runAction(emulator: Emulator, response: ServerResponse, session: Stripe
     case 'cards': {
       const expiry = parseExpiry(String(form.cardExpiry ?? ''));
       if (!expiry) throw new StripeApiError(400, { error: { message: "Your card's expiration date is incomplete." } });
-      const paymentMethod = paymentMethodFromCardNumber(emulator, String(form.cardNumber ?? ''), { expMonth: expiry.month, expYear: expiry.year, name: form.billingName || undefined });
+      const paymentMethod = paymentMethodFromCardNumber(emulator, String(form.cardNumber ?? ''), {
+        expMonth: expiry.month,
+        expYear: expiry.year,
+        name: form.billingName || undefined,
+      });
       const setupIntent = buildSetupIntent(emulator, { customer: customer.id, usage: 'off_session' });
       confirmSetupIntent(emulator, setupIntent, { paymentMethod: paymentMethod.id, returnUrl: `${emulator.publicUrl}/p/session/${session.id}/setup-return` });
       if (setupIntent.status === 'requires_action') return redirect(response, setupIntent.next_action.redirect_to_url.url);
@@ -141,7 +155,15 @@ function runAction(emulator: Emulator, response: ServerResponse, session: Stripe
       updateWithEvent(emulator, 'customer.subscription.updated', sub, (s) => {
         const item = s.items.data[0];
         item.price = structuredClone(price);
-        item.plan = { ...item.plan, id: price.id, amount: price.unit_amount, amount_decimal: price.unit_amount_decimal, product: price.product, interval: price.recurring.interval, interval_count: price.recurring.interval_count };
+        item.plan = {
+          ...item.plan,
+          id: price.id,
+          amount: price.unit_amount,
+          amount_decimal: price.unit_amount_decimal,
+          product: price.product,
+          interval: price.recurring.interval,
+          interval_count: price.recurring.interval_count,
+        };
         for (const key of Object.keys(item.price)) if (key.startsWith('_')) delete item.price[key];
       });
       return home('Your plan was updated.');

@@ -28,9 +28,19 @@ export function showThreeDSecurePage(emulator: Emulator, response: ServerRespons
   if (!intent) return sendHtml(response, 404, renderPage('Not found', '<h1>Authentication not found</h1>'));
   if (intent.status !== 'requires_action') {
     const back = returnUrlFor(intent);
-    return sendHtml(response, 200, renderPage('3D Secure', `<h1>Nothing to authenticate</h1><p class="muted">This ${escapeHtml(intent.object)} has status ${escapeHtml(intent.status)}.</p>${back ? `<a href="${escapeHtml(back)}">Continue</a>` : ''}`));
+    return sendHtml(
+      response,
+      200,
+      renderPage(
+        '3D Secure',
+        `<h1>Nothing to authenticate</h1><p class="muted">This ${escapeHtml(intent.object)} has status ${escapeHtml(intent.status)}.</p>${back ? `<a href="${escapeHtml(back)}">Continue</a>` : ''}`,
+      ),
+    );
   }
-  const amount = intent.object === 'payment_intent' ? `<p>Amount: <strong>${escapeHtml(formatMoney(intent.amount, intent.currency))}</strong></p>` : '<p>Confirm that you want to save this card.</p>';
+  const amount =
+    intent.object === 'payment_intent'
+      ? `<p>Amount: <strong>${escapeHtml(formatMoney(intent.amount, intent.currency))}</strong></p>`
+      : '<p>Confirm that you want to save this card.</p>';
   const body = `<h1>3D Secure 2 Test Page</h1>
 <p class="muted">This is a test authentication page. Real cards would show their bank's challenge here.</p>${amount}
 <form method="post" action="/3ds/${escapeHtml(id)}"><input type="hidden" name="outcome" value="complete"><button class="primary" type="submit">Complete authentication</button></form>
@@ -50,5 +60,9 @@ export function submitThreeDSecure(emulator: Emulator, response: ServerResponse,
   }
   const back = returnUrlFor(intent);
   if (back) return redirect(response, back);
-  sendHtml(response, 200, renderPage('3D Secure', `<h1>Authentication ${intent.status === 'succeeded' ? 'complete' : 'failed'}</h1><p class="muted">You can close this window.</p>`));
+  sendHtml(
+    response,
+    200,
+    renderPage('3D Secure', `<h1>Authentication ${intent.status === 'succeeded' ? 'complete' : 'failed'}</h1><p class="muted">You can close this window.</p>`),
+  );
 }

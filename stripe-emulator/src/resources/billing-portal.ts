@@ -13,16 +13,33 @@ function defaultPortalConfiguration(emulator: Emulator): StripeObject {
   if (existing) return existing;
   const now = nowSeconds();
   return emulator.store.insert({
-    id: newId('bpc'), object: 'billing_portal.configuration', active: true, application: null,
-    business_profile: { headline: null, privacy_policy_url: null, terms_of_service_url: null }, created: now, default_return_url: null,
+    id: newId('bpc'),
+    object: 'billing_portal.configuration',
+    active: true,
+    application: null,
+    business_profile: { headline: null, privacy_policy_url: null, terms_of_service_url: null },
+    created: now,
+    default_return_url: null,
     features: {
       customer_update: { allowed_updates: ['email'], enabled: true },
       invoice_history: { enabled: true },
       payment_method_update: { enabled: true, payment_method_configuration: null },
       subscription_cancel: { cancellation_reason: { enabled: false, options: [] }, enabled: true, mode: 'at_period_end', proration_behavior: 'none' },
-      subscription_update: { default_allowed_updates: ['price'], enabled: true, products: [], proration_behavior: 'create_prorations', schedule_at_period_end: { conditions: [] }, trial_update_behavior: 'end_trial' },
+      subscription_update: {
+        default_allowed_updates: ['price'],
+        enabled: true,
+        products: [],
+        proration_behavior: 'create_prorations',
+        schedule_at_period_end: { conditions: [] },
+        trial_update_behavior: 'end_trial',
+      },
     },
-    is_default: true, livemode: false, login_page: { enabled: false, url: null }, metadata: {}, name: null, updated: now,
+    is_default: true,
+    livemode: false,
+    login_page: { enabled: false, url: null },
+    metadata: {},
+    name: null,
+    updated: now,
   });
 }
 
@@ -56,9 +73,17 @@ export function registerBillingPortalRoutes(router: Router): void {
     em.store.require('billing_portal.configuration', configuration, 'configuration');
     const id = `bps_${randomToken(24)}`;
     return em.store.insert({
-      id, object: 'billing_portal.session', configuration, created: nowSeconds(), customer: customer.id, customer_account: null,
-      flow: buildFlow(typeof req.params.flow_data === 'object' ? req.params.flow_data : undefined), livemode: false,
-      locale: optionalString(req.params, 'locale') ?? null, on_behalf_of: null, return_url: optionalString(req.params, 'return_url') ?? null,
+      id,
+      object: 'billing_portal.session',
+      configuration,
+      created: nowSeconds(),
+      customer: customer.id,
+      customer_account: null,
+      flow: buildFlow(typeof req.params.flow_data === 'object' ? req.params.flow_data : undefined),
+      livemode: false,
+      locale: optionalString(req.params, 'locale') ?? null,
+      on_behalf_of: null,
+      return_url: optionalString(req.params, 'return_url') ?? null,
       url: `${em.publicUrl}/p/session/${id}`,
     });
   });

@@ -37,8 +37,28 @@ export function createCharge(emulator: Emulator, paymentIntent: StripeObject, pa
     metadata: { ...paymentIntent.metadata },
     on_behalf_of: null,
     outcome: succeeded
-      ? { advice_code: null, network_advice_code: null, network_decline_code: null, network_status: 'approved_by_network', reason: null, risk_level: 'normal', risk_score: 32, seller_message: 'Payment complete.', type: 'authorized' }
-      : { advice_code: decline.advice_code ?? null, network_advice_code: null, network_decline_code: null, network_status: 'declined_by_network', reason: decline.decline_code, risk_level: 'normal', risk_score: 32, seller_message: `The bank returned the decline code \`${decline.decline_code}\`.`, type: 'issuer_declined' },
+      ? {
+          advice_code: null,
+          network_advice_code: null,
+          network_decline_code: null,
+          network_status: 'approved_by_network',
+          reason: null,
+          risk_level: 'normal',
+          risk_score: 32,
+          seller_message: 'Payment complete.',
+          type: 'authorized',
+        }
+      : {
+          advice_code: decline.advice_code ?? null,
+          network_advice_code: null,
+          network_decline_code: null,
+          network_status: 'declined_by_network',
+          reason: decline.decline_code,
+          risk_level: 'normal',
+          risk_score: 32,
+          seller_message: `The bank returned the decline code \`${decline.decline_code}\`.`,
+          type: 'issuer_declined',
+        },
     paid: succeeded,
     payment_intent: paymentIntent.id,
     payment_method: paymentMethod.id,

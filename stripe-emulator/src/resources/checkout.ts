@@ -11,10 +11,30 @@ import { requireCustomer } from './customers.js';
 import { createPrice } from './products-prices.js';
 
 const CREATE_PARAMS = [
-  'mode', 'line_items', 'customer', 'customer_email', 'success_url', 'cancel_url', 'metadata', 'client_reference_id',
-  'payment_intent_data', 'setup_intent_data', 'subscription_data', 'currency', 'expires_at', 'customer_creation',
-  'allow_promotion_codes', 'billing_address_collection', 'locale', 'ui_mode', 'submit_type', 'payment_method_collection',
-  'saved_payment_method_options', 'invoice_creation', 'automatic_tax', 'allowed_payment_method_types',
+  'mode',
+  'line_items',
+  'customer',
+  'customer_email',
+  'success_url',
+  'cancel_url',
+  'metadata',
+  'client_reference_id',
+  'payment_intent_data',
+  'setup_intent_data',
+  'subscription_data',
+  'currency',
+  'expires_at',
+  'customer_creation',
+  'allow_promotion_codes',
+  'billing_address_collection',
+  'locale',
+  'ui_mode',
+  'submit_type',
+  'payment_method_collection',
+  'saved_payment_method_options',
+  'invoice_creation',
+  'automatic_tax',
+  'allowed_payment_method_types',
 ];
 
 function buildLineItems(emulator: Emulator, params: Params, mode: string): StripeObject[] {
@@ -31,7 +51,9 @@ function buildLineItems(emulator: Emulator, params: Params, mode: string): Strip
       throw invalidRequest(`You must specify either \`price\` or \`price_data\` in line_items[${i}].`, { param: `line_items[${i}]` });
     }
     if (mode === 'payment' && price.recurring) {
-      throw invalidRequest('You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.', { param: `line_items[${i}]` });
+      throw invalidRequest('You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.', {
+        param: `line_items[${i}]`,
+      });
     }
     if (mode === 'subscription' && !price.recurring) {
       throw invalidRequest('You must specify at least one recurring price in `subscription` mode when using prices.', { param: `line_items[${i}]` });
@@ -39,8 +61,18 @@ function buildLineItems(emulator: Emulator, params: Params, mode: string): Strip
     const product = emulator.store.get(price.product);
     const amount = price.unit_amount * quantity;
     return {
-      id: newId('li'), object: 'item', adjustable_quantity: null, amount_discount: 0, amount_subtotal: amount, amount_tax: 0,
-      amount_total: amount, currency: price.currency, description: product?.name ?? null, metadata: {}, price: render(price), quantity,
+      id: newId('li'),
+      object: 'item',
+      adjustable_quantity: null,
+      amount_discount: 0,
+      amount_subtotal: amount,
+      amount_tax: 0,
+      amount_total: amount,
+      currency: price.currency,
+      description: product?.name ?? null,
+      metadata: {},
+      price: render(price),
+      quantity,
     };
   });
 }
@@ -65,23 +97,68 @@ function createCheckoutSession(emulator: Emulator, params: Params): StripeObject
   const total = lineItems.reduce((sum, item) => sum + item.amount_total, 0);
   const id = `cs_test_${randomToken(58)}`;
   const session: StripeObject = {
-    id, object: 'checkout.session', adaptive_pricing: { enabled: false }, after_expiration: null, allow_promotion_codes: null,
-    allowed_payment_method_types: null, amount_subtotal: mode === 'setup' ? null : total, amount_total: mode === 'setup' ? null : total,
-    automatic_tax: { enabled: false, liability: null, provider: null, status: null }, billing_address_collection: null,
-    cancel_url: optionalString(params, 'cancel_url') ?? null, client_reference_id: optionalString(params, 'client_reference_id') ?? null,
-    client_secret: null, collected_information: null, consent: null, consent_collection: null, created: now, currency,
-    currency_conversion: null, custom_fields: [], custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
-    customer: customerId ?? null, customer_account: null, customer_creation: customerId ? null : mode === 'payment' ? 'if_required' : 'always',
-    customer_details: null, customer_email: optionalString(params, 'customer_email') ?? null, discounts: [], expires_at: expiresAt,
-    integration_identifier: null, invoice: null, invoice_creation: mode === 'payment' ? { enabled: false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } } : null,
-    livemode: false, locale: optionalString(params, 'locale') ?? null, metadata: mergeMetadata({}, params.metadata), mode, origin_context: null,
-    payment_intent: null, payment_link: null, payment_method_collection: 'always', payment_method_configuration_details: null,
-    payment_method_options: { card: { request_three_d_secure: 'automatic' } }, payment_method_types: ['card'],
-    payment_status: mode === 'setup' ? 'no_payment_required' : 'unpaid', permissions: null, phone_number_collection: { enabled: false },
-    recovered_from: null, saved_payment_method_options: null, setup_intent: null, shipping_address_collection: null, shipping_cost: null,
-    shipping_options: [], status: 'open', submit_type: null, subscription: null, success_url: optionalString(params, 'success_url') ?? null,
-    total_details: mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 }, ui_mode: 'hosted',
-    url: `${emulator.publicUrl}/c/pay/${id}`, wallet_options: null,
+    id,
+    object: 'checkout.session',
+    adaptive_pricing: { enabled: false },
+    after_expiration: null,
+    allow_promotion_codes: null,
+    allowed_payment_method_types: null,
+    amount_subtotal: mode === 'setup' ? null : total,
+    amount_total: mode === 'setup' ? null : total,
+    automatic_tax: { enabled: false, liability: null, provider: null, status: null },
+    billing_address_collection: null,
+    cancel_url: optionalString(params, 'cancel_url') ?? null,
+    client_reference_id: optionalString(params, 'client_reference_id') ?? null,
+    client_secret: null,
+    collected_information: null,
+    consent: null,
+    consent_collection: null,
+    created: now,
+    currency,
+    currency_conversion: null,
+    custom_fields: [],
+    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    customer: customerId ?? null,
+    customer_account: null,
+    customer_creation: customerId ? null : mode === 'payment' ? 'if_required' : 'always',
+    customer_details: null,
+    customer_email: optionalString(params, 'customer_email') ?? null,
+    discounts: [],
+    expires_at: expiresAt,
+    integration_identifier: null,
+    invoice: null,
+    invoice_creation:
+      mode === 'payment'
+        ? { enabled: false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } }
+        : null,
+    livemode: false,
+    locale: optionalString(params, 'locale') ?? null,
+    metadata: mergeMetadata({}, params.metadata),
+    mode,
+    origin_context: null,
+    payment_intent: null,
+    payment_link: null,
+    payment_method_collection: 'always',
+    payment_method_configuration_details: null,
+    payment_method_options: { card: { request_three_d_secure: 'automatic' } },
+    payment_method_types: ['card'],
+    payment_status: mode === 'setup' ? 'no_payment_required' : 'unpaid',
+    permissions: null,
+    phone_number_collection: { enabled: false },
+    recovered_from: null,
+    saved_payment_method_options: null,
+    setup_intent: null,
+    shipping_address_collection: null,
+    shipping_cost: null,
+    shipping_options: [],
+    status: 'open',
+    submit_type: null,
+    subscription: null,
+    success_url: optionalString(params, 'success_url') ?? null,
+    total_details: mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    ui_mode: 'hosted',
+    url: `${emulator.publicUrl}/c/pay/${id}`,
+    wallet_options: null,
     _line_items: lineItems,
     _payment_intent_data: params.payment_intent_data ?? {},
     _setup_intent_data: params.setup_intent_data ?? {},

@@ -27,10 +27,10 @@ function setDefaultPaymentMethod(emulator: Emulator, customer: StripeObject, id:
   if (id !== null) {
     const paymentMethod = emulator.store.get(id);
     if (!paymentMethod || paymentMethod.object !== 'payment_method' || paymentMethod.customer !== customer.id) {
-      throw invalidRequest(
-        `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`,
-        { param: 'invoice_settings[default_payment_method]', code: 'resource_missing' },
-      );
+      throw invalidRequest(`The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`, {
+        param: 'invoice_settings[default_payment_method]',
+        code: 'resource_missing',
+      });
     }
   }
   customer.invoice_settings = { ...customer.invoice_settings, default_payment_method: id };
@@ -99,9 +99,7 @@ export function registerCustomerRoutes(router: Router): void {
     const customer = em.store.require('customer', req.pathParams.id!);
     return customer.deleted ? { id: customer.id, object: 'customer', deleted: true } : customer;
   });
-  router.post('/v1/customers/:id', (em, req) =>
-    updateCustomer(em, requireCustomer(em, req.pathParams.id!, 'id'), req.params),
-  );
+  router.post('/v1/customers/:id', (em, req) => updateCustomer(em, requireCustomer(em, req.pathParams.id!, 'id'), req.params));
   router.delete('/v1/customers/:id', (em, req) => {
     const customer = requireCustomer(em, req.pathParams.id!, 'id');
     for (const subscription of em.store.list('subscription', (s) => s.customer === customer.id && s.status !== 'canceled')) {

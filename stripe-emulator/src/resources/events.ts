@@ -20,8 +20,9 @@ export function registerEventRoutes(router: Router): void {
     assertKnownParams(req.params, [...LIST_PARAMS, 'type', 'types', 'created', 'delivery_success']);
     const type = optionalString(req.params, 'type');
     const types = Array.isArray(req.params.types) ? (req.params.types as string[]) : null;
-    const items = em.store.list('event', (e) =>
-      (!type || typeMatches(type, e.type)) && (!types || types.some((t) => typeMatches(t, e.type))) && matchesCreated(e.created, req.params.created),
+    const items = em.store.list(
+      'event',
+      (e) => (!type || typeMatches(type, e.type)) && (!types || types.some((t) => typeMatches(t, e.type))) && matchesCreated(e.created, req.params.created),
     );
     return paginate(items, req.params, '/v1/events');
   });
@@ -66,4 +67,3 @@ export function registerEventRoutes(router: Router): void {
     return paginate(em.store.list('webhook_endpoint'), req.params, '/v1/webhook_endpoints');
   });
 }
-

@@ -101,7 +101,13 @@ export function createSubscriptionInvoice(
         metadata: {},
         parent: {
           invoice_item_details: null,
-          subscription_item_details: { invoice_item: null, proration: line.proration ?? false, proration_details: { credited_items: null }, subscription: subscription.id, subscription_item: line.subscriptionItem },
+          subscription_item_details: {
+            invoice_item: null,
+            proration: line.proration ?? false,
+            proration_details: { credited_items: null },
+            subscription: subscription.id,
+            subscription_item: line.subscriptionItem,
+          },
           type: 'subscription_item_details',
         },
         period: { end: line.periodEnd, start: line.periodStart },
@@ -183,7 +189,12 @@ function payInvoice(emulator: Emulator, invoice: StripeObject, options: { offSes
       amount: invoice.amount_due,
       currency: invoice.currency,
       customer: invoice.customer,
-      description: invoice.billing_reason === 'subscription_create' ? 'Subscription creation' : invoice.billing_reason === 'subscription_update' ? 'Subscription update' : 'Subscription update',
+      description:
+        invoice.billing_reason === 'subscription_create'
+          ? 'Subscription creation'
+          : invoice.billing_reason === 'subscription_update'
+            ? 'Subscription update'
+            : 'Subscription update',
     });
     invoice.payments.data.unshift({
       id: newId('inpay'),
@@ -231,8 +242,13 @@ export function registerInvoiceRoutes(router: Router): void {
     const customer = optionalString(req.params, 'customer');
     const subscription = optionalString(req.params, 'subscription');
     const status = optionalString(req.params, 'status');
-    const items = em.store.list('invoice', (i) =>
-      (!customer || i.customer === customer) && (!subscription || i._subscription === subscription) && (!status || i.status === status) && matchesCreated(i.created, req.params.created),
+    const items = em.store.list(
+      'invoice',
+      (i) =>
+        (!customer || i.customer === customer) &&
+        (!subscription || i._subscription === subscription) &&
+        (!status || i.status === status) &&
+        matchesCreated(i.created, req.params.created),
     );
     return paginate(items, req.params, '/v1/invoices');
   });

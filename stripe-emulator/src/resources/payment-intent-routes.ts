@@ -14,9 +14,23 @@ const CANCELABLE = ['requires_payment_method', 'requires_capture', 'requires_con
 
 function createFromParams(emulator: Emulator, params: Params): StripeObject {
   assertKnownParams(params, [
-    'amount', 'currency', 'customer', 'payment_method', 'confirm', 'off_session', 'setup_future_usage', 'metadata',
-    'return_url', 'description', 'automatic_payment_methods', 'receipt_email', 'error_on_requires_action',
-    'capture_method', 'statement_descriptor_suffix', 'payment_method_options', 'confirmation_method',
+    'amount',
+    'currency',
+    'customer',
+    'payment_method',
+    'confirm',
+    'off_session',
+    'setup_future_usage',
+    'metadata',
+    'return_url',
+    'description',
+    'automatic_payment_methods',
+    'receipt_email',
+    'error_on_requires_action',
+    'capture_method',
+    'statement_descriptor_suffix',
+    'payment_method_options',
+    'confirmation_method',
   ]);
   const amount = requiredInt(params, 'amount');
   const currency = requiredString(params, 'currency');
@@ -55,9 +69,13 @@ function createFromParams(emulator: Emulator, params: Params): StripeObject {
 export function registerPaymentIntentRoutes(router: Router): void {
   router.post('/v1/payment_intents', (em, req) => createFromParams(em, req.params));
   // before `/:id`, which would otherwise take `search` for an id
-  router.get('/v1/payment_intents/search', (em, req) => searchResult(em.store.list('payment_intent'), req.params, {
-    url: '/v1/payment_intents/search', resource: 'payment_intents', fields: PAYMENT_INTENT_SEARCH_FIELDS,
-  }));
+  router.get('/v1/payment_intents/search', (em, req) =>
+    searchResult(em.store.list('payment_intent'), req.params, {
+      url: '/v1/payment_intents/search',
+      resource: 'payment_intents',
+      fields: PAYMENT_INTENT_SEARCH_FIELDS,
+    }),
+  );
   router.get('/v1/payment_intents/:id', (em, req) => em.store.require('payment_intent', req.pathParams.id!));
   router.post('/v1/payment_intents/:id', (em, req) => {
     assertKnownParams(req.params, ['amount', 'currency', 'customer', 'description', 'metadata', 'payment_method', 'setup_future_usage', 'receipt_email']);

@@ -12,7 +12,8 @@ const AUTH_FAILURE_MESSAGE = 'We are unable to authenticate your payment method.
 const ERROR_ON_REQUIRES_ACTION: Decline = {
   code: 'authentication_required',
   decline_code: 'authentication_not_handled',
-  message: "This payment required an authentication action to complete, but `error_on_requires_action` was set. When you're ready, you can upgrade your integration to handle actions at https://stripe.com/docs/payments/payment-intents/upgrade-to-handle-actions.",
+  message:
+    "This payment required an authentication action to complete, but `error_on_requires_action` was set. When you're ready, you can upgrade your integration to handle actions at https://stripe.com/docs/payments/payment-intents/upgrade-to-handle-actions.",
 };
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
@@ -158,7 +159,10 @@ export function confirmPaymentIntent(emulator: Emulator, paymentIntent: StripeOb
   }
   const paymentMethod = resolvePaymentMethod(emulator, paymentMethodId, 'payment_method');
   if (paymentMethod.customer && paymentIntent.customer && paymentMethod.customer !== paymentIntent.customer) {
-    throw invalidRequest(`The provided PaymentMethod ${paymentMethod.id} does not belong to the Customer ${paymentIntent.customer}.`, { param: 'payment_method', code: 'payment_intent_invalid_parameter' });
+    throw invalidRequest(`The provided PaymentMethod ${paymentMethod.id} does not belong to the Customer ${paymentIntent.customer}.`, {
+      param: 'payment_method',
+      code: 'payment_intent_invalid_parameter',
+    });
   }
   paymentIntent.payment_method = paymentMethod.id;
   if (options.returnUrl) paymentIntent._return_url = options.returnUrl;

@@ -45,13 +45,31 @@ function createProduct(emulator: Emulator, params: Params): StripeObject {
 }
 
 export function createPrice(emulator: Emulator, params: Params, options: { inline?: boolean } = {}): StripeObject {
-  assertKnownParams(params, ['currency', 'unit_amount', 'unit_amount_decimal', 'product', 'product_data', 'recurring', 'lookup_key', 'transfer_lookup_key', 'nickname', 'metadata', 'active', 'tax_behavior', 'billing_scheme']);
+  assertKnownParams(params, [
+    'currency',
+    'unit_amount',
+    'unit_amount_decimal',
+    'product',
+    'product_data',
+    'recurring',
+    'lookup_key',
+    'transfer_lookup_key',
+    'nickname',
+    'metadata',
+    'active',
+    'tax_behavior',
+    'billing_scheme',
+  ]);
   const currency = requiredString(params, 'currency').toLowerCase();
   const unitAmount = optionalInt(params, 'unit_amount');
   if (unitAmount === undefined) throw parameterMissing('unit_amount');
   let productId = optionalString(params, 'product');
   if (!productId && typeof params.product_data === 'object') {
-    productId = createProduct(emulator, { name: params.product_data.name, ...(params.product_data.metadata ? { metadata: params.product_data.metadata } : {}), ...(params.product_data.description ? { description: params.product_data.description } : {}) }).id;
+    productId = createProduct(emulator, {
+      name: params.product_data.name,
+      ...(params.product_data.metadata ? { metadata: params.product_data.metadata } : {}),
+      ...(params.product_data.description ? { description: params.product_data.description } : {}),
+    }).id;
   }
   if (!productId) throw parameterMissing('product');
   emulator.store.require('product', productId, 'product');
@@ -71,7 +89,7 @@ export function createPrice(emulator: Emulator, params: Params, options: { inlin
   const price: StripeObject = {
     id: newId('price'),
     object: 'price',
-    active: options.inline ? false : optionalBool(params, 'active') ?? true,
+    active: options.inline ? false : (optionalBool(params, 'active') ?? true),
     billing_scheme: 'per_unit',
     created: nowSeconds(),
     currency,
@@ -146,10 +164,16 @@ export function registerProductPriceRoutes(router: Router): void {
     const currency = optionalString(req.params, 'currency');
     const lookupKeys = Array.isArray(req.params.lookup_keys) ? (req.params.lookup_keys as string[]) : null;
     const interval = typeof req.params.recurring === 'object' ? req.params.recurring.interval : undefined;
-    const items = em.store.list('price', (p) =>
-      (active === undefined || p.active === active) && (!product || p.product === product) && (!type || p.type === type) &&
-      (!currency || p.currency === currency) && (!lookupKeys || lookupKeys.includes(p.lookup_key)) &&
-      (!interval || p.recurring?.interval === interval) && matchesCreated(p.created, req.params.created),
+    const items = em.store.list(
+      'price',
+      (p) =>
+        (active === undefined || p.active === active) &&
+        (!product || p.product === product) &&
+        (!type || p.type === type) &&
+        (!currency || p.currency === currency) &&
+        (!lookupKeys || lookupKeys.includes(p.lookup_key)) &&
+        (!interval || p.recurring?.interval === interval) &&
+        matchesCreated(p.created, req.params.created),
     );
     return paginate(items, req.params, '/v1/prices');
   });

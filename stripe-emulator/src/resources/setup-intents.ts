@@ -81,10 +81,9 @@ function declineSetup(emulator: Emulator, setupIntent: StripeObject, paymentMeth
 
 export function confirmSetupIntent(emulator: Emulator, setupIntent: StripeObject, options: { paymentMethod?: string; returnUrl?: string }): StripeObject {
   if (!['requires_payment_method', 'requires_confirmation', 'requires_action'].includes(setupIntent.status)) {
-    throw invalidRequest(
-      `You cannot confirm this SetupIntent because it has already succeeded or been canceled (status: ${setupIntent.status}).`,
-      { code: 'setup_intent_unexpected_state' },
-    );
+    throw invalidRequest(`You cannot confirm this SetupIntent because it has already succeeded or been canceled (status: ${setupIntent.status}).`, {
+      code: 'setup_intent_unexpected_state',
+    });
   }
   const paymentMethodId = options.paymentMethod ?? setupIntent.payment_method;
   if (!paymentMethodId) {
@@ -184,6 +183,10 @@ export function registerSetupIntentRoutes(router: Router): void {
   router.get('/v1/setup_intents', (em, req) => {
     assertKnownParams(req.params, [...LIST_PARAMS, 'customer', 'payment_method', 'created']);
     const customer = optionalString(req.params, 'customer');
-    return paginate(em.store.list('setup_intent', (si) => !customer || si.customer === customer), req.params, '/v1/setup_intents');
+    return paginate(
+      em.store.list('setup_intent', (si) => !customer || si.customer === customer),
+      req.params,
+      '/v1/setup_intents',
+    );
   });
 }

@@ -14,10 +14,25 @@ import { resolvePaymentMethod } from './payment-methods.js';
 
 function planOf(price: StripeObject): StripeObject {
   return {
-    id: price.id, object: 'plan', active: price.active, amount: price.unit_amount, amount_decimal: price.unit_amount_decimal,
-    billing_scheme: 'per_unit', created: price.created, currency: price.currency, interval: price.recurring.interval,
-    interval_count: price.recurring.interval_count, livemode: false, metadata: price.metadata, meter: null, nickname: price.nickname,
-    product: price.product, tiers_mode: null, transform_usage: null, trial_period_days: null, usage_type: 'licensed',
+    id: price.id,
+    object: 'plan',
+    active: price.active,
+    amount: price.unit_amount,
+    amount_decimal: price.unit_amount_decimal,
+    billing_scheme: 'per_unit',
+    created: price.created,
+    currency: price.currency,
+    interval: price.recurring.interval,
+    interval_count: price.recurring.interval_count,
+    livemode: false,
+    metadata: price.metadata,
+    meter: null,
+    nickname: price.nickname,
+    product: price.product,
+    tiers_mode: null,
+    transform_usage: null,
+    trial_period_days: null,
+    usage_type: 'licensed',
   };
 }
 
@@ -29,16 +44,30 @@ export function requireRecurringPrice(emulator: Emulator, id: string, param: str
 
 function buildItem(subscriptionId: string, price: StripeObject, quantity: number, start: number, end: number): StripeObject {
   return {
-    id: newId('si', 14), object: 'subscription_item', billing_thresholds: null, created: start,
-    current_period_end: end, current_period_start: start, discounts: [], metadata: {},
-    plan: planOf(price), price: render(price), quantity, subscription: subscriptionId, tax_rates: [],
+    id: newId('si', 14),
+    object: 'subscription_item',
+    billing_thresholds: null,
+    created: start,
+    current_period_end: end,
+    current_period_start: start,
+    discounts: [],
+    metadata: {},
+    plan: planOf(price),
+    price: render(price),
+    quantity,
+    subscription: subscriptionId,
+    tax_rates: [],
   };
 }
 
 function invoiceLines(subscription: StripeObject, start: number, end: number) {
   return subscription.items.data.map((item: StripeObject) => ({
-    price: item.price, quantity: item.quantity, amount: item.price.unit_amount * item.quantity,
-    periodStart: start, periodEnd: end, subscriptionItem: item.id,
+    price: item.price,
+    quantity: item.quantity,
+    amount: item.price.unit_amount * item.quantity,
+    periodStart: start,
+    periodEnd: end,
+    subscriptionItem: item.id,
   }));
 }
 
@@ -61,28 +90,66 @@ export function createSubscription(emulator: Emulator, input: SubscriptionInput)
   const id = newId('sub');
   const end = periodBoundary(now, prices[0]!.recurring as Recurring, 1);
   const subscription: StripeObject = {
-    id, object: 'subscription', application: null, application_fee_percent: null,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null }, billing_cycle_anchor: now,
-    billing_cycle_anchor_config: null, billing_mode: { flexible: null, type: 'classic', updated_at: now }, billing_thresholds: null,
-    cancel_at: null, cancel_at_period_end: false, canceled_at: null, cancellation_details: { comment: null, feedback: null, reason: null },
-    collection_method: 'charge_automatically', created: now, currency: prices[0]!.currency, customer: customer.id, customer_account: null,
-    days_until_due: null, default_payment_method: input.defaultPaymentMethod ?? null, default_source: null, default_tax_rates: [],
-    description: null, discounts: [], ended_at: null, invoice_settings: { account_tax_ids: null, issuer: { type: 'self' } },
+    id,
+    object: 'subscription',
+    application: null,
+    application_fee_percent: null,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    billing_cycle_anchor: now,
+    billing_cycle_anchor_config: null,
+    billing_mode: { flexible: null, type: 'classic', updated_at: now },
+    billing_thresholds: null,
+    cancel_at: null,
+    cancel_at_period_end: false,
+    canceled_at: null,
+    cancellation_details: { comment: null, feedback: null, reason: null },
+    collection_method: 'charge_automatically',
+    created: now,
+    currency: prices[0]!.currency,
+    customer: customer.id,
+    customer_account: null,
+    days_until_due: null,
+    default_payment_method: input.defaultPaymentMethod ?? null,
+    default_source: null,
+    default_tax_rates: [],
+    description: null,
+    discounts: [],
+    ended_at: null,
+    invoice_settings: { account_tax_ids: null, issuer: { type: 'self' } },
     items: {
-      object: 'list', data: prices.map((price, i) => buildItem(id, price, input.items[i]!.quantity, now, end)),
-      has_more: false, total_count: prices.length, url: `/v1/subscription_items?subscription=${id}`,
+      object: 'list',
+      data: prices.map((price, i) => buildItem(id, price, input.items[i]!.quantity, now, end)),
+      has_more: false,
+      total_count: prices.length,
+      url: `/v1/subscription_items?subscription=${id}`,
     },
-    latest_invoice: null, livemode: false, metadata: mergeMetadata({}, input.metadata), next_pending_invoice_item_invoice: null,
-    on_behalf_of: null, pause_collection: null,
+    latest_invoice: null,
+    livemode: false,
+    metadata: mergeMetadata({}, input.metadata),
+    next_pending_invoice_item_invoice: null,
+    on_behalf_of: null,
+    pause_collection: null,
     payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: 'off' },
-    pending_invoice_item_interval: null, pending_setup_intent: null, pending_update: null, schedule: null, start_date: now,
-    status: 'incomplete', test_clock: customer.test_clock, transfer_data: null, trial_end: null,
-    trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } }, trial_start: null,
+    pending_invoice_item_interval: null,
+    pending_setup_intent: null,
+    pending_update: null,
+    schedule: null,
+    start_date: now,
+    status: 'incomplete',
+    test_clock: customer.test_clock,
+    transfer_data: null,
+    trial_end: null,
+    trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
+    trial_start: null,
   };
   emulator.store.insert(subscription);
   emulator.emit('customer.subscription.created', subscription);
   const invoice = createSubscriptionInvoice(emulator, subscription, 'subscription_create', invoiceLines(subscription, now, end), {
-    created: now, periodStart: now, periodEnd: now, offSession: !input.customerPresent, preAuthenticated: input.customerPresent,
+    created: now,
+    periodStart: now,
+    periodEnd: now,
+    offSession: !input.customerPresent,
+    preAuthenticated: input.customerPresent,
   });
   if (invoice.status === 'paid') {
     updateWithEvent(emulator, 'customer.subscription.updated', subscription, (s) => {
@@ -115,7 +182,10 @@ export function renewSubscription(emulator: Emulator, subscription: StripeObject
     for (const item of s.items.data) Object.assign(item, { current_period_start: start, current_period_end: end });
   });
   const invoice = createSubscriptionInvoice(emulator, subscription, 'subscription_cycle', invoiceLines(subscription, start, end), {
-    created: start, periodStart: previousStart, periodEnd: start, offSession: true,
+    created: start,
+    periodStart: previousStart,
+    periodEnd: start,
+    offSession: true,
   });
   const status = invoice.status === 'paid' ? 'active' : 'past_due';
   if (subscription.status !== status) updateWithEvent(emulator, 'customer.subscription.updated', subscription, (s) => (s.status = status));
@@ -143,16 +213,42 @@ function resolveDefaultPaymentMethod(emulator: Emulator, customerId: string, id:
   if (id === undefined) return undefined;
   const paymentMethod = resolvePaymentMethod(emulator, id, 'default_payment_method');
   if (paymentMethod.customer !== customerId) {
-    throw invalidRequest(`The customer does not have a payment method with the ID ${paymentMethod.id}. The payment method must be attached to the customer.`, { param: 'default_payment_method', code: 'resource_missing' });
+    throw invalidRequest(`The customer does not have a payment method with the ID ${paymentMethod.id}. The payment method must be attached to the customer.`, {
+      param: 'default_payment_method',
+      code: 'resource_missing',
+    });
   }
   return paymentMethod.id;
 }
 
-const CREATE_PARAMS = ['customer', 'items', 'default_payment_method', 'metadata', 'payment_behavior', 'proration_behavior', 'off_session', 'cancel_at_period_end', 'collection_method', 'description', 'payment_settings'];
+const CREATE_PARAMS = [
+  'customer',
+  'items',
+  'default_payment_method',
+  'metadata',
+  'payment_behavior',
+  'proration_behavior',
+  'off_session',
+  'cancel_at_period_end',
+  'collection_method',
+  'description',
+  'payment_settings',
+];
 
 function updateSubscription(emulator: Emulator, subscription: StripeObject, params: Params): StripeObject {
-  assertKnownParams(params, ['items', 'cancel_at_period_end', 'metadata', 'default_payment_method', 'proration_behavior', 'payment_behavior', 'description', 'cancel_at', 'off_session']);
-  if (subscription.status === 'canceled') throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.', { code: 'invalid_canceled_subscription_fields' });
+  assertKnownParams(params, [
+    'items',
+    'cancel_at_period_end',
+    'metadata',
+    'default_payment_method',
+    'proration_behavior',
+    'payment_behavior',
+    'description',
+    'cancel_at',
+    'off_session',
+  ]);
+  if (subscription.status === 'canceled')
+    throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.', { code: 'invalid_canceled_subscription_fields' });
   const prorationBehavior = optionalString(params, 'proration_behavior') ?? 'create_prorations';
   const now = emulator.nowFor(subscription.customer);
   let priceChange: { item: StripeObject; oldAmount: number } | null = null;
@@ -186,10 +282,24 @@ function updateSubscription(emulator: Emulator, subscription: StripeObject, para
     const { item, oldAmount } = change;
     const remaining = (item.current_period_end - now) / (item.current_period_end - item.current_period_start);
     const amount = Math.max(0, Math.round((item.price.unit_amount * item.quantity - oldAmount) * remaining));
-    createSubscriptionInvoice(emulator, subscription, 'subscription_update', [{
-      price: item.price, quantity: item.quantity, amount, periodStart: now, periodEnd: item.current_period_end, subscriptionItem: item.id, proration: true,
-      description: `Remaining time on ${item.quantity} × plan after ${new Date(now * 1000).toISOString().slice(0, 10)}`,
-    }], { created: now, periodStart: item.current_period_start, periodEnd: now, offSession: true });
+    createSubscriptionInvoice(
+      emulator,
+      subscription,
+      'subscription_update',
+      [
+        {
+          price: item.price,
+          quantity: item.quantity,
+          amount,
+          periodStart: now,
+          periodEnd: item.current_period_end,
+          subscriptionItem: item.id,
+          proration: true,
+          description: `Remaining time on ${item.quantity} × plan after ${new Date(now * 1000).toISOString().slice(0, 10)}`,
+        },
+      ],
+      { created: now, periodStart: item.current_period_start, periodEnd: now, offSession: true },
+    );
   }
   return subscription;
 }
@@ -208,7 +318,10 @@ export function registerSubscriptionRoutes(router: Router): void {
     const hasPaymentMethod = defaultPaymentMethod ?? em.store.get(customer)!.invoice_settings.default_payment_method;
     const behavior = optionalString(req.params, 'payment_behavior') ?? 'allow_incomplete';
     if (!hasPaymentMethod && behavior !== 'default_incomplete') {
-      throw invalidRequest('This customer has no attached payment source or default payment method. Please consider adding a default payment method. For more information, visit https://stripe.com/docs/billing/subscriptions/payment-methods-setting#payment-method-priority.', { code: 'resource_missing' });
+      throw invalidRequest(
+        'This customer has no attached payment source or default payment method. Please consider adding a default payment method. For more information, visit https://stripe.com/docs/billing/subscriptions/payment-methods-setting#payment-method-priority.',
+        { code: 'resource_missing' },
+      );
     }
     return createSubscription(em, { customer, items, defaultPaymentMethod, metadata: req.params.metadata, cancelAtPeriodEnd: optionalBool(req.params, 'cancel_at_period_end') });
   });
@@ -217,7 +330,8 @@ export function registerSubscriptionRoutes(router: Router): void {
   router.delete('/v1/subscriptions/:id', (em, req) => {
     assertKnownParams(req.params, ['invoice_now', 'prorate', 'cancellation_details']);
     const subscription = em.store.require('subscription', req.pathParams.id!);
-    if (subscription.status === 'canceled') throw invalidRequest(`A canceled subscription can only update its cancellation_details and metadata.`, { code: 'invalid_canceled_subscription_fields' });
+    if (subscription.status === 'canceled')
+      throw invalidRequest(`A canceled subscription can only update its cancellation_details and metadata.`, { code: 'invalid_canceled_subscription_fields' });
     return cancelNow(em, subscription, em.nowFor(subscription.customer), 'cancellation_requested');
   });
   router.get('/v1/subscriptions', (em, req) => {
@@ -225,10 +339,13 @@ export function registerSubscriptionRoutes(router: Router): void {
     const customer = optionalString(req.params, 'customer');
     const status = optionalString(req.params, 'status');
     const price = optionalString(req.params, 'price');
-    const items = em.store.list('subscription', (s) =>
-      (!customer || s.customer === customer) &&
-      (status === 'all' || (status ? s.status === status : s.status !== 'canceled')) &&
-      (!price || s.items.data.some((it: StripeObject) => it.price.id === price)) && matchesCreated(s.created, req.params.created),
+    const items = em.store.list(
+      'subscription',
+      (s) =>
+        (!customer || s.customer === customer) &&
+        (status === 'all' || (status ? s.status === status : s.status !== 'canceled')) &&
+        (!price || s.items.data.some((it: StripeObject) => it.price.id === price)) &&
+        matchesCreated(s.created, req.params.created),
     );
     return paginate(items, req.params, '/v1/subscriptions');
   });

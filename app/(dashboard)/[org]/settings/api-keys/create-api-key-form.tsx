@@ -46,9 +46,22 @@ export function CreateApiKeyForm({ orgSlug }: { orgSlug: string }) {
       <form onSubmit={form.handleSubmit(onSubmit)} className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-start" noValidate>
         <div className="space-y-3">
           <div>
-            <label htmlFor="key-name" className="text-sm font-medium text-slate-800">Key name</label>
-            <input id="key-name" {...form.register("name")} placeholder="Production voice agent" aria-invalid={!!errors.name} aria-describedby={errors.name ? "key-name-error" : undefined} className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm" />
-            {errors.name ? <p id="key-name-error" className="mt-1 text-sm text-red-700">{errors.name.message}</p> : null}
+            <label htmlFor="key-name" className="text-sm font-medium text-slate-800">
+              Key name
+            </label>
+            <input
+              id="key-name"
+              {...form.register("name")}
+              placeholder="Production voice agent"
+              aria-invalid={!!errors.name}
+              aria-describedby={errors.name ? "key-name-error" : undefined}
+              className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+            />
+            {errors.name ? (
+              <p id="key-name-error" className="mt-1 text-sm text-red-700">
+                {errors.name.message}
+              </p>
+            ) : null}
           </div>
           <fieldset>
             <legend className="text-sm font-medium text-slate-800">Scopes</legend>

@@ -21,7 +21,8 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ org: s
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
         <p className="text-sm text-slate-600">
-          Your product reports usage with <code className="font-mono">POST /api/v1/usage</code> and <code className="font-mono">Authorization: Bearer &lt;key&gt;</code>.
+          Your product reports usage with <code className="font-mono">POST /api/v1/usage</code> and{" "}
+          <code className="font-mono">Authorization: Bearer &lt;key&gt;</code>.
         </p>
       </div>
       {isOwner ? (
@@ -45,7 +46,8 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ org: s
                     {k.name} {k.revokedAt ? <Badge tone="danger">Revoked {formatDate(k.revokedAt, tz)}</Badge> : <Badge tone="success">Active</Badge>}
                   </p>
                   <p className="text-sm text-slate-600">
-                    <code className="font-mono">{k.prefix}…</code> · {k.scopes.join(", ")} · created {formatDate(k.createdAt, tz)} · last used {k.lastUsedAt ? formatDateTime(k.lastUsedAt, tz) : "never"}
+                    <code className="font-mono">{k.prefix}…</code> · {k.scopes.join(", ")} · created {formatDate(k.createdAt, tz)} · last used{" "}
+                    {k.lastUsedAt ? formatDateTime(k.lastUsedAt, tz) : "never"}
                   </p>
                 </div>
                 {isOwner && !k.revokedAt ? <RevokeApiKeyButton orgSlug={slug} keyId={k.id} name={k.name} /> : null}

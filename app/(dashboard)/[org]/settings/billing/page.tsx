@@ -67,10 +67,22 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   const [data, ledger] = await Promise.all([loadBillingPage(db, org), listLedgerEntries(db, org.id, { before: beforeId })]);
   const { plan, balance, settings } = data;
 
-  const returnKind = search.checkout === "success" ? "payment" : search.setup === "success" ? "setup" : search.upgrade === "success" ? "upgrade" : search.checkout === "canceled" || search.setup === "canceled" ? "canceled" : null;
+  const returnKind =
+    search.checkout === "success"
+      ? "payment"
+      : search.setup === "success"
+        ? "setup"
+        : search.upgrade === "success"
+          ? "upgrade"
+          : search.checkout === "canceled" || search.setup === "canceled"
+            ? "canceled"
+            : null;
   let returnPending = false;
   if (returnKind && returnKind !== "canceled" && sessionId) {
-    const [row] = await db.select({ completedAt: checkoutSessions.completedAt }).from(checkoutSessions).where(and(eq(checkoutSessions.id, sessionId), eq(checkoutSessions.orgId, org.id)));
+    const [row] = await db
+      .select({ completedAt: checkoutSessions.completedAt })
+      .from(checkoutSessions)
+      .where(and(eq(checkoutSessions.id, sessionId), eq(checkoutSessions.orgId, org.id)));
     returnPending = !!row && !row.completedAt;
   }
 
@@ -82,7 +94,13 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
     perCreditRate: formatPerCreditRate(plan),
     packPriceLabel: formatPackPrice(plan),
   };
-  const incidents: IncidentBanner[] = data.incidents.map((i) => ({ id: i.id, kind: i.kind, message: i.message, createdAt: i.createdAt.toISOString(), fix: incidentFix(i, base) }));
+  const incidents: IncidentBanner[] = data.incidents.map((i) => ({
+    id: i.id,
+    kind: i.kind,
+    message: i.message,
+    createdAt: i.createdAt.toISOString(),
+    fix: incidentFix(i, base),
+  }));
   const autoOn = data.status === "active" || data.status === "recharging";
   // peak burn rate × recharge time × safety (lib/billing/early-trigger.ts), one typical hour until a peak is measured
   const suggested = data.burnRate.suggestedThreshold.credits;
@@ -94,7 +112,13 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
 
   const creditActions = isOwner ? (
     <>
-      <PacksDialog mode="topup" pricing={pricing} action={topUpNowAction.bind(null, slug)} cardLabel={data.card ? cardLabel(data.card) : undefined} disabledReason={data.card ? undefined : "Add a card to top up now."} />
+      <PacksDialog
+        mode="topup"
+        pricing={pricing}
+        action={topUpNowAction.bind(null, slug)}
+        cardLabel={data.card ? cardLabel(data.card) : undefined}
+        disabledReason={data.card ? undefined : "Add a card to top up now."}
+      />
       <PacksDialog mode="buy" pricing={pricing} action={buyCreditsAction.bind(null, slug)} />
     </>
   ) : (
@@ -123,7 +147,9 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
       {returnKind ? <CheckoutReturnBanner kind={returnKind} pending={returnPending} /> : null}
       {returnPending || data.status === "recharging" || data.payments.some((p) => p.status === "processing" || p.status === "pending") ? <AutoRefresh /> : null}
       {search.verify ? <VerificationReturnBanner status={search.verify} /> : null}
-      {balance.total <= 0 && balance.graceCredits === 0 && !autoOn ? <ZeroBalanceBanner isOwner={isOwner} autoRechargeAllowed={plan.autoRechargeAllowed} /> : null}
+      {balance.total <= 0 && balance.graceCredits === 0 && !autoOn ? (
+        <ZeroBalanceBanner isOwner={isOwner} autoRechargeAllowed={plan.autoRechargeAllowed} />
+      ) : null}
       <IncidentBanners incidents={incidents} dismissAction={dismissIncidentAction.bind(null, slug)} canDismiss={isOwner} timeZone={org.timeZone} />
 
       <CreditsTile {...balance} timeZone={org.timeZone} actions={creditActions} />
@@ -137,7 +163,11 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
           manageAction={isOwner ? managePlanAction.bind(null, slug) : undefined}
           disabledReason={isOwner ? undefined : OWNER_ONLY_PAYMENT}
         />
-        <PaymentMethodCard card={data.card} action={isOwner ? addCardAction.bind(null, slug) : undefined} disabledReason={isOwner ? undefined : OWNER_ONLY_PAYMENT} />
+        <PaymentMethodCard
+          card={data.card}
+          action={isOwner ? addCardAction.bind(null, slug) : undefined}
+          disabledReason={isOwner ? undefined : OWNER_ONLY_PAYMENT}
+        />
       </div>
 
       <AutoRechargeSection
@@ -171,7 +201,16 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
         disabledReason={isOwner ? undefined : OWNER_ONLY_AUTO_RECHARGE}
       />
 
-      <UsageCard daily={data.dailyUsage} planAllotment={balance.planAllotment} planCredits={balance.planCredits} planResetsAt={balance.planResetsAt} balanceTotal={balance.total} timeZone={org.timeZone} showSuggestion={plan.autoRechargeAllowed} suggestion={data.burnRate.suggestedThreshold} />
+      <UsageCard
+        daily={data.dailyUsage}
+        planAllotment={balance.planAllotment}
+        planCredits={balance.planCredits}
+        planResetsAt={balance.planResetsAt}
+        balanceTotal={balance.total}
+        timeZone={org.timeZone}
+        showSuggestion={plan.autoRechargeAllowed}
+        suggestion={data.burnRate.suggestedThreshold}
+      />
 
       <PaymentHistory rows={data.payments} timeZone={org.timeZone} verifyBase={`${base}/verify`} />
       <LedgerHistory page={ledger} basePath={base} timeZone={org.timeZone} exportHref={`${base}/export`} />

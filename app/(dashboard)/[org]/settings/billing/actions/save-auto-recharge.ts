@@ -14,7 +14,12 @@ const save = ownerAction(
   async ({ ctx: { org, user }, input, orgSlug }): Promise<ActionResult> => {
     const { monthlyLimitCents, spendingAlertPercent, ...next } = input;
     // one transaction: a refused enable (plan, card, …) stores neither the settings nor the spending limit
-    const r = await applySettings(getDb(), { org, next, limit: { monthlyLimitCents, alertPercent: spendingAlertPercent }, actor: { source: "ui", userId: user.id } });
+    const r = await applySettings(getDb(), {
+      org,
+      next,
+      limit: { monthlyLimitCents, alertPercent: spendingAlertPercent },
+      actor: { source: "ui", userId: user.id },
+    });
     revalidatePath(billingPath(orgSlug));
     if (!r.ok) return r;
     return { ok: true, message: r.message };

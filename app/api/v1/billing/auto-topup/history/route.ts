@@ -5,4 +5,6 @@ import { withApiKey } from "@/lib/api/with-api-key";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/billing/auto-topup/history?limit=&starting_after= (scope billing:read). */
-export const GET = withApiKey(["billing:read", "billing:write"], ({ key, query }) => getAutoTopupHistory(getDb(), key.orgId, query), { query: historyQuerySchema });
+export const GET = withApiKey(["billing:read", "billing:write"], ({ key, query }) => getAutoTopupHistory(getDb(), key.orgId, query), {
+  query: historyQuerySchema,
+});
