@@ -41,7 +41,7 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the stack exited early:\n${log}`);
-    const ok = await fetch(`${APP_URL}/sign-in`).then(
+    const ok = await fetch(`${APP_URL}/api/ready`).then(
       (r) => r.ok,
       () => false,
     );

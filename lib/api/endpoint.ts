@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import type { ApiKeyScope } from "@/db/schema";
 import { logger } from "@/lib/log";
@@ -49,6 +50,8 @@ interface EndpointInput<P> {
   body?: string | (() => Promise<LimitedBody>);
   query?: URLSearchParams;
   params: P;
+  /** the caller's `X-Request-Id` (kept when it is 1–128 of [A-Za-z0-9._:-]); else one is made */
+  requestId?: string | null;
 }
 
 export interface ApiEndpoint<P = object> {
@@ -58,6 +61,7 @@ export interface ApiEndpoint<P = object> {
 }
 
 const NO_QUERY = new URLSearchParams();
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds an endpoint: `handler` runs only for an authorized key with a valid query and body. */
 export function apiEndpoint<B = undefined, Q = undefined, P = object>(
@@ -66,6 +70,11 @@ export function apiEndpoint<B = undefined, Q = undefined, P = object>(
   opts: EndpointOptions<B, Q> = {},
 ): ApiEndpoint<P> {
   const run = async (input: EndpointInput<P>): Promise<ApiReply> => {
+    const requestId = input.requestId && REQUEST_ID.test(input.requestId) ? input.requestId : randomUUID();
+    const reply = await answer(input, requestId);
+    return { ...reply, headers: { ...reply.headers, "request-id": requestId } };
+  };
+  const answer = async (input: EndpointInput<P>, requestId: string): Promise<ApiReply> => {
     let orgId: string | undefined;
     try {
       const key = await authorizeApiKey(input.authorization, scopes);
@@ -96,7 +105,7 @@ export function apiEndpoint<B = undefined, Q = undefined, P = object>(
       }
       return await handler({ key, body, query, params: input.params });
     } catch (err) {
-      logger.error({ err, orgId, component: opts.component ?? "api" }, "API request failed");
+      logger.error({ err, orgId, requestId, component: opts.component ?? "api" }, "API request failed");
       return (opts.onError ?? internalErrorReply)(err);
     }
   };

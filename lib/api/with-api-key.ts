@@ -15,6 +15,7 @@ export function routeHandler<P = object>(endpoint: ApiEndpoint<P>): RouteHandler
     toResponse(
       await endpoint({
         authorization: request.headers.get("authorization"),
+        requestId: request.headers.get("x-request-id"),
         body: () => readBodyLimited(request, endpoint.bodyLimit),
         query: new URL(request.url).searchParams,
         params: context?.params ? await context.params : ({} as P),

@@ -59,7 +59,7 @@ export function handleIngestRequest(req: IncomingMessage, res: ServerResponse): 
     .then((body) =>
       body === null
         ? errorReply("payload_too_large", `The body must be at most ${limit} bytes.`)
-        : endpoint({ authorization: req.headers.authorization, body, params }),
+        : endpoint({ authorization: req.headers.authorization, requestId: req.headers["x-request-id"] as string | undefined, body, params }),
     )
     .catch((err: unknown) => {
       logger.error({ err, component: "ingest" }, "request failed");

@@ -74,6 +74,19 @@ describe("withApiKey", () => {
     const err = await errorOf(res);
     expect(err.code).toBe("internal_error");
     expect(err.message).not.toMatch(/secret_table/);
+    // every answer names its request (a made-up id, or the caller's X-Request-Id), as the error log does
+    expect(res.headers.get("request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("keeps a caller's well-formed X-Request-Id and replaces a malformed one", async () => {
+    const route = shell.withApiKey(["billing:read"], async () => ({ status: 200, body: { ok: true } }));
+    const withId = (id: string) => {
+      const r = request("/x");
+      r.headers.set("x-request-id", id);
+      return route(r);
+    };
+    expect((await withId("req_abc-123")).headers.get("request-id")).toBe("req_abc-123");
+    expect((await withId("bad id\twith spaces")).headers.get("request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("key, JSON, object, zod and query refusals, each with its code's status", async () => {
