@@ -1,16 +1,15 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/env";
 import { createApiKey } from "@/lib/api-keys/manage-api-keys";
 import { makeOrg } from "../support/factories";
 import { ledgerMismatches } from "../support/invariants";
+import { startIngestServer } from "../support/ingest-server";
 import { createTestDb, type TestDb } from "../support/test-db";
 
 // The holds endpoints against a real database, through the Next.js route handlers (app/api/v1/holds) and the
 // lean Node.js ingestion server (lib/http, what `npm start` runs). DATABASE_URL is set before either opens the pool.
 let t: TestDb;
-let server: Server;
+let server: Awaited<ReturnType<typeof startIngestServer>>;
 let serverUrl: string;
 
 interface Transport {
@@ -45,15 +44,11 @@ beforeAll(async () => {
   t = await createTestDb();
   process.env.DATABASE_URL = t.url;
   resetEnvCache();
-  const { handleIngestRequest } = await import("@/lib/http/ingest-handler");
-  server = createServer((req, res) => {
-    if (!handleIngestRequest(req, res)) res.writeHead(404).end("not an ingestion route");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startIngestServer();
+  serverUrl = server.url;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   const { getDbHandle } = await import("@/db/client");
   await getDbHandle().close();
   await t.drop();

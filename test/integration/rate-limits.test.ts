@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/api-keys/manage-api-keys";
 import { resetEnvCache } from "@/lib/env";
@@ -7,12 +5,13 @@ import { getBalance } from "@/lib/ledger";
 import { createPaymentGuard } from "@/lib/rate-limit/payment-limit";
 import { resetUsageRateLimit } from "@/lib/rate-limit/usage-limit";
 import { makeOrg } from "../support/factories";
+import { startIngestServer } from "../support/ingest-server";
 import { createTestDb, type TestDb } from "../support/test-db";
 
 // The usage API's per-key limit (in memory, per process) → 429 with Retry-After, through both ways the
 // endpoints are served; and the per-org payment guard (Postgres) in front of Checkout and Top Up Now.
 let t: TestDb;
-let server: Server;
+let server: Awaited<ReturnType<typeof startIngestServer>>;
 let serverUrl: string;
 
 beforeAll(async () => {
@@ -21,16 +20,12 @@ beforeAll(async () => {
   process.env.USAGE_RATE_LIMIT_PER_SECOND = "5";
   resetEnvCache();
   resetUsageRateLimit();
-  const { handleIngestRequest } = await import("@/lib/http/ingest-handler");
-  server = createServer((req, res) => {
-    if (!handleIngestRequest(req, res)) res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startIngestServer();
+  serverUrl = server.url;
 });
 afterAll(async () => {
   delete process.env.USAGE_RATE_LIMIT_PER_SECOND;
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   const { getDbHandle } = await import("@/db/client");
   await getDbHandle().close();
   await t.drop();

@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rechargeAttempts } from "@/db/schema";
@@ -7,27 +5,24 @@ import { resetEnvCache } from "@/lib/env";
 import { createApiKey } from "@/lib/api-keys/manage-api-keys";
 import { createRechargeAttempt } from "@/lib/recharge/attempts";
 import { makeOrg } from "../support/factories";
+import { startIngestServer } from "../support/ingest-server";
 import { createTestDb, type TestDb } from "../support/test-db";
 
 // A refused call says when to come back: a 402 while an auto-recharge is in flight carries `Retry-After`
 // and `error.recharge`, through both ways the usage endpoints are served.
 let t: TestDb;
-let server: Server;
+let server: Awaited<ReturnType<typeof startIngestServer>>;
 let serverUrl: string;
 
 beforeAll(async () => {
   t = await createTestDb();
   process.env.DATABASE_URL = t.url;
   resetEnvCache();
-  const { handleIngestRequest } = await import("@/lib/http/ingest-handler");
-  server = createServer((req, res) => {
-    if (!handleIngestRequest(req, res)) res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startIngestServer();
+  serverUrl = server.url;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   const { getDbHandle } = await import("@/db/client");
   await getDbHandle().close();
   await t.drop();
