@@ -6,3 +6,4 @@ export * from "./billing";
 export * from "./recharge";
 export * from "./notifications";
 export * from "./usage-peaks";
+export * from "./events";
