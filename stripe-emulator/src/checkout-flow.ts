@@ -6,6 +6,7 @@ import { paymentMethodFromCardNumber } from './resources/payment-methods.js';
 import { buildPaymentIntent, confirmPaymentIntent } from './resources/payment-intents.js';
 import { buildSetupIntent, confirmSetupIntent } from './resources/setup-intents.js';
 import { createSubscription } from './resources/subscriptions.js';
+import { createCheckoutInvoice } from './checkout-invoice.js';
 
 /** What the hosted Checkout page does next. */
 export type CheckoutStep = { kind: 'redirect'; url: string } | { kind: 'error'; message: string };
@@ -40,6 +41,7 @@ function complete(emulator: Emulator, session: StripeObject): CheckoutStep {
     tax_ids: [],
   };
   session.url = null;
+  createCheckoutInvoice(emulator, session);
   emulator.store.changed();
   emulator.emit('checkout.session.completed', session);
   return { kind: 'redirect', url: successUrl(session) };
@@ -82,6 +84,7 @@ export function payCheckoutSession(emulator: Emulator, session: StripeObject, ca
   try {
     const paymentMethod = paymentMethodFromCardNumber(emulator, card.number, { expMonth: card.expMonth, expYear: card.expYear, name: card.name });
     if (session.mode === 'payment') {
+      if (session.invoice_creation?.enabled) ensureCustomer(emulator, session);
       const existing = session.payment_intent ? emulator.store.get(session.payment_intent) : undefined;
       const paymentIntent =
         existing && existing.status === 'requires_payment_method'

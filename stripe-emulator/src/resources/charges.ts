@@ -91,7 +91,7 @@ export function createCharge(emulator: Emulator, paymentIntent: StripeObject, pa
     },
     receipt_email: paymentIntent.receipt_email ?? null,
     receipt_number: null,
-    receipt_url: null,
+    receipt_url: succeeded ? `${emulator.publicUrl}/receipts/${id}` : null,
     refunded: false,
     refunds: { object: 'list', data: [], has_more: false, total_count: 0, url: `/v1/charges/${id}/refunds` },
     review: null,

@@ -9,6 +9,7 @@ import type { Router } from '../router.js';
 import { render, type StripeObject } from '../store.js';
 import { requireCustomer } from './customers.js';
 import { createPrice } from './products-prices.js';
+import { parseInvoiceCreation } from '../checkout-invoice.js';
 
 const CREATE_PARAMS = [
   'mode',
@@ -127,10 +128,7 @@ function createCheckoutSession(emulator: Emulator, params: Params): StripeObject
     expires_at: expiresAt,
     integration_identifier: null,
     invoice: null,
-    invoice_creation:
-      mode === 'payment'
-        ? { enabled: false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } }
-        : null,
+    invoice_creation: parseInvoiceCreation(params, mode),
     livemode: false,
     locale: optionalString(params, 'locale') ?? null,
     metadata: mergeMetadata({}, params.metadata),

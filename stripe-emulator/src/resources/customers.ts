@@ -9,6 +9,7 @@ import type { Router } from '../router.js';
 import type { StripeObject } from '../store.js';
 import type { Params } from '../form.js';
 import { attachPaymentMethod, resolvePaymentMethod } from './payment-methods.js';
+import { insertTaxId, validateTaxId } from './tax-ids.js';
 
 const WRITABLE = ['email', 'name', 'description', 'phone', 'metadata', 'invoice_settings', 'address', 'shipping', 'preferred_locales'];
 
@@ -36,9 +37,19 @@ function setDefaultPaymentMethod(emulator: Emulator, customer: StripeObject, id:
   customer.invoice_settings = { ...customer.invoice_settings, default_payment_method: id };
 }
 
+const ADDRESS_KEYS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'];
+
+/** An address as Stripe returns it: every key present, unset ones null. */
+function normalizeAddress(params: Params, key: string): StripeObject {
+  assertKnownNested(params, key, ADDRESS_KEYS);
+  const value = params[key];
+  if (typeof value !== 'object' || value === null) throw invalidRequest(`Invalid object: ${key}`, { param: key });
+  return Object.fromEntries(ADDRESS_KEYS.map((k) => [k, value[k] === undefined || value[k] === '' ? null : String(value[k])]));
+}
+
 function applyCustomerParams(emulator: Emulator, customer: StripeObject, params: Params): void {
   for (const key of ['email', 'name', 'description', 'phone']) customer[key] = nullableString(params, key, customer[key]);
-  if (params.address !== undefined) customer.address = params.address === '' ? null : params.address;
+  if (params.address !== undefined) customer.address = params.address === '' ? null : normalizeAddress(params, 'address');
   if (params.shipping !== undefined) customer.shipping = params.shipping === '' ? null : params.shipping;
   if (Array.isArray(params.preferred_locales)) customer.preferred_locales = params.preferred_locales;
   customer.metadata = mergeMetadata(customer.metadata, params.metadata);
@@ -50,7 +61,9 @@ function applyCustomerParams(emulator: Emulator, customer: StripeObject, params:
 }
 
 export function createCustomer(emulator: Emulator, params: Params): StripeObject {
-  assertKnownParams(params, [...WRITABLE, 'payment_method', 'test_clock']);
+  assertKnownParams(params, [...WRITABLE, 'payment_method', 'test_clock', 'tax_id_data']);
+  if (params.tax_id_data !== undefined && !Array.isArray(params.tax_id_data)) throw invalidRequest('Invalid array', { param: 'tax_id_data' });
+  const taxIds = ((params.tax_id_data ?? []) as Params[]).map((data, i) => validateTaxId(data, (name) => `tax_id_data[${i}][${name}]`));
   const testClock = optionalString(params, 'test_clock');
   if (testClock) emulator.store.require('test_helpers.test_clock', testClock, 'test_clock');
   const customer: StripeObject = {
@@ -77,10 +90,11 @@ export function createCustomer(emulator: Emulator, params: Params): StripeObject
     tax_exempt: 'none',
     test_clock: testClock ?? null,
   } satisfies Stripe.Customer;
-  const { invoice_settings: invoiceSettings, ...rest } = params;
+  const { invoice_settings: invoiceSettings, tax_id_data: _taxIdData, ...rest } = params;
   applyCustomerParams(emulator, customer, rest);
   emulator.store.insert(customer);
   emulator.emit('customer.created', customer);
+  for (const taxId of taxIds) insertTaxId(emulator, customer, taxId);
   const paymentMethodId = optionalString(params, 'payment_method');
   if (paymentMethodId) attachPaymentMethod(emulator, resolvePaymentMethod(emulator, paymentMethodId, 'payment_method'), customer.id);
   if (invoiceSettings !== undefined) updateCustomer(emulator, customer, { invoice_settings: invoiceSettings });
