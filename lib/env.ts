@@ -58,9 +58,21 @@ const envSchema = z
       .transform((v) => v === "1" || v === "true"),
     /** Bearer token for `GET /metrics` (Prometheus). Unset: /metrics answers 404, so it is never public by accident. */
     METRICS_TOKEN: z.string().min(16).optional(),
+    /**
+     * Outgoing webhooks to private/loopback addresses and `http://localhost`. Unset: allowed unless NODE_ENV is
+     * production (the launcher's local stack sets `1`, its production build included).
+     */
+    WEBHOOKS_ALLOW_PRIVATE_URLS: z.enum(["0", "1", "true", "false"]).optional(),
   })
   // APP_URL follows PORT unless set: `PORT=3100 npm start` links to :3100, not :3000
-  .transform((e) => ({ ...e, APP_URL: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "") }));
+  .transform((e) => ({
+    ...e,
+    APP_URL: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    WEBHOOKS_ALLOW_PRIVATE_URLS:
+      e.WEBHOOKS_ALLOW_PRIVATE_URLS === undefined
+        ? e.NODE_ENV !== "production"
+        : e.WEBHOOKS_ALLOW_PRIVATE_URLS === "1" || e.WEBHOOKS_ALLOW_PRIVATE_URLS === "true",
+  }));
 
 export type Env = z.output<typeof envSchema>;
 

@@ -7,3 +7,4 @@ export * from "./recharge";
 export * from "./notifications";
 export * from "./usage-peaks";
 export * from "./events";
+export * from "./webhooks";

@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { outgoingEvents } from "@/db/schema";
 import type { EventType } from "@/lib/billing/event-types";
+import { fanOutToEndpoints } from "@/lib/webhooks-out/fan-out";
 
 /** A Refill event as its webhook payload carries it (Standard Webhooks body). */
 export interface RefillEvent {
@@ -50,7 +51,9 @@ function toRefillEvent(row: typeof outgoingEvents.$inferSelect): RefillEvent {
 }
 
 /**
- * Fans `event` out to the org's enabled endpoints subscribed to its type, in `db`. Webhook endpoints land
- * with issue #13's delivery work; until then an event is only recorded.
+ * Fans `event` out to the org's enabled endpoints subscribed to its type, in `db`: one delivery row and its
+ * pg-boss job each (lib/webhooks-out/fan-out.ts).
  */
-async function fanOutEvent(_db: DbOrTx, _event: RefillEvent): Promise<void> {}
+async function fanOutEvent(db: DbOrTx, event: RefillEvent): Promise<void> {
+  await fanOutToEndpoints(db, event);
+}

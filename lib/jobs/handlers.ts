@@ -7,6 +7,7 @@ import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
 import { reconcileCheckoutSessions } from "@/lib/billing-events/checkout-settle";
+import { deliverWebhook, sweepDueDeliveries } from "@/lib/webhooks-out/deliver";
 import type { JobName } from "./queue";
 
 /** What each job does (shared by the pg-boss worker and the tests' inline runner). */
@@ -28,5 +29,9 @@ export async function runJob(db: Db, name: JobName, data: Record<string, unknown
       return renewFreePeriods(db);
     case "holds.expire":
       return expireHolds(db);
+    case "webhooks.deliver":
+      return deliverWebhook(db, String(data.deliveryId));
+    case "webhooks.sweep":
+      return sweepDueDeliveries(db);
   }
 }

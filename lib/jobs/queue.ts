@@ -13,7 +13,8 @@ import { logger } from "@/lib/log";
  *   handler in this process now (fire-and-forget, errors logged). Handlers are idempotent, so the durable
  *   job (usually delayed by a few seconds) finds nothing left to do.
  */
-export type JobName = "recharge.charge" | "recharge.trigger" | "reconcile" | "email" | "plans.free-periods" | "holds.expire";
+export type JobName =
+  "recharge.charge" | "recharge.trigger" | "reconcile" | "email" | "plans.free-periods" | "holds.expire" | "webhooks.deliver" | "webhooks.sweep";
 
 /** pg-boss's `db` option: runs one statement on the caller's connection (its transaction). */
 interface SqlExecutor {

@@ -4,7 +4,16 @@ import { runJob } from "./handlers";
 import { setJobSender, type JobName, type JobSender } from "./queue";
 import { logger } from "@/lib/log";
 
-export const JOB_NAMES: JobName[] = ["recharge.charge", "recharge.trigger", "reconcile", "email", "plans.free-periods", "holds.expire"];
+export const JOB_NAMES: JobName[] = [
+  "recharge.charge",
+  "recharge.trigger",
+  "reconcile",
+  "email",
+  "plans.free-periods",
+  "holds.expire",
+  "webhooks.deliver",
+  "webhooks.sweep",
+];
 
 /** pg-boss as the process's queue; hand-offs without a `db` of their own run on `db`. */
 function senderOf(boss: PgBoss, db: Db | null): JobSender {
@@ -64,6 +73,7 @@ export async function startJobWorker(p: { db: Db; connectionString: string; poll
   await boss.schedule("reconcile", "* * * * *");
   await boss.schedule("plans.free-periods", "7 * * * *");
   await boss.schedule("holds.expire", "* * * * *");
+  await boss.schedule("webhooks.sweep", "* * * * *");
   return {
     stop: async () => {
       setJobSender(null);

@@ -47,6 +47,8 @@ export async function prepareRuntime(opts: { fresh?: boolean; log?: (s: string) 
     pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: cfg.EMBEDDED_PG_PORT, persistent: true });
     await ensureDatabase(pg.url("postgres"), "refill");
     process.env.DATABASE_URL = pg.url("refill");
+    // the local stack (its production build too): webhooks may go to a receiver on this machine
+    process.env.WEBHOOKS_ALLOW_PRIVATE_URLS ??= "1";
   }
   process.env.AUTH_SECRET ??= persistedSecret(path.join(dataDir, "auth-secret"), () => randomBytes(32).toString("base64url"));
   process.env.NEXT_TELEMETRY_DISABLED = "1";
