@@ -5,9 +5,9 @@
 
 /**
  * Pure leaf helpers lib/billing may use besides itself: the one zod → field-errors mapper and the display
- * formatters (Intl only). Rule `pure-helpers-stay-pure` keeps them free of anything but lib/billing.
+ * formatters (Intl only), the storable-text check. Rule `pure-helpers-stay-pure` keeps them free of anything but lib/billing.
  */
-const PURE_HELPERS = "^lib/(validation/field-errors|format)\\.ts$";
+const PURE_HELPERS = "^lib/(validation/(field-errors|safe-text)|format)\\.ts$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

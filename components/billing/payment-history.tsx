@@ -24,8 +24,8 @@ const statusLabel: Record<string, string> = {
   open: "Not completed",
 };
 
-/** Recharges and purchases: date, type, credits, amount, status, failure reason. */
-export function PaymentHistory({ rows, timeZone, verifyBase }: { rows: PaymentRow[]; timeZone: string; verifyBase: string }) {
+/** Recharges and purchases: date, type, credits, amount, status, failure reason, and the invoice of each paid one. */
+export function PaymentHistory({ rows, timeZone, verifyBase, invoiceBase }: { rows: PaymentRow[]; timeZone: string; verifyBase: string; invoiceBase: string }) {
   return (
     <Card id="payments" title="Recharges & purchases" description="Auto-recharges, Top Up Now and Buy Credits, newest first.">
       {rows.length === 0 ? (
@@ -50,6 +50,9 @@ export function PaymentHistory({ rows, timeZone, verifyBase }: { rows: PaymentRo
                 <th scope="col" className="px-5 py-2 font-medium">
                   Status
                 </th>
+                <th scope="col" className="px-5 py-2 font-medium">
+                  <span className="sr-only">Invoice</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -65,6 +68,20 @@ export function PaymentHistory({ rows, timeZone, verifyBase }: { rows: PaymentRo
                     {r.status === "requires_action" && r.attemptId ? (
                       <a className="mt-1 block text-xs font-medium text-brand-700 hover:underline" href={`${verifyBase}/${r.attemptId}`}>
                         Complete verification
+                      </a>
+                    ) : null}
+                  </td>
+                  <td className="whitespace-nowrap px-5 py-2 text-right">
+                    {r.hasInvoice ? (
+                      <a
+                        className="text-xs font-medium text-brand-700 hover:underline"
+                        href={`${invoiceBase}/${encodeURIComponent(r.id)}`}
+                        target="_blank"
+                        rel="noopener"
+                        aria-label={`Invoice for the ${kindLabel[r.kind]} of ${formatDateTime(r.date, timeZone)}`}
+                        data-testid="invoice-link"
+                      >
+                        Invoice
                       </a>
                     ) : null}
                   </td>

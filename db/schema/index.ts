@@ -8,3 +8,4 @@ export * from "./notifications";
 export * from "./usage-peaks";
 export * from "./events";
 export * from "./webhooks";
+export * from "./invoices";

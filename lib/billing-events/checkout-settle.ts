@@ -7,6 +7,8 @@ import { logger } from "@/lib/log";
 import { getStripe } from "@/lib/stripe/client";
 import { findOrgIdByCustomer } from "@/lib/stripe/customers";
 import { idOf } from "@/lib/stripe/events";
+import { handOffJob } from "@/lib/jobs/queue";
+import { queuePurchaseInvoice } from "@/lib/invoices/queue-invoice";
 
 export interface CheckoutSettleResult {
   sessionId: string;
@@ -20,12 +22,13 @@ export interface CheckoutSettleResult {
  * Converges one payment-mode Checkout Session to what Stripe says, exactly once whichever of the webhook,
  * the return page and the sweep gets here first: our row is locked, a paid session credits the packs from
  * OUR row (never the client's or the session's metadata) with the ledger key `checkout:<session id>`, and the
- * row is closed (`complete` / `expired`). `paid` overrides `payment_status` (async_payment_succeeded events).
+ * row is closed (`complete` / `expired`); the credit queues the session's invoice record (`invoice.issue`). `paid` overrides `payment_status` (async_payment_succeeded events).
  */
 export async function settleCheckoutSession(db: Db, session: Stripe.Checkout.Session, opts: { paid?: boolean } = {}): Promise<CheckoutSettleResult> {
   const customerId = idOf(session.customer);
   const orgId = customerId ? await findOrgIdByCustomer(db, customerId) : null;
-  return db.transaction(async (tx) => {
+  let invoiceQueued = false;
+  const settled = await db.transaction(async (tx) => {
     const [ours] = await tx.select().from(checkoutSessions).where(eq(checkoutSessions.id, session.id)).for("update");
     const none = (result: string) => ({ sessionId: session.id, status: ours?.status ?? "unknown", credited: false, result });
     if (!ours) return none(`ignored: checkout session ${session.id} was not created by Refill`);
@@ -40,6 +43,14 @@ export async function settleCheckoutSession(db: Db, session: Stripe.Checkout.Ses
         reference: session.id,
         idempotencyKey: `checkout:${session.id}`,
       });
+      if (credit.applied) {
+        invoiceQueued = await queuePurchaseInvoice(tx, {
+          orgId: ours.orgId,
+          purchaseId: session.id,
+          source: "checkout",
+          paymentIntentId: idOf(session.payment_intent),
+        });
+      }
       await tx
         .update(checkoutSessions)
         .set({ status: "complete", completedAt: ours.completedAt ?? now, checkedAt: now })
@@ -56,6 +67,8 @@ export async function settleCheckoutSession(db: Db, session: Stripe.Checkout.Ses
     await tx.update(checkoutSessions).set({ status, checkedAt: now }).where(eq(checkoutSessions.id, ours.id));
     return { sessionId: session.id, status, credited: false, result: `not credited: status=${session.status} payment_status=${session.payment_status}` };
   });
+  if (invoiceQueued) await handOffJob(db, "invoice.issue", { purchaseId: session.id });
+  return settled;
 }
 
 /**

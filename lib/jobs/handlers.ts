@@ -8,6 +8,7 @@ import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
 import { reconcileCheckoutSessions } from "@/lib/billing-events/checkout-settle";
 import { deliverWebhook, sweepDueDeliveries } from "@/lib/webhooks-out/deliver";
+import { issuePurchaseInvoice } from "@/lib/invoices/issue-invoice";
 import type { JobName } from "./queue";
 
 /** What each job does (shared by the pg-boss worker and the tests' inline runner). */
@@ -33,5 +34,7 @@ export async function runJob(db: Db, name: JobName, data: Record<string, unknown
       return deliverWebhook(db, String(data.deliveryId));
     case "webhooks.sweep":
       return sweepDueDeliveries(db);
+    case "invoice.issue":
+      return issuePurchaseInvoice(db, String(data.purchaseId));
   }
 }

@@ -14,7 +14,15 @@ import { logger } from "@/lib/log";
  *   job (usually delayed by a few seconds) finds nothing left to do.
  */
 export type JobName =
-  "recharge.charge" | "recharge.trigger" | "reconcile" | "email" | "plans.free-periods" | "holds.expire" | "webhooks.deliver" | "webhooks.sweep";
+  | "recharge.charge"
+  | "recharge.trigger"
+  | "reconcile"
+  | "email"
+  | "plans.free-periods"
+  | "holds.expire"
+  | "webhooks.deliver"
+  | "webhooks.sweep"
+  | "invoice.issue";
 
 /** pg-boss's `db` option: runs one statement on the caller's connection (its transaction). */
 interface SqlExecutor {

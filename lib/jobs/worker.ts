@@ -13,6 +13,7 @@ export const JOB_NAMES: JobName[] = [
   "holds.expire",
   "webhooks.deliver",
   "webhooks.sweep",
+  "invoice.issue",
 ];
 
 /** pg-boss as the process's queue; hand-offs without a `db` of their own run on `db`. */

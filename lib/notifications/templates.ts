@@ -14,6 +14,8 @@ export function rechargeSucceededEmail(p: {
   previousBalance: number | null;
   threshold: number | null;
   billingUrl: string;
+  /** the purchase's stable invoice link (redirects to the invoice, or the receipt until it is issued) */
+  invoiceUrl?: string;
 }): EmailContent {
   const what = p.trigger === "auto" ? "Auto-recharge successful" : "Top-up successful";
   const lines = [
@@ -25,6 +27,7 @@ export function rechargeSucceededEmail(p: {
   ];
   if (p.previousBalance !== null) lines.push(`Previous balance: ${formatCredits(p.previousBalance)} credits`);
   if (p.threshold !== null) lines.push(`Trigger threshold: ${formatCredits(p.threshold)} credits`);
+  if (p.invoiceUrl) lines.push(``, `View invoice: ${p.invoiceUrl}`);
   return { subject: `${what}: ${formatCredits(p.credits)} credits added`, text: lines.join("\n") + footer(p.billingUrl) };
 }
 

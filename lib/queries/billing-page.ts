@@ -39,6 +39,8 @@ export interface PaymentRow {
   failureMessage: string | null;
   /** verification link target for requires_action attempts */
   attemptId: string | null;
+  /** paid: the purchase has an invoice (or, until it is issued, a receipt) behind the stable invoice link */
+  hasInvoice: boolean;
 }
 
 export interface IncidentView {
@@ -157,6 +159,7 @@ async function listPayments(db: DbOrTx, orgId: string, limit = 20): Promise<Paym
       status: a.status,
       failureMessage: a.status === "failed" || a.status === "requires_action" ? (a.failureMessage ?? declineMessage(a.failureCode, a.declineCode)) : null,
       attemptId: a.id,
+      hasInvoice: a.status === "succeeded",
     })),
     ...purchases.map((p) => ({
       id: p.id,
@@ -168,6 +171,7 @@ async function listPayments(db: DbOrTx, orgId: string, limit = 20): Promise<Paym
       status: p.completedAt ? "succeeded" : "open",
       failureMessage: null,
       attemptId: null,
+      hasInvoice: !!p.completedAt,
     })),
   ];
   return rows.sort((a, b) => b.date.getTime() - a.date.getTime()).slice(0, limit);

@@ -11,6 +11,8 @@ import { recordRechargeSettled } from "@/lib/metrics";
 import { enqueueEmails, recordEmail, type EmailContent } from "@/lib/notifications/emails";
 import { openIncident, resolveAttemptIncidents } from "@/lib/notifications/incidents";
 import * as tpl from "@/lib/notifications/templates";
+import { invoiceLinkPath } from "@/lib/billing/invoice-links";
+import { queuePurchaseInvoice } from "@/lib/invoices/queue-invoice";
 import { checkSpendingAlert } from "./spending-alert";
 import { getAutoRechargeSettings, writeAutoRechargeSettings } from "./settings";
 
@@ -40,6 +42,7 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: SettlementOutcome, opts: { now?: Date } = {}): Promise<SettleResult> {
   const emailIds: string[] = [];
   let retrigger: string | null = null;
+  let invoiceQueued = false;
   let settled: RechargeAttempt | undefined; // for the metrics, after the commit
   const result = await db.transaction(async (tx): Promise<SettleResult> => {
     const [a] = await tx.select().from(rechargeAttempts).where(eq(rechargeAttempts.id, attemptId)).for("update");
@@ -72,7 +75,7 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
     if (Object.keys(set).length === 0) return { attemptId, status: a.status, changed: false, credited: false };
 
     const [org] = await tx.select().from(organizations).where(eq(organizations.id, a.orgId));
-    const ctx: EffectContext = { tx, a, org: org!, now, emailIds, credited: false, balanceAfter: null, failure: t.failure ?? null };
+    const ctx: EffectContext = { tx, a, org: org!, now, emailIds, credited: false, balanceAfter: null, failure: t.failure ?? null, invoiceQueued: false };
     for (const e of t.effects) if (e.kind === "credit") await applyEffect(ctx, e); // credit first: emails quote the new balance
     if (ctx.balanceAfter !== null) set.balanceAfter = ctx.balanceAfter;
     await tx
@@ -82,12 +85,14 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
     for (const e of t.effects) if (e.kind !== "credit" && (await applyEffect(ctx, e)) === "retrigger") retrigger = a.orgId;
     // still below the threshold: a new trigger, durable with this commit (the hand-off below runs it at once)
     if (retrigger) await enqueueJob("recharge.trigger", { orgId: retrigger }, { tx, singletonKey: `retrigger:${a.id}`, startAfterSeconds: 5 });
+    invoiceQueued = ctx.invoiceQueued;
     return { attemptId, status: t.next ?? a.status, changed: t.next !== null, credited: ctx.credited };
   });
 
   recordRechargeSettled(result, settled);
   await enqueueEmails(emailIds);
   if (retrigger) await handOffJob(db, "recharge.trigger", { orgId: retrigger });
+  if (invoiceQueued) await handOffJob(db, "invoice.issue", { purchaseId: attemptId });
   return result;
 }
 
@@ -100,6 +105,8 @@ interface EffectContext {
   credited: boolean;
   balanceAfter: number | null;
   failure: Failure | null;
+  /** the credit queued the purchase's invoice (`invoice.issue`, in this transaction) */
+  invoiceQueued: boolean;
 }
 
 /** Applies one effect of a transition inside the settling transaction. */
@@ -119,6 +126,8 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
       });
       c.credited = credit.applied;
       c.balanceAfter = credit.balance.total;
+      if (credit.applied)
+        c.invoiceQueued = await queuePurchaseInvoice(tx, { orgId: a.orgId, purchaseId: a.id, source: "recharge", paymentIntentId: e.paymentIntentId });
       return;
     }
     case "email":
@@ -133,6 +142,7 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
           previousBalance: a.balanceBefore,
           threshold: a.threshold,
           billingUrl: billingUrl(org.slug),
+          invoiceUrl: `${env().APP_URL}${invoiceLinkPath(org.slug, a.id)}`,
         });
         return email("recharge_succeeded", content, "succeeded");
       }

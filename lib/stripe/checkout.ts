@@ -53,6 +53,8 @@ export async function createBuyCreditsCheckout(
     ],
     payment_intent_data: { setup_future_usage: "off_session", metadata: { org_id: org.id, kind: "buy_credits" } },
     metadata: { org_id: org.id, kind: "buy_credits", packs: String(quote.packs) },
+    // Stripe's post-payment invoice (paid by this session's PaymentIntent), with the customer's billing details
+    invoice_creation: { enabled: true, invoice_data: { description: `Refill credits for ${org.name}`, metadata: { org_id: org.id, kind: "buy_credits" } } },
     success_url: p.successUrl,
     cancel_url: p.cancelUrl,
   });

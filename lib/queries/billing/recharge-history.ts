@@ -1,6 +1,6 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { rechargeAttempts } from "@/db/schema";
+import { purchaseInvoices, rechargeAttempts } from "@/db/schema";
 
 export interface RechargeHistoryItem {
   id: string;
@@ -15,6 +15,11 @@ export interface RechargeHistoryItem {
   failureCode: string | null;
   declineCode: string | null;
   failureMessage: string | null;
+  /** Stripe's hosted invoice once issued (the `invoice.issue` job), else null */
+  invoiceUrl: string | null;
+  invoicePdfUrl: string | null;
+  /** the charge's receipt (also before the invoice exists) */
+  receiptUrl: string | null;
 }
 
 /** Recharges and Top Up Now attempts, newest first, keyset-paginated by attempt id (`startingAfter`). */
@@ -34,13 +39,17 @@ export async function listRechargeHistory(
     cursor = or(lt(rechargeAttempts.createdAt, c.createdAt), and(eq(rechargeAttempts.createdAt, c.createdAt), lt(rechargeAttempts.id, c.id)));
   }
   const rows = await db
-    .select()
+    .select({
+      r: rechargeAttempts,
+      inv: { hosted: purchaseInvoices.hostedInvoiceUrl, pdf: purchaseInvoices.invoicePdfUrl, receipt: purchaseInvoices.receiptUrl },
+    })
     .from(rechargeAttempts)
+    .leftJoin(purchaseInvoices, sql`${purchaseInvoices.purchaseId} = ${rechargeAttempts.id}::text`)
     .where(and(eq(rechargeAttempts.orgId, orgId), cursor))
     .orderBy(desc(rechargeAttempts.createdAt), desc(rechargeAttempts.id))
     .limit(limit + 1);
   return {
-    items: rows.slice(0, limit).map((r) => ({
+    items: rows.slice(0, limit).map(({ r, inv }) => ({
       id: r.id,
       date: r.createdAt.toISOString(),
       amountCents: r.amountCents,
@@ -52,6 +61,9 @@ export async function listRechargeHistory(
       failureCode: r.failureCode,
       declineCode: r.declineCode,
       failureMessage: r.failureMessage,
+      invoiceUrl: inv?.hosted ?? null,
+      invoicePdfUrl: inv?.pdf ?? null,
+      receiptUrl: inv?.receipt ?? null,
     })),
     hasMore: rows.length > limit,
   };

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { checkoutSessions } from "@/db/schema";
 import { AskOwnerButton } from "@/components/billing/ask-owner-button";
 import { AutoRefresh } from "@/components/billing/auto-refresh";
+import { BillingDetailsCard } from "@/components/billing/billing-details-card";
 import { AutoRechargeSection } from "@/components/billing/auto-recharge-section";
 import { CreditsTile } from "@/components/billing/credits-tile";
 import { IncidentBanners, type IncidentBanner } from "@/components/billing/incident-banners";
@@ -13,7 +14,7 @@ import { cardLabel, PaymentMethodCard } from "@/components/billing/payment-metho
 import { PaymentHistory } from "@/components/billing/payment-history";
 import { PlanCard } from "@/components/billing/plan-card";
 import { CheckoutReturnBanner, VerificationReturnBanner, ZeroBalanceBanner } from "@/components/billing/status-banners";
-import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT } from "@/lib/billing/messages";
+import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BILLING_DETAILS, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT } from "@/lib/billing/messages";
 import { UsageCard } from "@/components/billing/usage-card";
 import { INCIDENT_ACTIONS } from "@/lib/billing/incident-actions";
 import { requireMember } from "@/lib/auth/guards";
@@ -22,12 +23,14 @@ import { CURRENCY } from "@/lib/billing/plans";
 import { formatPackPrice, formatPerCreditRate, type PackPricing } from "@/lib/billing/money";
 import { loadBillingPage, type IncidentView } from "@/lib/queries/billing-page";
 import { listLedgerEntries } from "@/lib/queries/ledger-history";
+import { getBillingDetails } from "@/lib/stripe/billing-details";
 import { parseCheckoutSessionId, parseLedgerCursor } from "@/lib/validation/ids";
 import { addCardAction } from "./actions/add-card";
 import { buyCreditsAction } from "./actions/buy-credits";
 import { dismissIncidentAction } from "./actions/dismiss-incident";
 import { managePlanAction } from "./actions/manage-plan";
 import { requestTopUpAction } from "./actions/request-top-up";
+import { saveBillingDetailsAction } from "./actions/save-billing-details";
 import { saveAutoRechargeAction } from "./actions/save-auto-recharge";
 import { topUpNowAction } from "./actions/top-up-now";
 import { upgradePlanAction } from "./actions/upgrade-plan";
@@ -64,7 +67,11 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   if (sessionId && (search.checkout === "success" || search.setup === "success" || search.upgrade === "success")) {
     await syncCheckoutReturn(db, { orgId: org.id, sessionId }).catch(() => null);
   }
-  const [data, ledger] = await Promise.all([loadBillingPage(db, org), listLedgerEntries(db, org.id, { before: beforeId })]);
+  const [data, ledger, billingDetails] = await Promise.all([
+    loadBillingPage(db, org),
+    listLedgerEntries(db, org.id, { before: beforeId }),
+    getBillingDetails(db, org.id),
+  ]);
   const { plan, balance, settings } = data;
 
   const returnKind =
@@ -212,7 +219,13 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
         suggestion={data.burnRate.suggestedThreshold}
       />
 
-      <PaymentHistory rows={data.payments} timeZone={org.timeZone} verifyBase={`${base}/verify`} />
+      <PaymentHistory rows={data.payments} timeZone={org.timeZone} verifyBase={`${base}/verify`} invoiceBase={`${base}/invoices`} />
+      <BillingDetailsCard
+        details={billingDetails}
+        orgName={org.name}
+        action={isOwner ? saveBillingDetailsAction.bind(null, slug) : undefined}
+        disabledReason={isOwner ? undefined : OWNER_ONLY_BILLING_DETAILS}
+      />
       <LedgerHistory page={ledger} basePath={base} timeZone={org.timeZone} exportHref={`${base}/export`} />
     </div>
   );
