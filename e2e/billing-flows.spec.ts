@@ -24,7 +24,7 @@ test("owner saves auto-recharge settings: field errors next to their field, then
   await page.getByLabel("Recharge amount").fill("101");
   await page.getByLabel("Max recharges per month").fill("40");
   await page.getByLabel("Monthly spending limit (optional)").fill("abc");
-  await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
+  await page.getByRole("button", { name: "Save and authorize" }).click();
   await expect(page.locator("#threshold-error")).toHaveText("Threshold must be at least 1 credit");
   await expect(page.locator("#recharge-packs-error")).toHaveText("Choose at most 100 packs");
   await expect(page.locator("#max-recharges-error")).toHaveText("At most 31 recharges per month on this plan");
@@ -40,7 +40,12 @@ test("owner saves auto-recharge settings: field errors next to their field, then
   await page.getByLabel("Max recharges per month").fill("5");
   await page.getByLabel("Monthly spending limit (optional)").fill("200");
   await page.getByLabel("Email me at (% of the limit)").fill("50");
-  await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
+  // enabling shows exactly what may be charged, beside the button, and needs the owner's checkbox
+  await expect(page.getByTestId("consent-text")).toHaveText(
+    "Up to 5 × $60.00 = $300.00 a month on Visa •••• 4242, charged automatically when the balance falls below 250 credits. A balance far below the threshold is brought back to it in one charge, within that monthly total. Your spending limit of $200.00 a month stops charges earlier.",
+  );
+  await page.getByRole("checkbox", { name: /I authorize these automatic charges/ }).check();
+  await page.getByRole("button", { name: "Save and authorize" }).click();
   await expect(page.getByText("Auto-recharge settings updated.")).toBeVisible();
   await expect(page.getByTestId("auto-recharge-status")).toHaveText("Active");
   const row = await getAutoRechargeRow(org.id);
@@ -58,7 +63,8 @@ test("saving while below the threshold says BEFORE saving that a recharge will b
   await page.getByRole("switch", { name: "Enable auto-recharge" }).click();
   await page.getByLabel("When balance falls below").fill("100");
   await page.getByLabel("Recharge amount").fill("2");
-  await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
+  await page.getByRole("checkbox", { name: /I authorize these automatic charges/ }).check();
+  await page.getByRole("button", { name: "Save and authorize" }).click();
   const dialog = page.getByRole("dialog", { name: "A recharge will be charged now" });
   await expect(dialog.getByTestId("charge-now-warning")).toContainText("charges $40.00 now for 2,000 credits");
   await expect(dialog.getByRole("button", { name: "Save and charge $40.00" })).toBeVisible();

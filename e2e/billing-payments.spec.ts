@@ -111,7 +111,8 @@ test("owner enables auto-recharge, usage crosses the threshold, the recharge lan
   await page.getByRole("switch", { name: "Enable auto-recharge" }).click();
   await page.getByLabel("When balance falls below").fill("1500");
   await page.getByLabel("Recharge amount").fill("1");
-  await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
+  await page.getByRole("checkbox", { name: /I authorize these automatic charges/ }).check();
+  await page.getByRole("button", { name: "Save and authorize" }).click();
   await expect(page.getByText("Auto-recharge settings updated.")).toBeVisible();
   await expect(page.getByTestId("cap-usage-text")).toContainText("0 of 10 used this month");
 
@@ -140,7 +141,8 @@ test("auto-recharge with a declining card: its banner shows, dismiss hides that 
   await openBilling(page, owner.email, org.slug);
   await page.getByRole("switch", { name: "Enable auto-recharge" }).click();
   await page.getByLabel("When balance falls below").fill("1500");
-  await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
+  await page.getByRole("checkbox", { name: /I authorize these automatic charges/ }).check();
+  await page.getByRole("button", { name: "Save and authorize" }).click();
   await expect(page.getByText("Auto-recharge settings updated.")).toBeVisible();
   const key = await makeApiKey(org.id);
   const res = await request.post(`${E2E.appUrl}/api/v1/usage`, {
@@ -239,7 +241,8 @@ test("saving below the threshold: confirm the warning and the immediate recharge
   await openBilling(page, owner.email, org.slug);
   await page.getByRole("switch", { name: "Enable auto-recharge" }).click();
   await page.getByLabel("When balance falls below").fill("2500");
-  await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
+  await page.getByRole("checkbox", { name: /I authorize these automatic charges/ }).check();
+  await page.getByRole("button", { name: "Save and authorize" }).click();
   const dialog = page.getByRole("dialog", { name: "A recharge will be charged now" });
   await expect(dialog).toContainText("charges $20.00 now for 1,000 credits");
   await dialog.getByRole("button", { name: "Save and charge $20.00" }).click();

@@ -10,3 +10,8 @@ export function formatDateTime(d: Date | string | null | undefined, timeZone = "
   if (!d) return "—";
   return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(d));
 }
+
+/** "2:05 PM" in the org's time zone. */
+export function formatTime(d: Date | string, timeZone = "UTC"): string {
+  return new Intl.DateTimeFormat("en-US", { timeStyle: "short", timeZone }).format(new Date(d));
+}

@@ -14,14 +14,28 @@ import { autoRechargeFormSchema, type AutoRechargeFormInput } from "@/lib/billin
 import type { ActionResult } from "@/lib/actions/action-result";
 import type { PackPricing } from "@/lib/billing/money";
 import { firstError } from "@/lib/validation/field-errors";
+import type { ConsentSettings } from "@/lib/billing/consent";
+import { previewSettings } from "@/lib/billing/recharge-preview";
+import { ConsentBox } from "./consent-box";
+import { MoneyField } from "./money-field";
+import { RechargeAmountFields } from "./recharge-amount-fields";
 
 export type SaveAutoRechargeAction = (input: AutoRechargeFormInput) => Promise<ActionResult>;
 
-function centsToDollars(c: number | null): string {
-  return c === null ? "" : (c / 100).toFixed(2);
+/** What the pre-save preview and the consent text are computed from (the saved settings, card, this month). */
+export interface AutoRechargeFormContext {
+  saved: ConsentSettings;
+  cardLabel: string | null;
+  backupCardLabel: string | null;
+  spendThisMonthCents: number;
+  rechargesThisMonth: number;
 }
 
-/** The Auto-Recharge settings form: switch, threshold, amount, monthly cap, optional spending limit. */
+/**
+ * The Auto-Recharge settings form: switch, threshold, amount (fixed packs or a target balance), monthly cap,
+ * optional spending limit; a preview of the charge saving would make now, and — when the change needs it —
+ * the authorization text with a checkbox beside "Save and authorize".
+ */
 export function AutoRechargeForm({
   planId,
   pricing,
@@ -32,6 +46,7 @@ export function AutoRechargeForm({
   maxRechargesCeiling,
   action,
   disabledReason,
+  context,
 }: {
   planId: PlanId;
   pricing: PackPricing;
@@ -44,21 +59,40 @@ export function AutoRechargeForm({
   action: SaveAutoRechargeAction;
   /** editors: every control disabled with this reason */
   disabledReason?: string;
+  context: AutoRechargeFormContext;
 }) {
   const form = useForm<AutoRechargeFormInput>({ resolver: zodResolver(autoRechargeFormSchema(planId)), defaultValues: initial, mode: "onBlur" });
   const [pending, setPending] = useState<AutoRechargeFormInput | null>(null);
   const [serverError, setServerError] = useState<string | null>(null);
   const disabled = !!disabledReason;
   const errors = form.formState.errors;
-  const packs = form.watch("rechargePacks");
+  const [agreed, setAgreed] = useState(false);
+  const values = form.watch();
+  const packs = values.rechargePacks;
   const packsValid = Number.isInteger(packs) && packs >= 1 && packs <= 100;
-  const rechargeLabel = packsValid
-    ? `${formatCredits(packs * pricing.packCredits)} credits for ${formatMoney(packs * pricing.packPriceCents, pricing.currency)}`
-    : "—";
+  const next: ConsentSettings = {
+    enabled: values.enabled,
+    threshold: Number.isInteger(values.threshold) ? values.threshold : context.saved.threshold,
+    rechargePacks: packsValid ? packs : context.saved.rechargePacks,
+    rechargeTo: values.rechargeTo === undefined || (values.rechargeTo !== null && !Number.isInteger(values.rechargeTo)) ? null : values.rechargeTo,
+    maxRechargesPerMonth: Number.isInteger(values.maxRechargesPerMonth) ? values.maxRechargesPerMonth : context.saved.maxRechargesPerMonth,
+    spendingLimitCents: Number.isFinite(values.monthlyLimitCents) ? values.monthlyLimitCents : context.saved.spendingLimitCents,
+  };
+  const preview = previewSettings(context.saved, next, {
+    packCredits: pricing.packCredits,
+    packPriceCents: pricing.packPriceCents,
+    currency: pricing.currency,
+    cardLabel: context.cardLabel,
+    backupCardLabel: context.backupCardLabel,
+    balance: balanceTotal,
+    spendThisMonthCents: context.spendThisMonthCents,
+    rechargesThisMonth: context.rechargesThisMonth,
+  });
+  const needsConsent = preview.consentReasons.length > 0;
 
   async function save(values: AutoRechargeFormInput) {
     setServerError(null);
-    const r = await action(values);
+    const r = await action(needsConsent ? { ...values, consent: agreed, consentText: preview.consentText } : values);
     if (!r.ok) {
       for (const [k, v] of Object.entries(r.fieldErrors ?? {})) {
         const msg = firstError(v);
@@ -69,18 +103,23 @@ export function AutoRechargeForm({
       return;
     }
     form.reset(values);
+    setAgreed(false);
     toast.success(r.message ?? "Auto-recharge settings updated.");
   }
 
   async function onSubmit(values: AutoRechargeFormInput) {
-    if (values.enabled && balanceTotal < values.threshold) {
+    if (needsConsent && !agreed) {
+      setServerError("Check the box to authorize these charges, or change the settings.");
+      return;
+    }
+    if (preview.chargeNow) {
       setPending(values);
       return;
     }
     await save(values);
   }
 
-  const pendingAmount = pending ? formatMoney(pending.rechargePacks * pricing.packPriceCents, pricing.currency) : "";
+  const pendingAmount = preview.chargeNow ? formatMoney(preview.chargeNow.amountCents, pricing.currency) : "";
 
   return (
     <form onSubmit={form.handleSubmit(onSubmit)} noValidate aria-describedby={disabled ? "auto-recharge-disabled-reason" : undefined}>
@@ -131,18 +170,7 @@ export function AutoRechargeForm({
           error={errors.threshold?.message}
           {...form.register("threshold", { valueAsNumber: true })}
         />
-        <Field
-          id="recharge-packs"
-          label="Recharge amount"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={100}
-          suffix="packs"
-          hint={<span data-testid="recharge-amount-label">= {rechargeLabel}</span>}
-          error={errors.rechargePacks?.message}
-          {...form.register("rechargePacks", { valueAsNumber: true })}
-        />
+        <RechargeAmountFields form={form} pricing={pricing} disabled={disabled} />
         <Field
           id="max-recharges"
           label="Max recharges per month"
@@ -198,8 +226,13 @@ export function AutoRechargeForm({
         />
         <p id="grace-enabled-hint" className="mt-1 text-xs text-slate-600">
           Grace: once your card has been charged successfully, usage may draw on the recharge that is on its way — at most{" "}
-          {packsValid ? formatCredits(packs * pricing.packCredits) : "one recharge's"} credits below zero, covered when it lands. If that payment fails, usage
-          stops until the balance is positive again and your next purchase pays the overdraft first.
+          {preview.chargeNow
+            ? formatCredits(preview.chargeNow.credits)
+            : packsValid && next.rechargeTo === null
+              ? formatCredits(packs * pricing.packCredits)
+              : "one recharge's"}{" "}
+          credits below zero, covered when it lands. If that payment fails, usage stops until the balance is positive again and your next purchase pays the
+          overdraft first.
         </p>
       </div>
       {serverError ? (
@@ -207,15 +240,19 @@ export function AutoRechargeForm({
           {serverError}
         </p>
       ) : null}
-      <div className="mt-5 flex flex-wrap items-center justify-end gap-3">
-        <Button type="submit" disabled={disabled || form.formState.isSubmitting}>
-          {form.formState.isSubmitting ? "Saving…" : "Save auto-recharge settings"}
+      <p className="mt-5 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-800" data-testid="recharge-preview">
+        {preview.sentence}
+      </p>
+      <div className="mt-4 flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
+        {needsConsent && !disabled ? <ConsentBox text={preview.consentText} checked={agreed} onChange={setAgreed} /> : <span />}
+        <Button type="submit" disabled={disabled || form.formState.isSubmitting} className="shrink-0">
+          {form.formState.isSubmitting ? "Saving…" : needsConsent ? "Save and authorize" : "Save auto-recharge settings"}
         </Button>
       </div>
       <Dialog open={pending !== null} onOpenChange={(o) => !o && setPending(null)} title="A recharge will be charged now">
         <p className="text-sm text-slate-700" data-testid="charge-now-warning">
           Your balance ({formatCredits(balanceTotal)} credits) is below the threshold ({formatCredits(pending?.threshold ?? 0)} credits). Saving turns
-          auto-recharge on and <strong>charges {pendingAmount} now</strong> for {formatCredits((pending?.rechargePacks ?? 0) * pricing.packCredits)} credits.
+          auto-recharge on and <strong>charges {pendingAmount} now</strong> for {formatCredits(preview.chargeNow?.credits ?? 0)} credits.
         </p>
         <div className="mt-4 flex justify-end gap-2">
           <Button type="button" variant="ghost" onClick={() => setPending(null)}>
@@ -234,46 +271,5 @@ export function AutoRechargeForm({
         </div>
       </Dialog>
     </form>
-  );
-}
-
-/** Dollars typed by a person, cents for the schema ("" → no limit, junk → NaN so zod says why). */
-function MoneyField({
-  id,
-  initialCents,
-  onCents,
-  onBlur,
-  error,
-  disabled,
-}: {
-  id: string;
-  initialCents: number | null;
-  onCents: (c: number | null) => void;
-  onBlur: () => void;
-  error?: string;
-  disabled?: boolean;
-}) {
-  const [text, setText] = useState(centsToDollars(initialCents));
-  return (
-    <Field
-      id={id}
-      label="Monthly spending limit (optional)"
-      type="text"
-      inputMode="decimal"
-      placeholder="No limit"
-      suffix="USD"
-      value={text}
-      disabled={disabled}
-      hint="Auto-recharge pauses when this month's recharges would exceed it. Leave empty for no limit."
-      error={error}
-      onBlur={onBlur}
-      onChange={(e) => {
-        setText(e.target.value);
-        const s = e.target.value.replace(/[$,\s]/g, "");
-        if (s === "") return onCents(null);
-        const n = Number(s);
-        onCents(Number.isFinite(n) ? Math.round(n * 100) : Number.NaN);
-      }}
-    />
   );
 }

@@ -4,7 +4,7 @@ import { Card } from "@/components/ui/card";
 import { formatDateTime } from "@/lib/format";
 import { formatCredits, formatMoney } from "@/lib/billing/money";
 import type { AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
-import { AutoRechargeForm, type SaveAutoRechargeAction } from "./auto-recharge-form";
+import { AutoRechargeForm, type AutoRechargeFormContext, type SaveAutoRechargeAction } from "./auto-recharge-form";
 import { CapUsage } from "./cap-usage";
 import type { AutoRechargeFormInput } from "@/lib/billing/auto-recharge-schema";
 import { describeStatus } from "@/lib/billing/status-text";
@@ -36,11 +36,17 @@ export interface AutoRechargeSectionProps {
   upgradeHref: string;
   action: SaveAutoRechargeAction;
   disabledReason?: string;
+  /** the saved settings and card: the consent the change needs and the pre-save preview */
+  formContext: Omit<AutoRechargeFormContext, "spendThisMonthCents" | "rechargesThisMonth">;
+  /** back-off after a decline: when the next automatic try is */
+  retryAt?: Date | null;
+  /** owner's "Retry now" during the back-off */
+  retryAction?: () => Promise<unknown>;
 }
 
 /** Auto-Recharge: status in words, the rate, the monthly counter, "Last recharged", and the settings form. */
 export function AutoRechargeSection(p: AutoRechargeSectionProps) {
-  const s = describeStatus(p.status, { monthEndsAt: p.monthEndsAt, timeZone: p.timeZone, unconfirmed: p.rechargeUnconfirmed });
+  const s = describeStatus(p.status, { monthEndsAt: p.monthEndsAt, timeZone: p.timeZone, unconfirmed: p.rechargeUnconfirmed, retryAt: p.retryAt });
   return (
     <Card
       id="auto-recharge"
@@ -85,6 +91,7 @@ export function AutoRechargeSection(p: AutoRechargeSectionProps) {
               maxRechargesCeiling={p.maxRechargesCeiling}
               action={p.action}
               disabledReason={p.disabledReason}
+              context={{ ...p.formContext, spendThisMonthCents: p.spendThisMonthCents, rechargesThisMonth: p.rechargesThisMonth }}
             />
           </div>
           <aside className="space-y-4 rounded-lg bg-slate-50 p-4" aria-label="Auto-recharge summary">
@@ -98,7 +105,9 @@ export function AutoRechargeSection(p: AutoRechargeSectionProps) {
               <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Next recharge</p>
               <p className="text-sm text-slate-900">
                 {p.status === "active" || p.status === "recharging"
-                  ? `When your balance falls below ${formatCredits(p.settings.threshold)} credits: +${formatCredits(p.settings.rechargePacks * p.pricing.packCredits)} credits for ${formatMoney(p.settings.rechargePacks * p.pricing.packPriceCents, p.pricing.currency)}`
+                  ? p.settings.rechargeTo
+                    ? `When your balance falls below ${formatCredits(p.settings.threshold)} credits: back up to at least ${formatCredits(p.settings.rechargeTo)} credits (whole packs of ${formatMoney(p.pricing.packPriceCents, p.pricing.currency)})`
+                    : `When your balance falls below ${formatCredits(p.settings.threshold)} credits: +${formatCredits(p.settings.rechargePacks * p.pricing.packCredits)} credits for ${formatMoney(p.settings.rechargePacks * p.pricing.packPriceCents, p.pricing.currency)}`
                   : "None scheduled while auto-recharge is not active"}
               </p>
             </div>

@@ -28,6 +28,14 @@ export const autoRechargeSettings = pgTable(
     spendingAlertSentFor: text("spending_alert_sent_for"),
     /** grace: while an auto-recharge is in flight, usage may draw on its credits (owner's switch; never on Free) */
     graceEnabled: boolean("grace_enabled").notNull().default(true),
+    /** target mode: recharge to at least this many credits (null = fixed mode: `recharge_packs` per recharge) */
+    rechargeTo: integer("recharge_to"),
+    /** the owner's backup card (one of the customer's saved cards), tried once when the default card is declined */
+    backupPaymentMethodId: text("backup_payment_method_id"),
+    /** "Visa •••• 4242" of that card, as listed when it was chosen */
+    backupCardLabel: text("backup_card_label"),
+    /** back-off after a declined auto-recharge: no new auto attempt before this (cleared by a new card or Retry) */
+    retryNotBefore: timestamp("retry_not_before", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -36,10 +44,14 @@ export const autoRechargeSettings = pgTable(
     check("ars_max_positive", sql`${t.maxRechargesPerMonth} >= 1`),
     check("ars_limit_positive", sql`${t.spendingLimitCents} IS NULL OR ${t.spendingLimitCents} >= 1`),
     check("ars_alert_range", sql`${t.spendingAlertPercent} BETWEEN 1 AND 100`),
+    check("ars_recharge_to_above_threshold", sql`${t.rechargeTo} IS NULL OR ${t.rechargeTo} > ${t.threshold}`),
   ],
 );
 
-/** Audit log: every change of the settings, who made it, when, before and after. */
+/**
+ * Audit log (append-only: a trigger refuses UPDATE/DELETE/TRUNCATE): every change of the settings, who made it,
+ * when, before and after — and, for a change that needed it, the consent the owner gave (the exact text shown).
+ */
 export const autoRechargeSettingsChanges = pgTable(
   "auto_recharge_settings_changes",
   {
@@ -53,6 +65,9 @@ export const autoRechargeSettingsChanges = pgTable(
     source: text("source").notNull(),
     before: jsonb("before"),
     after: jsonb("after").notNull(),
+    /** the authorization text the owner agreed to with this change (null: no consent was needed) */
+    consentText: text("consent_text"),
+    consentVersion: text("consent_version"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("ars_changes_org_created_idx").on(t.orgId, t.createdAt)],
@@ -100,6 +115,15 @@ export const rechargeAttempts = pgTable(
     chargeSentAt: timestamp("charge_sent_at", { withTimezone: true }),
     /** when reconciliation searched Stripe for a `failed` internal-error attempt without a PaymentIntent id */
     stripeSearchedAt: timestamp("stripe_searched_at", { withTimezone: true }),
+    /** "Visa •••• 4242": the card this attempt charged (last sent), for the emails and the history */
+    cardLabel: text("card_label"),
+    /** the backup card designated when the charge started (auto only): tried once after a terminal decline */
+    backupPaymentMethodId: text("backup_payment_method_id"),
+    /** when the backup card's PaymentIntent create (key `<id>:backup`) was last sent */
+    backupSentAt: timestamp("backup_sent_at", { withTimezone: true }),
+    /** the default card's decline that sent the attempt to the backup card */
+    primaryFailureCode: text("primary_failure_code"),
+    primaryDeclineCode: text("primary_decline_code"),
   },
   (t) => [
     uniqueIndex("recharge_attempts_one_open_auto_uq")

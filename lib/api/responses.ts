@@ -12,6 +12,10 @@ export const API_ERROR_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   invalid_request: 422,
+  /** a change that needs the owner's authorization (enabling auto-recharge, raising what it may charge) without `consent: true` */
+  consent_required: 422,
+  /** `consent_text` sent is not the text for these settings (they changed meanwhile) */
+  consent_mismatch: 422,
   rate_limited: 429,
   internal_error: 500,
 } as const;

@@ -23,16 +23,45 @@ function maxRechargesSchema(planId: PlanId) {
   return int("Max recharges per month").min(1, "Allow at least 1 recharge per month").max(max, `At most ${max} recharges per month on this plan`);
 }
 
-/** The Auto-recharge form (server action + resolver). */
-export function autoRechargeSettingsSchema(planId: PlanId) {
-  return z.object({
+/** Target mode: at most what 100 packs bring an empty balance to. */
+export function rechargeToMax(planId: PlanId): number {
+  return MAX_PACKS * getPlan(planId).packCredits;
+}
+
+function rechargeToSchema(planId: PlanId) {
+  const max = rechargeToMax(planId);
+  return int("Recharge to")
+    .min(2, "Recharge to must be at least 2 credits")
+    .max(max, `Recharge to can be at most ${max.toLocaleString("en-US")} credits (${MAX_PACKS} packs) on this plan`)
+    .nullable();
+}
+
+/** The rule of target mode, in the words the form and the API answer with. */
+export function rechargeToRule(threshold: number): string {
+  return `Recharge to must be above the threshold (${threshold.toLocaleString("en-US")} credits): each recharge brings the balance back above it`;
+}
+
+function settingsShape(planId: PlanId) {
+  return {
     enabled: z.boolean({ error: "enabled must be true or false" }),
     threshold: thresholdSchema(planId),
     rechargePacks: packsSchema(),
+    /** target mode: recharge to at least this many credits (null: fixed amount; absent: unchanged) */
+    rechargeTo: rechargeToSchema(planId).optional(),
     maxRechargesPerMonth: maxRechargesSchema(planId),
     /** grace while a recharge is in flight (absent: unchanged) */
     graceEnabled: z.boolean({ error: "grace must be true or false" }).optional(),
-  });
+  };
+}
+
+const targetAboveThreshold = (v: { threshold: number; rechargeTo?: number | null }, ctx: z.RefinementCtx) => {
+  if (v.rechargeTo !== undefined && v.rechargeTo !== null && Number.isInteger(v.threshold) && v.rechargeTo <= v.threshold)
+    ctx.addIssue({ code: "custom", path: ["rechargeTo"], message: rechargeToRule(v.threshold) });
+};
+
+/** The Auto-recharge settings (server action + REST, after the patch is merged). */
+export function autoRechargeSettingsSchema(planId: PlanId) {
+  return z.object(settingsShape(planId)).superRefine(targetAboveThreshold);
 }
 export type AutoRechargeSettingsInput = z.infer<ReturnType<typeof autoRechargeSettingsSchema>>;
 
@@ -51,11 +80,21 @@ export type SpendingLimitInput = z.infer<typeof spendingLimitSchema>;
  * limit. The same schema is the react-hook-form resolver and what the server action parses.
  */
 export function autoRechargeFormSchema(planId: PlanId) {
-  return autoRechargeSettingsSchema(planId).extend({
-    monthlyLimitCents: spendingLimitSchema.shape.monthlyLimitCents,
-    spendingAlertPercent: spendingLimitSchema.shape.alertPercent.unwrap(),
-  });
+  return z
+    .object({
+      ...settingsShape(planId),
+      monthlyLimitCents: spendingLimitSchema.shape.monthlyLimitCents,
+      spendingAlertPercent: spendingLimitSchema.shape.alertPercent.unwrap(),
+      ...consentShape,
+    })
+    .superRefine(targetAboveThreshold);
 }
+
+/** The owner's consent sent with a change: `consent: true` and, optionally, the text shown (a stale one is refused). */
+const consentShape = {
+  consent: z.boolean({ error: "consent must be true or false" }).optional(),
+  consentText: z.string({ error: "consent_text must be text" }).max(2000, "consent_text is too long").optional(),
+};
 export type AutoRechargeFormInput = z.infer<ReturnType<typeof autoRechargeFormSchema>>;
 
 /** Buy Credits / Top Up Now: a number of packs. */
@@ -72,6 +111,10 @@ export const autoTopupPatchSchema = z.object({
     .optional(),
   max_recharges_per_month: int("max_recharges_per_month").min(1, "max_recharges_per_month must be at least 1").optional(),
   grace: z.boolean({ error: "grace must be true or false" }).optional(),
+  /** target mode, in credits; null switches back to the fixed amount */
+  recharge_to: int("recharge_to").min(1, "recharge_to must be a positive number of credits").nullable().optional(),
+  consent: z.boolean({ error: "consent must be true or false" }).optional(),
+  consent_text: z.string({ error: "consent_text must be text" }).max(2000, "consent_text is too long").optional(),
 });
 export type AutoTopupPatch = z.infer<typeof autoTopupPatchSchema>;
 
@@ -83,5 +126,7 @@ export const spendingLimitApiSchema = z.object({
     .gt(0, "alert_threshold must be between 0 and 1")
     .max(1, "alert_threshold must be between 0 and 1")
     .optional(),
+  consent: z.boolean({ error: "consent must be true or false" }).optional(),
+  consent_text: z.string({ error: "consent_text must be text" }).max(2000, "consent_text is too long").optional(),
 });
 export type SpendingLimitApiInput = z.infer<typeof spendingLimitApiSchema>;

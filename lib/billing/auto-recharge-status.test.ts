@@ -33,6 +33,16 @@ describe("autoRechargeStatus", () => {
     ["next charge would pass the limit", { spendingLimitCents: 5000, spendThisMonthCents: 4000 }, "paused_spending_limit"],
     ["next charge exactly reaches the limit", { spendingLimitCents: 6000, spendThisMonthCents: 4000 }, "active"],
     ["cap beats spending limit", { rechargesThisMonth: 3, spendingLimitCents: 1 }, "paused_monthly_cap"],
+    ["declined, waiting until the back-off ends", { retryNotBefore: new Date("2026-12-01T11:00:00Z"), now: new Date("2026-12-01T10:30:00Z") }, "backing_off"],
+    ["back-off over", { retryNotBefore: new Date("2026-12-01T11:00:00Z"), now: new Date("2026-12-01T11:00:00Z") }, "active"],
+    [
+      "back-off does not hide a missing card",
+      { hasPaymentMethod: false, retryNotBefore: new Date("2026-12-01T11:00:00Z"), now: new Date("2026-12-01T10:00:00Z") },
+      "needs_payment_method",
+    ],
+    ["target mode: one pack fits the spending limit left", { rechargeTo: 5000, spendingLimitCents: 6000, spendThisMonthCents: 4000 }, "active"],
+    ["target mode: not even one pack fits", { rechargeTo: 5000, spendingLimitCents: 5000, spendThisMonthCents: 4000 }, "paused_spending_limit"],
+    ["fixed: the consented monthly total (3 × $20) is spent by a gap charge", { rechargesThisMonth: 1, spendThisMonthCents: 6000 }, "paused_monthly_cap"],
   ])("%s", (_name, patch, want) => {
     expect(autoRechargeStatus({ ...base, ...patch })).toBe(want);
   });
@@ -41,16 +51,52 @@ describe("autoRechargeStatus", () => {
 describe("decideTrigger", () => {
   const burst = { ratePerSecond: 700, rechargeP95Ms: 200 }; // a recharge needs 0.6 s of runway
   it.each<[string, Partial<AutoRechargeFacts>, number, { ratePerSecond: number; rechargeP95Ms: number } | null, unknown]>([
-    ["below threshold, active", {}, 199, null, { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: false }],
+    ["below threshold, active", {}, 199, null, { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: false, basis: "fixed" }],
     ["at threshold", {}, 200, null, { create: false, reason: "above_threshold" }],
     [
       "below threshold, 3 packs on pro",
       { plan: "pro", rechargePacks: 3 },
       0,
       null,
-      { create: true, packs: 3, credits: 3000, amountCents: 4500, currency: "usd", early: false },
+      { create: true, packs: 3, credits: 3000, amountCents: 4500, currency: "usd", early: false, basis: "fixed" },
     ],
     ["below threshold but capped", { rechargesThisMonth: 3 }, 0, null, { create: false, reason: "paused_monthly_cap" }],
+    // one charge closes a large gap (fixed mode, within the consented 3 × $20), or refills to the target
+    [
+      "far below (−1,500, threshold 200): 2 packs in one charge",
+      {},
+      -1500,
+      null,
+      { create: true, packs: 2, credits: 2000, amountCents: 4000, currency: "usd", early: false, basis: "gap" },
+    ],
+    [
+      "far below, more than the month allows: 3 packs, the consented total",
+      {},
+      -9000,
+      null,
+      { create: true, packs: 3, credits: 3000, amountCents: 6000, currency: "usd", early: false, basis: "gap" },
+    ],
+    [
+      "gap within a spending limit: fewer packs, never over",
+      { spendingLimitCents: 4000 },
+      -9000,
+      null,
+      { create: true, packs: 2, credits: 2000, amountCents: 4000, currency: "usd", early: false, basis: "gap" },
+    ],
+    [
+      "target 2,500 from 150: 3 packs",
+      { rechargeTo: 2500 },
+      150,
+      null,
+      { create: true, packs: 3, credits: 3000, amountCents: 6000, currency: "usd", early: false, basis: "target" },
+    ],
+    [
+      "backing off after a decline",
+      { retryNotBefore: new Date("2026-12-01T11:00:00Z"), now: new Date("2026-12-01T10:00:00Z") },
+      0,
+      null,
+      { create: false, reason: "backing_off" },
+    ],
     ["below threshold but open attempt", { openAttempt: "pending" }, 0, null, { create: false, reason: "recharging" }],
     ["below threshold but off", { enabled: false }, 0, null, { create: false, reason: "off" }],
     // rate-aware: above the threshold, the runway decides
@@ -59,7 +105,7 @@ describe("decideTrigger", () => {
       {},
       300,
       burst,
-      { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: true },
+      { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: true, basis: "fixed" },
     ],
     ["above threshold, runway 0.71 s: not yet", {}, 500, burst, { create: false, reason: "above_threshold" }],
     ["above threshold, idle: not due", {}, 300, { ratePerSecond: 0, rechargeP95Ms: 200 }, { create: false, reason: "above_threshold" }],
@@ -68,7 +114,7 @@ describe("decideTrigger", () => {
       {},
       100,
       burst,
-      { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: false },
+      { create: true, packs: 1, credits: 1000, amountCents: 2000, currency: "usd", early: false, basis: "fixed" },
     ],
     // every eligibility rule still applies to an early recharge
     ["early but an attempt is open", { openAttempt: "processing" }, 300, burst, { create: false, reason: "recharging" }],

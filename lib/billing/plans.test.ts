@@ -24,16 +24,18 @@ describe("plans", () => {
 });
 
 describe("resolveAutoTopupPatch", () => {
-  const current = { enabled: false, threshold: 200, rechargePacks: 1, maxRechargesPerMonth: 10 };
+  const current = { enabled: false, threshold: 200, rechargePacks: 1, rechargeTo: null, maxRechargesPerMonth: 10 };
   it.each([
     [
       "seed client call",
       { enabled: true, threshold: 100, amount: 2000 },
-      { ok: true, settings: { enabled: true, threshold: 100, rechargePacks: 1, maxRechargesPerMonth: 10 } },
+      { ok: true, settings: { enabled: true, threshold: 100, rechargePacks: 1, rechargeTo: null, maxRechargesPerMonth: 10 } },
     ],
     ["amount of 3 packs", { amount: 6000 }, { ok: true, settings: { ...current, rechargePacks: 3 } }],
     ["recharge_packs", { recharge_packs: 4 }, { ok: true, settings: { ...current, rechargePacks: 4 } }],
     ["disable", { enabled: false }, { ok: true, settings: current }],
+    ["target mode", { recharge_to: 3000 }, { ok: true, settings: { ...current, rechargeTo: 3000 } }],
+    ["back to a fixed amount", { recharge_to: null }, { ok: true, settings: current }],
   ])("%s", (_n, patch, want) => expect(resolveAutoTopupPatch("starter", current, patch)).toEqual(want));
 
   it.each([
@@ -41,6 +43,11 @@ describe("resolveAutoTopupPatch", () => {
     ["amount and packs disagree", { amount: 2000, recharge_packs: 2 }, "amount", /disagree/],
     ["threshold over ceiling", { threshold: 10_000_000 }, "threshold", /at most/],
     ["max over ceiling", { max_recharges_per_month: 1000 }, "max_recharges_per_month", /At most 31/],
+    ["target below the threshold", { recharge_to: 150 }, "recharge_to", /must be above the threshold \(200 credits\)/],
+    ["target at the threshold", { recharge_to: 200 }, "recharge_to", /must be above the threshold/],
+    ["target with an amount", { recharge_to: 3000, amount: 2000 }, "recharge_to", /cannot be combined with amount or recharge_packs/],
+    ["target with packs", { recharge_to: 3000, recharge_packs: 2 }, "recharge_to", /cannot be combined/],
+    ["target above 100 packs", { recharge_to: 100_001 }, "recharge_to", /at most 100,000 credits/],
   ])("%s → 422 field error", (_n, patch, field, msg) => {
     const r = resolveAutoTopupPatch("starter", current, patch);
     expect(r.ok).toBe(false);

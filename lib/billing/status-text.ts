@@ -1,12 +1,12 @@
 import { UNCONFIRMED_RECHARGE_MESSAGE, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
-import { formatDate } from "@/lib/format";
+import { formatDate, formatDateTime, formatTime } from "@/lib/format";
 
 type StatusTone = "success" | "warning" | "danger" | "neutral" | "info";
 
 /** The auto-recharge status in words, with a tone for its badge. */
 export function describeStatus(
   status: AutoRechargeStatus,
-  opts: { monthEndsAt: Date; timeZone: string; unconfirmed?: boolean },
+  opts: { monthEndsAt: Date; timeZone: string; unconfirmed?: boolean; retryAt?: Date | null },
 ): { label: string; detail: string; tone: StatusTone } {
   const until = formatDate(opts.monthEndsAt, opts.timeZone);
   switch (status) {
@@ -40,6 +40,12 @@ export function describeStatus(
       return { label: "Needs a payment method", detail: "A payment method is required to enable auto-recharge. Add a card below.", tone: "danger" };
     case "needs_subscription":
       return { label: "Needs an active subscription", detail: "An active subscription is required to enable auto-recharge.", tone: "danger" };
+    case "backing_off":
+      return {
+        label: opts.retryAt ? `Retrying at ${formatTime(opts.retryAt, opts.timeZone)}` : "Waiting to retry",
+        detail: `The last auto-recharge was declined. The next try is ${opts.retryAt ? `at ${formatDateTime(opts.retryAt, opts.timeZone)}` : "soon"} — or update your card or press Retry now.`,
+        tone: "warning",
+      };
     case "requires_action":
       return { label: "Waiting for verification", detail: "A recharge is waiting for you to complete verification with your bank.", tone: "warning" };
     case "not_available_on_plan":

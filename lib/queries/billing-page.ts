@@ -58,6 +58,8 @@ export interface BillingPageData {
   balance: Balance;
   settings: AutoRechargeSettings;
   status: AutoRechargeStatus;
+  /** the default card, "Visa •••• 4242" (null: none) */
+  cardLabel: string | null;
   /** the open recharge's charge outcome is unknown: Stripe is being asked */
   rechargeUnconfirmed: boolean;
   rechargesThisMonth: number;
@@ -97,6 +99,7 @@ export async function loadBillingPage(db: DbOrTx, org: Organization, opts: { now
     balance,
     settings: auto.settings,
     status: auto.status,
+    cardLabel: auto.cardLabel,
     rechargeUnconfirmed: !!auto.facts.openAttemptUnconfirmed,
     rechargesThisMonth: auto.month.recharges,
     spendThisMonthCents: auto.month.spendCents,

@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { organizations, rechargeAttempts, stripeCustomers, type Organization } from "@/db/schema";
 import { autoRechargeStatus, type AutoRechargeFacts, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { monthWindow, type MonthWindow } from "@/lib/billing/cap-window";
+import { cardLabel } from "@/lib/billing/consent";
 import { hasActiveSubscription } from "@/lib/stripe/sync-customer";
 import { getAutoRechargeSettings, type AutoRechargeSettings } from "./settings";
 
@@ -63,6 +64,8 @@ export interface AutoRechargeState {
   window: MonthWindow;
   /** auto-recharges counted in `window` (succeeded or in flight) and their cents */
   month: MonthUsage;
+  /** "Visa •••• 4242": the default card (null: none) */
+  cardLabel: string | null;
 }
 
 /**
@@ -79,7 +82,10 @@ export async function loadAutoRechargeState(db: DbOrTx, orgId: string, opts: { n
     countAutoRechargesInWindow(db, orgId, window),
     findOpenAutoAttempt(db, orgId),
     hasActiveSubscription(db, orgId),
-    db.select({ pm: stripeCustomers.defaultPaymentMethodId }).from(stripeCustomers).where(eq(stripeCustomers.orgId, orgId)),
+    db
+      .select({ pm: stripeCustomers.defaultPaymentMethodId, brand: stripeCustomers.cardBrand, last4: stripeCustomers.cardLast4 })
+      .from(stripeCustomers)
+      .where(eq(stripeCustomers.orgId, orgId)),
   ]);
   const facts: AutoRechargeFacts = {
     plan: org.plan,
@@ -89,12 +95,16 @@ export async function loadAutoRechargeState(db: DbOrTx, orgId: string, opts: { n
     disabledAfterFailures: !!settings.disabledReason,
     threshold: settings.threshold,
     rechargePacks: settings.rechargePacks,
+    rechargeTo: settings.rechargeTo,
     maxRechargesPerMonth: settings.maxRechargesPerMonth,
     spendingLimitCents: settings.spendingLimitCents,
     rechargesThisMonth: month.recharges,
     spendThisMonthCents: month.spendCents,
     openAttempt: (open?.status as AutoRechargeFacts["openAttempt"]) ?? null,
     openAttemptUnconfirmed: !!open?.outcomeUnknownSince,
+    retryNotBefore: settings.retryNotBefore,
+    now: opts.now ?? new Date(),
   };
-  return { org, settings, facts, status: autoRechargeStatus(facts), window, month };
+  const card = customer?.pm ? cardLabel(customer.brand, customer.last4) : null;
+  return { org, settings, facts, status: autoRechargeStatus(facts), window, month, cardLabel: card };
 }

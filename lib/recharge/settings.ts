@@ -20,6 +20,10 @@ function defaultAutoRechargeSettings(plan: PlanId): AutoRechargeSettings {
     disabledAt: null,
     spendingAlertSentFor: null,
     graceEnabled: true,
+    rechargeTo: null,
+    backupPaymentMethodId: null,
+    backupCardLabel: null,
+    retryNotBefore: null,
   };
 }
 
@@ -48,16 +52,26 @@ function auditable(s: AutoRechargeSettings) {
     spendingAlertPercent: s.spendingAlertPercent,
     disabledReason: s.disabledReason,
     graceEnabled: s.graceEnabled,
+    rechargeTo: s.rechargeTo,
+    backupPaymentMethodId: s.backupPaymentMethodId,
+    retryNotBefore: s.retryNotBefore ? s.retryNotBefore.toISOString() : null,
   };
+}
+
+/** A consent given with a change: the exact text the owner agreed to and its wording's version. */
+export interface Consent {
+  text: string;
+  version: string;
 }
 
 /**
  * Writes the org's settings (upsert) and appends one audit row with who/when/before/after — when
- * something auditable changed. Call inside the caller's transaction.
+ * something auditable changed, or a consent was given (its text and version are stored on the row).
+ * Call inside the caller's transaction.
  */
 export async function writeAutoRechargeSettings(
   db: DbOrTx,
-  params: { orgId: string; plan: PlanId; patch: Partial<AutoRechargeSettings>; actor: Actor },
+  params: { orgId: string; plan: PlanId; patch: Partial<AutoRechargeSettings>; actor: Actor; consent?: Consent | null },
 ): Promise<AutoRechargeSettings> {
   const before = await getAutoRechargeSettings(db, params.orgId, params.plan, { forUpdate: true });
   const patch = Object.fromEntries(Object.entries(params.patch).filter(([, v]) => v !== undefined)) as Partial<AutoRechargeSettings>;
@@ -68,7 +82,7 @@ export async function writeAutoRechargeSettings(
     .onConflictDoUpdate({ target: autoRechargeSettings.orgId, set: { ...after, updatedAt: new Date() } });
   const a = auditable(before);
   const b = auditable(after);
-  if (JSON.stringify(a) !== JSON.stringify(b)) {
+  if (JSON.stringify(a) !== JSON.stringify(b) || params.consent) {
     await db.insert(autoRechargeSettingsChanges).values({
       orgId: params.orgId,
       userId: params.actor.userId ?? null,
@@ -76,6 +90,8 @@ export async function writeAutoRechargeSettings(
       source: params.actor.source,
       before: a,
       after: b,
+      consentText: params.consent?.text ?? null,
+      consentVersion: params.consent?.version ?? null,
     });
   }
   return after;

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { organizations, rechargeAttempts, type Organization, type RechargeAttempt } from "@/db/schema";
+import { nextRetryAt } from "@/lib/billing/backoff";
 import { applyFailurePolicy } from "@/lib/billing/failure-policy";
 import { settleTransition, type Failure, type SettlementEffect, type SettlementOutcome } from "@/lib/billing/settlement";
 import { env } from "@/lib/env";
@@ -200,17 +201,30 @@ async function applyFailures(c: EffectContext, change: "reset" | "decline") {
   const { tx, a, org } = c;
   const settings = await getAutoRechargeSettings(tx, a.orgId, org.plan, change === "decline" ? { forUpdate: true } : {});
   if (change === "reset") {
-    if (settings.consecutiveFailures !== 0)
-      await writeAutoRechargeSettings(tx, { orgId: a.orgId, plan: org.plan, patch: { consecutiveFailures: 0 }, actor: { source: "system" } });
+    if (settings.consecutiveFailures !== 0 || settings.retryNotBefore)
+      await writeAutoRechargeSettings(tx, {
+        orgId: a.orgId,
+        plan: org.plan,
+        patch: { consecutiveFailures: 0, retryNotBefore: null },
+        actor: { source: "system" },
+      });
     return;
   }
   const decline = { kind: "declined" as const, code: c.failure?.code ?? null, declineCode: c.failure?.declineCode ?? null };
   const policy = applyFailurePolicy(settings.consecutiveFailures, decline, a.trigger);
   if (policy.consecutiveFailures === settings.consecutiveFailures && !policy.disable) return;
+  // back-off: a declined auto-recharge is not retried on the next debit; a trigger job tries again when it ends
+  const retryNotBefore = policy.disable ? null : nextRetryAt(c.now);
   const patch = policy.disable
-    ? { consecutiveFailures: policy.consecutiveFailures, enabled: false, disabledReason: policy.disableReason, disabledAt: c.now }
-    : { consecutiveFailures: policy.consecutiveFailures };
+    ? { consecutiveFailures: policy.consecutiveFailures, enabled: false, disabledReason: policy.disableReason, disabledAt: c.now, retryNotBefore }
+    : { consecutiveFailures: policy.consecutiveFailures, retryNotBefore };
   await writeAutoRechargeSettings(tx, { orgId: a.orgId, plan: org.plan, patch, actor: { source: "system" } });
+  if (retryNotBefore)
+    await enqueueJob(
+      "recharge.trigger",
+      { orgId: a.orgId },
+      { tx, singletonKey: `backoff:${a.id}`, startAfterSeconds: Math.max(1, Math.ceil((retryNotBefore.getTime() - Date.now()) / 1000)) },
+    );
   if (policy.disable && settings.enabled) {
     await openIncident(tx, {
       orgId: a.orgId,

@@ -13,6 +13,14 @@ export async function turnOffAutoRechargeOnFree(tx: Tx, p: { orgId: string; prev
   if (settings.enabled) await writeAutoRechargeSettings(tx, { orgId: p.orgId, plan: p.previousPlan, patch: { enabled: false }, actor: { source: "system" } });
 }
 
+/** A new default card ends the back-off after a decline: the next debit (or the trigger after the sync) tries it. Returns whether one was ended. */
+export async function endBackoffOnNewCard(tx: Tx, p: { orgId: string; plan: PlanId }): Promise<boolean> {
+  const settings = await getAutoRechargeSettings(tx, p.orgId, p.plan);
+  if (!settings.retryNotBefore) return false;
+  await writeAutoRechargeSettings(tx, { orgId: p.orgId, plan: p.plan, patch: { retryNotBefore: null }, actor: { source: "system" } });
+  return true;
+}
+
 /**
  * A new default card replaces auto-recharge payments stuck waiting for verification (`requires_action`):
  * each is settled `superseded` → `canceled` through the settle path (grace ended, attempt row locked), so

@@ -36,6 +36,14 @@ const attemptsOf = (orgId: string) =>
   t.sql`SELECT id, status, trigger, failure_code, decline_code, payment_intent_id, created_at FROM recharge_attempts WHERE org_id = ${orgId} ORDER BY created_at`;
 const statusOf = async (orgId: string, now?: Date) => (await loadAutoRechargeState(t.db, orgId, { now })).status;
 const settingsOf = async (orgId: string) => (await t.sql`SELECT * FROM auto_recharge_settings WHERE org_id = ${orgId}`)[0]!;
+/**
+ * Makes a one-pack recharge due: the threshold just above what usage may take now (a far larger gap would
+ * be closed by ONE bigger charge — see "gap closing"), and the back-off after a decline over (as an hour later).
+ */
+async function dueForOnePack(orgId: string) {
+  const available = (await getBalance(t.db, orgId)).available;
+  await t.sql`UPDATE auto_recharge_settings SET threshold = ${Math.max(1, available + 1)}, retry_not_before = NULL WHERE org_id = ${orgId}`;
+}
 async function paymentIntentsFor(attemptIds: string[]) {
   const all = await getStripe().paymentIntents.list({ limit: 100 });
   return all.data.filter((pi) => attemptIds.includes(pi.metadata?.attempt_id ?? ""));
@@ -69,16 +77,18 @@ describe("trigger: exactly once", () => {
     expect(await ledgerMismatches(t.sql)).toEqual([]);
   }, 180_000);
 
-  it("a recharge that leaves the balance below the threshold says 'still low' and triggers again, up to the cap", async () => {
+  it("a balance far below the threshold is closed by ONE charge (not a burst), within the consented monthly total; still low → says so", async () => {
     const { org } = await makeBillingOrg(t.db, { autoRecharge: { threshold: 100_000, max: 3 } });
     const jobsBefore = h.jobs.length;
-    expect((await maybeTriggerRecharge(t.db, org.id)).created).toBe(true); // inline: each success re-triggers
-    expect((await attemptsOf(org.id)).map((a) => a.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    expect((await maybeTriggerRecharge(t.db, org.id)).created).toBe(true); // inline: a success still below re-triggers
+    // the gap needs 98 packs; the owner consented to 3 × 1 pack a month: one charge of 3 packs, then paused
+    const attempts = await t.sql`SELECT status, packs FROM recharge_attempts WHERE org_id = ${org.id}`;
+    expect(attempts.map((a) => [a.status, a.packs])).toEqual([["succeeded", 3]]);
     expect(await maybeTriggerRecharge(t.db, org.id)).toEqual({ created: false, reason: "paused_monthly_cap" });
     const low = await t.sql`SELECT count(*)::int AS n FROM outgoing_emails WHERE org_id = ${org.id} AND kind = 'still_low'`;
-    expect(low[0]!.n).toBe(3); // one per attempt (one owner)
-    // each re-trigger was also written as a durable job in its settle transaction
-    expect(h.jobs.slice(jobsBefore).filter((j) => j.name === "recharge.trigger" && j.tx && j.data.orgId === org.id)).toHaveLength(3);
+    expect(low[0]!.n).toBe(1);
+    // the re-trigger was also written as a durable job in its settle transaction
+    expect(h.jobs.slice(jobsBefore).filter((j) => j.name === "recharge.trigger" && j.tx && j.data.orgId === org.id)).toHaveLength(1);
   });
 
   it("saving settings while already below the threshold triggers at once", async () => {
@@ -88,6 +98,7 @@ describe("trigger: exactly once", () => {
       orgId: org.id,
       input: { enabled: true, threshold: total + 1, rechargePacks: 2, maxRechargesPerMonth: 5 },
       actor: { source: "ui", userId: owner.id },
+      consent: { given: true },
     });
     expect(r).toMatchObject({ ok: true, message: "Auto-recharge settings updated.", trigger: { created: true } });
     expect(await attemptsOf(org.id)).toMatchObject([{ status: "succeeded", trigger: "auto" }]);
@@ -127,6 +138,7 @@ describe("failure policy", () => {
     const good = (await t.sql`SELECT default_payment_method_id FROM stripe_customers WHERE org_id = ${org.id}`)[0]!.default_payment_method_id;
     h.queue = "manual"; // run each charge explicitly (no follow-up triggers)
     const fire = async () => {
+      await dueForOnePack(org.id);
       const r = await maybeTriggerRecharge(t.db, org.id);
       if (r.created) await chargeRechargeAttempt(t.db, r.attempt.id);
       return r;
@@ -206,6 +218,7 @@ describe("verification and incidents", () => {
     h.queue = "manual";
     const { org, owner } = await makeBillingOrg(t.db, { autoRecharge: { threshold: 100_000 } });
     await attachTestCard(t.db, org.id, "pm_card_authenticationRequired");
+    await dueForOnePack(org.id);
     const r = await maybeTriggerRecharge(t.db, org.id);
     if (!r.created) throw new Error("no attempt");
     expect((await chargeRechargeAttempt(t.db, r.attempt.id)).status).toBe("requires_action");
@@ -229,6 +242,7 @@ describe("verification and incidents", () => {
     const { org, owner } = await makeBillingOrg(t.db, { autoRecharge: { threshold: 100_000 } });
     await attachTestCard(t.db, org.id, "pm_card_chargeCustomerFail");
     for (let i = 0; i < 2; i++) {
+      await dueForOnePack(org.id);
       const r = await maybeTriggerRecharge(t.db, org.id);
       if (r.created) await chargeRechargeAttempt(t.db, r.attempt.id);
     }
@@ -243,6 +257,7 @@ describe("verification and incidents", () => {
     expect((await getOpenIncidents(t.db, org.id)).map((i) => i.id)).toEqual([open[1]!.id]);
     const other = await makeBillingOrg(t.db, { planId: "free", card: null });
     expect(await dismissIncident(t.db, { orgId: other.org.id, incidentId: open[1]!.id, userId: null })).toBe(false);
+    await dueForOnePack(org.id); // the back-off after the last decline is over
     const r = await maybeTriggerRecharge(t.db, org.id);
     if (r.created) await chargeRechargeAttempt(t.db, r.attempt.id);
     expect(await getOpenIncidents(t.db, org.id)).toHaveLength(3); // the third failure also disabled auto-recharge
@@ -255,6 +270,7 @@ describe("monthly cap and spending limit at the month boundary", () => {
     const { org } = await makeBillingOrg(t.db, { autoRecharge: { threshold: 100_000, max: 2 } });
     const at = (iso: string) => new Date(iso);
     const fire = async (iso: string) => {
+      await dueForOnePack(org.id);
       const r = await maybeTriggerRecharge(t.db, org.id, { now: at(iso) });
       if (r.created) await chargeRechargeAttempt(t.db, r.attempt.id);
       return r;
@@ -293,10 +309,12 @@ describe("monthly cap and spending limit at the month boundary", () => {
     const { org, owner } = await makeBillingOrg(t.db, { autoRecharge: { threshold: 100_000, max: 10, limitCents: 4000 } });
     const now = new Date("2026-03-15T12:00:00Z");
     for (let i = 0; i < 2; i++) {
+      await dueForOnePack(org.id);
       const r = await maybeTriggerRecharge(t.db, org.id, { now });
       expect(r.created).toBe(true);
       if (r.created) await chargeRechargeAttempt(t.db, r.attempt.id);
     }
+    await dueForOnePack(org.id);
     expect(await maybeTriggerRecharge(t.db, org.id, { now })).toEqual({ created: false, reason: "paused_spending_limit" });
     const alerts = await t.sql`SELECT "to", subject FROM outgoing_emails WHERE org_id = ${org.id} AND kind = 'spending_alert'`;
     expect(alerts).toHaveLength(1);

@@ -45,7 +45,7 @@ describe("/api/v1/billing/auto-topup", () => {
     const { org, rw } = await orgWithKeys({});
     const balance = (await getBalance(t.db, org.id)).total;
     expect(balance).toBeGreaterThan(100); // the POST below does not trigger
-    const enable = await call(postAutoTopup, rw, "POST", "/auto-topup", { enabled: true, threshold: 100, amount: 2000 });
+    const enable = await call(postAutoTopup, rw, "POST", "/auto-topup", { enabled: true, threshold: 100, amount: 2000, consent: true });
     expect(enable.status).toBe(200);
     expect(await enable.json()).toMatchObject({
       enabled: true,
@@ -111,9 +111,18 @@ describe("/api/v1/billing/auto-topup", () => {
     const cleared = await call(postSpendingLimit, rw, "POST", "/spending-limit", { monthly_limit: null });
     expect(await cleared.json()).toMatchObject({ monthly_limit: null, alert_threshold: 0.5 });
 
-    // three recharges (enable with the threshold above the balance: immediate trigger, then follow-ups)
-    const total = (await getBalance(t.db, org.id)).total;
-    await call(postAutoTopup, rw, "POST", "/auto-topup", { enabled: true, threshold: total + 2500, amount: 2000, max_recharges_per_month: 3 });
+    // three recharges: each save with the threshold just above the balance triggers one (enabling needs consent once)
+    for (let i = 0; i < 3; i++) {
+      const total = (await getBalance(t.db, org.id)).total;
+      const r = await call(postAutoTopup, rw, "POST", "/auto-topup", {
+        enabled: true,
+        threshold: total + 500,
+        amount: 2000,
+        max_recharges_per_month: 3,
+        consent: i === 0,
+      });
+      expect(r.status).toBe(200);
+    }
     const page1 = (await (await call(getHistory, rw, "GET", "/auto-topup/history?limit=2")).json()) as {
       charges: { id: string; status: string; trigger: string; amount: number; credits: number }[];
       has_more: boolean;

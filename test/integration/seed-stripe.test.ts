@@ -35,6 +35,7 @@ it("seeds Acme on Starter with a Visa default card (auto-recharge can be enabled
     orgId: acme,
     input: { enabled: true, threshold: 100, rechargePacks: 1, maxRechargesPerMonth: 10 },
     actor: { source: "ui" },
+    consent: { given: true },
   });
   expect(r).toMatchObject({ ok: true, message: "Auto-recharge settings updated." });
   expect((await getAutoRechargeOverview(t.db, acme)).status).toBe("active");

@@ -24,6 +24,8 @@ export async function getAutoTopupJson(db: Db, orgId: string) {
     recharge_packs: o.rechargePacks,
     recharge_credits: o.rechargeCredits,
     currency: o.currency,
+    amount_mode: o.amountMode,
+    recharge_to: o.rechargeTo,
     max_recharges_per_month: o.maxRechargesPerMonth,
     recharges_used_this_month: o.rechargesUsedThisMonth,
     spending_limit: o.spendingLimitCents,
@@ -31,6 +33,8 @@ export async function getAutoTopupJson(db: Db, orgId: string) {
     spend_this_month: o.spendThisMonthCents,
     status: o.status,
     status_message: o.statusMessage,
+    /** the authorization these settings stand for (what enabling them, or raising a limit, asks the owner to agree to) */
+    consent_text: o.consentText,
     last_recharged_at: o.lastRechargedAt,
     grace: { enabled: o.grace.enabled, available: o.grace.available, credits: o.grace.credits, message: o.grace.message },
     // rate-aware trigger: credits/s measured by the process answering, and whether it recharges above the threshold
@@ -46,15 +50,22 @@ export async function getAutoTopupJson(db: Db, orgId: string) {
   };
 }
 
-/** `POST /api/v1/billing/auto-topup`: partial update → 200 full settings | 422 per field | 403 prerequisites. */
+/** 422 `consent_required` / `consent_mismatch` with the text to show and agree to (`consent: true`, optionally `consent_text`). */
+function consentReply(r: { code: "consent_required" | "consent_mismatch"; message: string; consentText: string; reasons: string[] }): ApiReply {
+  return errorReply(r.code, r.message, { consent_text: r.consentText, reasons: r.reasons });
+}
+
+/** `POST /api/v1/billing/auto-topup`: partial update → 200 full settings | 422 per field or consent | 403 prerequisites. */
 export async function patchAutoTopup(db: Db, p: { orgId: string; keyId: string; patch: AutoTopupPatch }): Promise<ApiReply> {
   const [org] = await db.select().from(organizations).where(eq(organizations.id, p.orgId));
   const current = await getAutoRechargeSettings(db, p.orgId, org!.plan);
   const resolved = resolveAutoTopupPatch(org!.plan, current, p.patch);
   if (!resolved.ok) return invalidRequest(resolved.fieldErrors, "Some fields are invalid.");
-  const saved = await applySettings(db, { org: org!, next: resolved.settings, actor: { source: "api", apiKeyId: p.keyId } });
+  const consent = { given: p.patch.consent, text: p.patch.consent_text };
+  const saved = await applySettings(db, { org: org!, next: resolved.settings, actor: { source: "api", apiKeyId: p.keyId }, consent });
   if (!saved.ok) {
     if (saved.code === "validation_error") return invalidRequest(saved.fieldErrors, saved.message);
+    if (saved.code === "consent_required" || saved.code === "consent_mismatch") return consentReply(saved);
     return errorReply("forbidden", saved.message, { reason: saved.code });
   }
   return { status: 200, body: await getAutoTopupJson(db, p.orgId) };
@@ -107,8 +118,9 @@ export async function postSpendingLimit(db: Db, p: { orgId: string; keyId: strin
     orgId: p.orgId,
     input: { monthlyLimitCents: p.input.monthly_limit, alertPercent: Math.max(1, alertPercent ?? current.spendingAlertPercent) },
     actor: { source: "api", apiKeyId: p.keyId },
+    consent: { given: p.input.consent, text: p.input.consent_text },
   });
-  if (!r.ok) return invalidRequest(r.fieldErrors, r.message);
+  if (!r.ok) return r.code === "validation_error" ? invalidRequest(r.fieldErrors, r.message) : consentReply(r);
   return {
     status: 200,
     body: { monthly_limit: r.settings.spendingLimitCents, alert_threshold: r.settings.spendingAlertPercent / 100, ...(await getAutoTopupJson(db, p.orgId)) },

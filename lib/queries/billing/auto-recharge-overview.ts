@@ -1,6 +1,8 @@
 import type { DbOrTx } from "@/db/client";
 import { statusMessage, type AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
+import { consentText } from "@/lib/billing/consent";
 import { getPlan } from "@/lib/billing/plans";
+import { amountMode, type AmountMode } from "@/lib/billing/recharge-amount";
 import { lastRechargedAt, loadAutoRechargeState, type AutoRechargeState } from "@/lib/recharge/facts";
 import { loadBurnRateOverview, type BurnRateOverview } from "@/lib/recharge/burn-rate-status";
 import { graceOverview } from "@/lib/recharge/grace";
@@ -10,6 +12,9 @@ export interface AutoRechargeOverview {
   enabled: boolean;
   threshold: number;
   rechargePacks: number;
+  /** fixed: `rechargePacks` per recharge; target: up to `rechargeTo` credits */
+  amountMode: AmountMode;
+  rechargeTo: number | null;
   rechargeCredits: number;
   /** cents of one recharge */
   rechargeAmountCents: number;
@@ -21,6 +26,10 @@ export interface AutoRechargeOverview {
   spendThisMonthCents: number;
   status: AutoRechargeStatus;
   statusMessage: string;
+  /** the authorization the current settings stand for (`consentText`) */
+  consentText: string;
+  /** the default card, "Visa •••• 4242" (null: none) */
+  cardLabel: string | null;
   /** ISO time, or null */
   lastRechargedAt: string | null;
   /** ISO: when the monthly counters reset (1st of next month, org time zone) */
@@ -57,7 +66,7 @@ export async function loadAutoRechargeReadModel(db: DbOrTx, orgId: string, opts:
 }
 
 export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: { now?: Date } = {}): Promise<AutoRechargeOverview> {
-  const { org, settings, status, facts, window, month, lastRechargedAt: last, burnRate } = await loadAutoRechargeReadModel(db, orgId, opts);
+  const { org, settings, status, facts, window, month, lastRechargedAt: last, burnRate, cardLabel } = await loadAutoRechargeReadModel(db, orgId, opts);
   const plan = getPlan(org.plan);
   const rechargeCredits = settings.rechargePacks * plan.packCredits;
   const grace = await graceOverview(db, orgId, rechargeCredits, settings);
@@ -65,6 +74,8 @@ export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: {
     enabled: settings.enabled,
     threshold: settings.threshold,
     rechargePacks: settings.rechargePacks,
+    amountMode: amountMode(settings.rechargeTo),
+    rechargeTo: settings.rechargeTo,
     rechargeCredits,
     rechargeAmountCents: settings.rechargePacks * plan.packPriceCents,
     currency: "usd",
@@ -75,6 +86,14 @@ export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: {
     spendThisMonthCents: month.spendCents,
     status,
     statusMessage: statusMessage(status, facts),
+    consentText: consentText(settings, {
+      packCredits: plan.packCredits,
+      packPriceCents: plan.packPriceCents,
+      currency: "usd",
+      cardLabel,
+      backupCardLabel: settings.backupCardLabel,
+    }),
+    cardLabel,
     lastRechargedAt: last ? last.toISOString() : null,
     monthResetsAt: window.end.toISOString(),
     consecutiveFailures: settings.consecutiveFailures,

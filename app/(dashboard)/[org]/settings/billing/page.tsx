@@ -185,6 +185,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
           enabled: settings.enabled && !settings.disabledReason,
           threshold: settings.threshold,
           rechargePacks: settings.rechargePacks,
+          rechargeTo: settings.rechargeTo,
           maxRechargesPerMonth: settings.maxRechargesPerMonth,
           monthlyLimitCents: settings.spendingLimitCents,
           spendingAlertPercent: settings.spendingAlertPercent,
@@ -206,6 +207,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
         upgradeHref="#plan"
         action={saveAutoRechargeAction.bind(null, slug)}
         disabledReason={isOwner ? undefined : OWNER_ONLY_AUTO_RECHARGE}
+        formContext={{ saved: settings, cardLabel: data.cardLabel, backupCardLabel: settings.backupCardLabel }}
       />
 
       <UsageCard

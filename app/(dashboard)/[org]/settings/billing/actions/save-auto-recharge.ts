@@ -12,16 +12,17 @@ import { billingPath } from "./paths";
 const save = ownerAction(
   ({ org }) => autoRechargeFormSchema(org.plan),
   async ({ ctx: { org, user }, input, orgSlug }): Promise<ActionResult> => {
-    const { monthlyLimitCents, spendingAlertPercent, ...next } = input;
+    const { monthlyLimitCents, spendingAlertPercent, consent, consentText, ...next } = input;
     // one transaction: a refused enable (plan, card, …) stores neither the settings nor the spending limit
     const r = await applySettings(getDb(), {
       org,
       next,
       limit: { monthlyLimitCents, alertPercent: spendingAlertPercent },
       actor: { source: "ui", userId: user.id },
+      consent: { given: consent, text: consentText },
     });
     revalidatePath(billingPath(orgSlug));
-    if (!r.ok) return r;
+    if (!r.ok) return "consentText" in r ? { ok: false, code: r.code, message: r.message, consentText: r.consentText } : r;
     return { ok: true, message: r.message };
   },
   { denied: OWNER_ONLY_AUTO_RECHARGE },
