@@ -9,3 +9,4 @@ export * from "./usage-peaks";
 export * from "./events";
 export * from "./webhooks";
 export * from "./invoices";
+export * from "./key-budgets";

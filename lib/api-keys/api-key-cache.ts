@@ -14,6 +14,8 @@ export interface CachedApiKey {
   orgId: string;
   scopes: string[];
   revokedAt: Date | null;
+  /** the key has a credit budget (a budget set or removed clears this process's cache; others see it within the TTL) */
+  hasBudget?: boolean;
 }
 
 /** lru-cache stores no null: a miss in the table ("no such key") is cached as `{ key: null }`. */

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { apiKeys } from "@/db/schema";
 import { forgetCachedApiKeys } from "./api-key-cache";
@@ -26,20 +26,4 @@ export async function revokeApiKey(db: DbOrTx, orgId: string, keyId: string): Pr
     .returning({ id: apiKeys.id, hash: apiKeys.hash });
   forgetCachedApiKeys(rows.map((r) => r.hash));
   return rows.length > 0;
-}
-
-export async function listApiKeys(db: DbOrTx, orgId: string) {
-  return db
-    .select({
-      id: apiKeys.id,
-      name: apiKeys.name,
-      prefix: apiKeys.prefix,
-      scopes: apiKeys.scopes,
-      createdAt: apiKeys.createdAt,
-      lastUsedAt: apiKeys.lastUsedAt,
-      revokedAt: apiKeys.revokedAt,
-    })
-    .from(apiKeys)
-    .where(eq(apiKeys.orgId, orgId))
-    .orderBy(desc(apiKeys.createdAt));
 }

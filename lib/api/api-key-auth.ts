@@ -1,11 +1,12 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { apiKeys, type ApiKeyScope } from "@/db/schema";
+import { apiKeyBudgets, apiKeys, type ApiKeyScope } from "@/db/schema";
 import { cacheApiKey, getCachedApiKey } from "@/lib/api-keys/api-key-cache";
 import { hashApiKey } from "@/lib/api-keys/api-key-secret";
 import { errorReply, type ApiReply } from "./responses";
 
-export type ApiKeyIdentity = { ok: true; orgId: string; keyId: string; scopes: ApiKeyScope[] };
+/** `hasBudget`: the key has a credit budget (its debits take the locked path that counts them; see lib/ledger/key-budget-sql). */
+export type ApiKeyIdentity = { ok: true; orgId: string; keyId: string; scopes: ApiKeyScope[]; hasBudget: boolean };
 
 const lastUsedWrites = new Map<string, number>();
 
@@ -25,8 +26,15 @@ export async function authorizeApiKey(
   let key = getCachedApiKey(hash);
   if (key === undefined) {
     [key = null] = await getDb()
-      .select({ id: apiKeys.id, orgId: apiKeys.orgId, scopes: apiKeys.scopes, revokedAt: apiKeys.revokedAt })
+      .select({
+        id: apiKeys.id,
+        orgId: apiKeys.orgId,
+        scopes: apiKeys.scopes,
+        revokedAt: apiKeys.revokedAt,
+        hasBudget: sql<boolean>`${apiKeyBudgets.keyId} IS NOT NULL`,
+      })
       .from(apiKeys)
+      .leftJoin(apiKeyBudgets, eq(apiKeyBudgets.keyId, apiKeys.id))
       .where(eq(apiKeys.hash, hash));
     cacheApiKey(hash, key);
   }
@@ -36,7 +44,7 @@ export async function authorizeApiKey(
     return { ok: false, reply: errorReply("forbidden", `This API key lacks the required scope (${anyOfScopes.join(" or ")}).`) };
   }
   touchLastUsed(key.id);
-  return { ok: true, orgId: key.orgId, keyId: key.id, scopes };
+  return { ok: true, orgId: key.orgId, keyId: key.id, scopes, hasBudget: key.hasBudget === true };
 }
 
 /** Records `last_used_at` at most once a minute per key, off the request's critical path. */

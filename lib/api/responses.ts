@@ -7,6 +7,7 @@ import { fieldMessages, type FieldErrors } from "@/lib/validation/field-errors";
 export const API_ERROR_STATUS = {
   unauthorized: 401,
   insufficient_credits: 402,
+  budget_exceeded: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

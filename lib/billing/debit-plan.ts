@@ -4,7 +4,8 @@
  * Consumption order: plan credits first, then top-up credits. Requests are applied in arrival order;
  * a request is accepted when total − held − quantity ≥ −grace (see `DebitLimits`), otherwise refused
  * (`insufficient_credits`) changing nothing; later smaller requests may still succeed. Only the top-up pool
- * goes below zero (an overdraft, at most `graceCredits`); the plan pool never does. A request whose idempotency key was already applied (before,
+ * goes below zero (an overdraft, at most `graceCredits`); the plan pool never does. With an API key budget, a new
+ * request above what the budget has left is refused first (`budget_exceeded`), changing nothing. A request whose idempotency key was already applied (before,
  * or earlier in the same batch) returns that first result and debits nothing.
  */
 
@@ -48,7 +49,9 @@ interface PlannedEntry {
   balanceAfter: number;
 }
 
-type DebitOutcome = { ok: true; usage: AppliedUsage; replayed: boolean } | { ok: false; code: "insufficient_credits"; quantity: number; balance: PoolBalances };
+type DebitOutcome =
+  | { ok: true; usage: AppliedUsage; replayed: boolean }
+  | { ok: false; code: "insufficient_credits" | "budget_exceeded"; quantity: number; balance: PoolBalances };
 
 export interface DebitPlan {
   outcomes: DebitOutcome[];
@@ -74,8 +77,11 @@ export function planDebits(
   prior: ReadonlyMap<string, AppliedUsage>,
   newId: () => string,
   limits: DebitLimits = NO_LIMITS,
+  /** credits the API key's budget has left this period (null: no budget); a new request above it is `budget_exceeded` */
+  budgetRemaining: number | null = null,
 ): DebitPlan {
   let bal = { ...start };
+  let remaining = budgetRemaining;
   const seen = new Map(prior);
   const outcomes: DebitOutcome[] = [];
   const newUsages: AppliedUsage[] = [];
@@ -88,12 +94,17 @@ export function planDebits(
       outcomes.push({ ok: true, usage: earlier, replayed: true });
       continue;
     }
+    if (remaining !== null && req.quantity > remaining) {
+      outcomes.push({ ok: false, code: "budget_exceeded", quantity: req.quantity, balance: { ...bal } });
+      continue;
+    }
     const split = splitDebit(bal, req.quantity, limits);
     if (!split) {
       outcomes.push({ ok: false, code: "insufficient_credits", quantity: req.quantity, balance: { ...bal } });
       continue;
     }
     const id = newId();
+    if (remaining !== null) remaining -= req.quantity;
     bal = { planCredits: bal.planCredits - split.fromPlan, topupCredits: bal.topupCredits - split.fromTopup };
     if (split.fromPlan > 0) entries.push({ usageId: id, pool: "plan", delta: -split.fromPlan, balanceAfter: bal.planCredits });
     if (split.fromTopup > 0) entries.push({ usageId: id, pool: "topup", delta: -split.fromTopup, balanceAfter: bal.topupCredits });

@@ -5,12 +5,22 @@ import { planDebits, type AppliedUsage, type DebitRequest, type PoolBalances } f
 import { assertCredits, debitLimits, LedgerError, toBalance, type Balance, type BalanceColumns } from "./balance";
 import { lockBalanceAndPrior, readPriorUsages, writeDebitsIfUnchanged, type BalanceRow, type PriorUsageRow } from "./debit-sql";
 import { isUniqueViolation, toLedgerWriteError } from "./write-error";
+import { addBudgetUse, lockBudgetCounter, type BudgetAlerts, type BudgetState } from "./key-budget-sql";
 
 export type { DebitRequest } from "@/lib/billing/debit-plan";
 
 export type DebitResult =
   | { ok: true; id: string; quantity: number; balance: Balance; replayed: boolean }
-  | { ok: false; code: "insufficient_credits"; quantity: number; balance: Balance };
+  | { ok: false; code: "insufficient_credits"; quantity: number; balance: Balance }
+  | { ok: false; code: "budget_exceeded"; quantity: number; balance: Balance; budget: BudgetState };
+
+/** A debit through an API key with a budget: counted against it under its counter row's lock. */
+export interface BudgetedDebit {
+  keyId: string;
+  /** writes the alerts' email + event IN the debit's transaction (called only when a level was crossed) */
+  onAlerts?: (tx: postgres.TransactionSql, alerts: BudgetAlerts) => Promise<void>;
+  now?: Date;
+}
 
 /** One applied batch: a result per request (in order), the org's balance after it, its auto-recharge settings. */
 export interface DebitFlush {
@@ -24,6 +34,8 @@ export interface DebitFlush {
   autoRecharge: { enabled: boolean; threshold: number } | null;
   /** how it was applied: one compare-and-set statement, or the transaction under the row lock */
   via: "compare-and-set" | "row-lock";
+  /** the API key's budget after the batch (budgeted debits only) */
+  budget?: BudgetState;
 }
 
 /**
@@ -50,14 +62,14 @@ export async function debitCredits(db: Db, orgId: string, requests: readonly Deb
  * raced in by a writer outside this path) retries the transaction once. Database errors are thrown as
  * `LedgerWriteError` saying whether the batch was applied (`false` / `"unknown"`).
  */
-export async function debitLocked(db: Db, orgId: string, requests: readonly DebitRequest[]): Promise<DebitFlush> {
+export async function debitLocked(db: Db, orgId: string, requests: readonly DebitRequest[], budgeted?: BudgetedDebit): Promise<DebitFlush> {
   for (const r of requests) assertCredits(r.quantity, "quantity");
   const keys = [...new Set(requests.map((r) => r.idempotencyKey).filter((k): k is string => !!k))];
   for (let attempt = 1; ; attempt++) {
     let committing = false;
     try {
       const flush = (await db.$client.begin(async (tx) => {
-        const flushed = await debitUnderLock(tx, orgId, requests, keys);
+        const flushed = await debitUnderLock(tx, orgId, requests, keys, budgeted);
         committing = true; // postgres.js sends COMMIT once this callback returns
         return flushed;
       })) as DebitFlush;
@@ -70,9 +82,18 @@ export async function debitLocked(db: Db, orgId: string, requests: readonly Debi
   }
 }
 
-async function debitUnderLock(tx: postgres.TransactionSql, orgId: string, requests: readonly DebitRequest[], keys: string[]): Promise<DebitFlush> {
+async function debitUnderLock(
+  tx: postgres.TransactionSql,
+  orgId: string,
+  requests: readonly DebitRequest[],
+  keys: string[],
+  budgeted: BudgetedDebit | undefined,
+): Promise<DebitFlush> {
   const row = await lockBalanceAndPrior(tx, orgId, keys);
   if (!row) throw new LedgerError("balance_missing", `No credit balance for org ${orgId}`);
+  // The key's budget and its period's counter, locked after the balance row (the debit path's lock order).
+  const budget = budgeted ? await lockBudgetCounter(tx, budgeted.keyId, budgeted.now ?? new Date()) : undefined;
+  const remaining = budget ? Math.max(0, budget.credits - budget.used) : null;
   const start = { planCredits: row.plan_credits, topupCredits: row.topup_credits };
   const limits = debitLimits(toBalance(rowColumns(row)));
   const expected = { ...start, ...limits };
@@ -80,11 +101,21 @@ async function debitUnderLock(tx: postgres.TransactionSql, orgId: string, reques
   // another process while we waited for the lock), once more with the keys a fresh statement reads.
   let priorRows = row.prior ?? [];
   for (let pass = 1; pass <= 2; pass++) {
-    const plan = planDebits(start, requests, priorMap(priorRows), newUsageId, limits);
-    if (plan.newUsages.length === 0) return toFlush(plan.outcomes, row, "row-lock");
+    const plan = planDebits(start, requests, priorMap(priorRows), newUsageId, limits, remaining);
+    if (plan.newUsages.length === 0) return toFlush(plan.outcomes, row, "row-lock", budget);
     const written = await writeDebitsIfUnchanged(tx, orgId, expected, plan);
-    if (written) return toFlush(plan.outcomes, written, "row-lock");
-    priorRows = await readPriorUsages(tx, orgId, keys);
+    if (!written) {
+      priorRows = await readPriorUsages(tx, orgId, keys);
+      continue;
+    }
+    if (!budget) return toFlush(plan.outcomes, written, "row-lock");
+    const { state, levels } = await addBudgetUse(
+      tx,
+      budget,
+      plan.newUsages.reduce((n, u) => n + u.quantity, 0),
+    );
+    if (levels.length > 0 && budgeted?.onAlerts) await budgeted.onAlerts(tx, { orgId, budget: state, levels });
+    return toFlush(plan.outcomes, written, "row-lock", state);
   }
   // Under the row lock with every applied key read after the lock was granted, the guard always holds.
   throw new Error(`ledger: the locked balance of org ${orgId} changed under its lock`);
@@ -142,10 +173,14 @@ function rowColumns(row: BalanceRow): BalanceColumns {
   };
 }
 
-function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: BalanceRow, via: DebitFlush["via"]): DebitFlush {
+function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: BalanceRow, via: DebitFlush["via"], budget?: BudgetState): DebitFlush {
   const extra = rowColumns(row);
   const results = outcomes.map((o): DebitResult => {
-    if (!o.ok) return { ok: false, code: o.code, quantity: o.quantity, balance: toBalance({ ...extra, ...o.balance }) };
+    if (!o.ok) {
+      const balance = toBalance({ ...extra, ...o.balance });
+      if (o.code === "budget_exceeded" && budget) return { ok: false, code: o.code, quantity: o.quantity, balance, budget: publicBudget(budget) };
+      return { ok: false, code: "insufficient_credits", quantity: o.quantity, balance };
+    }
     const balance = toBalance({ ...extra, planCredits: o.usage.planCreditsAfter, topupCredits: o.usage.topupCreditsAfter });
     return { ok: true, id: o.usage.id, quantity: o.usage.quantity, balance, replayed: o.replayed };
   });
@@ -154,5 +189,12 @@ function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: Balan
     balance: toBalance(extra),
     autoRecharge: row.ar_enabled === null || row.ar_threshold === null ? null : { enabled: row.ar_enabled, threshold: row.ar_threshold },
     via,
+    ...(budget ? { budget: publicBudget(budget) } : {}),
   };
+}
+
+/** The budget state without the lock-time bookkeeping (which alert levels were sent). */
+function publicBudget(b: BudgetState & { alerted?: unknown }): BudgetState {
+  const { alerted: _alerted, ...state } = b;
+  return state;
 }

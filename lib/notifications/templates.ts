@@ -101,3 +101,29 @@ export function topUpRequestEmail(p: { orgName: string; requesterEmail: string; 
     text: [`${p.requesterEmail} (editor) asks you to add credits to ${p.orgName}.`, p.note ? `\nNote: ${p.note}` : ""].join("\n") + footer(p.billingUrl),
   };
 }
+
+export function budgetAlertEmail(p: {
+  orgName: string;
+  keyName: string;
+  level: 80 | 100;
+  used: number;
+  credits: number;
+  period: "day" | "week" | "month";
+  resetsAt: string;
+  apiKeysUrl: string;
+}): EmailContent {
+  const reached = p.level === 100 ? "has used its whole budget" : `has used ${p.level}% of its budget`;
+  return {
+    subject: `API key “${p.keyName}” ${reached} (${p.orgName})`,
+    text: [
+      `The API key “${p.keyName}” of ${p.orgName} has used ${formatCredits(p.used)} of its ${formatCredits(p.credits)}-credit budget this ${p.period}.`,
+      p.level === 100
+        ? `Usage with this key is refused (402 budget_exceeded) until the budget resets on ${p.resetsAt}.`
+        : `At 100%, usage with this key is refused until the budget resets on ${p.resetsAt}.`,
+      ``,
+      `Change the budget: ${p.apiKeysUrl}`,
+      ``,
+      `— Refill`,
+    ].join("\n"),
+  };
+}

@@ -4,8 +4,13 @@ import { retryAfterHeader, type RechargeHint } from "@/lib/billing/retry-hint";
 import type { Balance, DebitResult } from "@/lib/ledger";
 import { LedgerWriteError } from "@/lib/ledger/write-error";
 import { createDebitCoalescer, type DebitCoalescer } from "@/lib/ledger/group-commit";
+import { debitLocked } from "@/lib/ledger/debit";
+import { writeBudgetAlerts } from "@/lib/api-keys/budget-alerts";
 import { metrics, recordDebitFlush } from "@/lib/metrics";
 import { afterDebitFlush } from "./after-debit";
+import { logger } from "@/lib/log";
+import { budgetJson } from "@/lib/api-keys/key-budgets";
+import type { BudgetState } from "@/lib/ledger/key-budget-sql";
 import type { UsageEventInput } from "./usage-schema";
 
 const coalescers = new WeakMap<object, DebitCoalescer>();
@@ -39,11 +44,15 @@ export async function drainUsageQueues(): Promise<void> {
  * one org share a transaction), then — after the commit — lets the auto-recharge trigger look at the
  * new balance. The caller never waits for Stripe: the trigger only records an attempt; a worker charges.
  */
-export async function reportUsage(db: Db, orgId: string, events: readonly UsageEventInput[]): Promise<DebitResult[]> {
-  return coalescerFor(db).debit(
-    orgId,
-    events.map((e) => ({ quantity: e.quantity, idempotencyKey: e.idempotency_key ?? null })),
-  );
+export async function reportUsage(db: Db, orgId: string, events: readonly UsageEventInput[], budgetKeyId: string | null = null): Promise<DebitResult[]> {
+  const requests = events.map((e) => ({ quantity: e.quantity, idempotencyKey: e.idempotency_key ?? null }));
+  if (budgetKeyId === null) return coalescerFor(db).debit(orgId, requests);
+  // A key with a budget: its own locked transaction (balance row, then the key's period counter), not the
+  // group-commit queue; the queue's next compare-and-set sees the balance moved and takes the lock too.
+  const flush = await debitLocked(db, orgId, requests, { keyId: budgetKeyId, onAlerts: writeBudgetAlerts });
+  recordDebitFlush(flush.results);
+  await afterDebitFlush(db, orgId, flush).catch((err) => logger.error({ err, orgId, component: "usage" }, "afterFlush failed"));
+  return flush.results;
 }
 
 /**
@@ -70,6 +79,7 @@ export function balanceJson(b: Balance) {
  */
 export function usageResultReply(r: DebitResult, recharge: RechargeHint | null = null): ApiReply {
   if (r.ok) return { status: 200, body: { id: r.id, quantity: r.quantity, balance: balanceJson(r.balance) } };
+  if (r.code === "budget_exceeded") return budgetExceededReply(r.quantity, r.budget);
   metrics().usageRefusals.inc();
   const retryAfter = retryAfterHeader(recharge);
   return errorReply(
@@ -94,4 +104,16 @@ export function usageFailureReply(err: unknown): ApiReply {
       ? "Internal error: nothing was debited. Retry the request (with the same idempotency key)."
       : "Internal error: the debit may or may not have been applied. Retry with the same idempotency key: a request that was applied replays its first result, one that was not is debited once.";
   return errorReply("internal_error", message, { applied });
+}
+
+/**
+ * 402 `budget_exceeded`: the API key's budget (credits per period) cannot cover `quantity`; nothing debited.
+ * `error.budget` names it: `{credits, period, time_zone, used, remaining, period_start, resets_at}`.
+ */
+export function budgetExceededReply(quantity: number, b: BudgetState): ApiReply {
+  return errorReply(
+    "budget_exceeded",
+    `This API key's budget of ${b.credits} credits per ${b.period} would be exceeded: ${b.used} used, ${quantity} requested. It resets at ${b.resetsAt.toISOString()}.`,
+    { budget: budgetJson(b) },
+  );
 }

@@ -27,8 +27,8 @@ export const postUsage = apiEndpoint(
   ["usage:write"],
   async ({ key, body }) => {
     const db = getDb();
-    const [result] = await reportUsage(db, key.orgId, [body]);
-    return usageResultReply(result!, result!.ok ? null : await rechargeHintFor(db, key.orgId).catch(() => null));
+    const [result] = await reportUsage(db, key.orgId, [body], key.hasBudget ? key.keyId : null);
+    return usageResultReply(result!, result!.ok || result!.code === "budget_exceeded" ? null : await rechargeHintFor(db, key.orgId).catch(() => null));
   },
   { ...USAGE, body: usageEventSchema },
 );
@@ -46,8 +46,8 @@ export const postUsageBatch = apiEndpoint(
   ["usage:write"],
   async ({ key, body }) => {
     const db = getDb();
-    const results: DebitResult[] = await reportUsage(db, key.orgId, body.events);
-    const hint = results.some((r) => !r.ok) ? await rechargeHintFor(db, key.orgId).catch(() => null) : null;
+    const results: DebitResult[] = await reportUsage(db, key.orgId, body.events, key.hasBudget ? key.keyId : null);
+    const hint = results.some((r) => !r.ok && r.code === "insufficient_credits") ? await rechargeHintFor(db, key.orgId).catch(() => null) : null;
     return {
       status: 200,
       body: {

@@ -3,9 +3,13 @@ import { getDb } from "@/db/client";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { requireMember } from "@/lib/auth/guards";
-import { listApiKeys } from "@/lib/api-keys/manage-api-keys";
+import { Progress } from "@/components/ui/progress";
+import { listKeysWithBudgets, type KeyBudgetView } from "@/lib/api-keys/key-budgets";
+import { budgetLevel } from "@/lib/billing/key-budget";
+import { formatCredits } from "@/lib/billing/money";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { CreateApiKeyForm } from "./create-api-key-form";
+import { KeyBudgetForm } from "./key-budget-form";
 import { RevokeApiKeyButton } from "./revoke-api-key-button";
 
 export const metadata: Metadata = { title: "API keys" };
@@ -13,7 +17,7 @@ export const metadata: Metadata = { title: "API keys" };
 export default async function ApiKeysPage({ params }: { params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
   const ctx = await requireMember(slug);
-  const keys = await listApiKeys(getDb(), ctx.org.id);
+  const keys = await listKeysWithBudgets(getDb(), ctx.org.id);
   const isOwner = ctx.role === "owner";
   const tz = ctx.org.timeZone;
   return (
@@ -31,7 +35,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ org: s
         </Card>
       ) : (
         <p role="note" className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-700">
-          Only the organization owner can create or revoke API keys.
+          Only the organization owner can create or revoke API keys and change their budgets.
         </p>
       )}
       <Card id="keys" title="Keys">
@@ -40,8 +44,8 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ org: s
         ) : (
           <ul className="divide-y divide-slate-100" aria-label="API keys">
             {keys.map((k) => (
-              <li key={k.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
-                <div>
+              <li key={k.id} className="flex flex-wrap items-start justify-between gap-3 py-3" data-testid={`key-${k.id}`}>
+                <div className="min-w-0 flex-1 space-y-2">
                   <p className="font-medium">
                     {k.name} {k.revokedAt ? <Badge tone="danger">Revoked {formatDate(k.revokedAt, tz)}</Badge> : <Badge tone="success">Active</Badge>}
                   </p>
@@ -49,6 +53,16 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ org: s
                     <code className="font-mono">{k.prefix}…</code> · {k.scopes.join(", ")} · created {formatDate(k.createdAt, tz)} · last used{" "}
                     {k.lastUsedAt ? formatDateTime(k.lastUsedAt, tz) : "never"}
                   </p>
+                  <BudgetUse budget={k.budget} name={k.name} />
+                  {isOwner && !k.revokedAt ? (
+                    <KeyBudgetForm
+                      orgSlug={slug}
+                      keyId={k.id}
+                      keyName={k.name}
+                      orgTimeZone={tz}
+                      budget={k.budget ? { credits: k.budget.credits, period: k.budget.period, timeZone: k.budget.timeZone } : null}
+                    />
+                  ) : null}
                 </div>
                 {isOwner && !k.revokedAt ? <RevokeApiKeyButton orgSlug={slug} keyId={k.id} name={k.name} /> : null}
               </li>
@@ -56,6 +70,26 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ org: s
           </ul>
         )}
       </Card>
+    </div>
+  );
+}
+
+const PER = { day: "day", week: "week", month: "month" } as const;
+
+/** "420 of 1,000 credits this day · resets Dec 3, 2026, 12:00 AM (UTC)" with a bar (amber from 80 %, red at 100 %). */
+function BudgetUse({ budget, name }: { budget: KeyBudgetView | null; name: string }) {
+  if (!budget) return <p className="text-sm text-slate-500">No budget: this key may use the whole balance.</p>;
+  const level = budgetLevel(budget.used, budget.credits);
+  return (
+    <div className="max-w-md space-y-1" data-testid="key-budget">
+      <p className="text-sm text-slate-800">
+        <span className="font-medium">{formatCredits(budget.used)}</span> of {formatCredits(budget.credits)} credits used this {PER[budget.period]}{" "}
+        {level === 100 ? <Badge tone="danger">Budget reached: usage refused</Badge> : level === 80 ? <Badge tone="warning">80% used</Badge> : null}
+      </p>
+      <Progress value={budget.used} max={budget.credits} label={`Budget used by ${name}`} tone={level === 100 ? "danger" : level === 80 ? "warning" : "ok"} />
+      <p className="text-xs text-slate-600">
+        Resets {formatDateTime(budget.resetsAt, budget.timeZone)} ({budget.timeZone})
+      </p>
     </div>
   );
 }
