@@ -14,7 +14,7 @@ export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
 export const MAX_BUDGET_CREDITS = 1_000_000_000_000;
 
 /** alert levels, percent of the budget, each sent once per period */
-export const BUDGET_ALERT_LEVELS = [80, 100] as const;
+const BUDGET_ALERT_LEVELS = [80, 100] as const;
 export type BudgetAlertLevel = (typeof BUDGET_ALERT_LEVELS)[number];
 
 export interface KeyBudget {
