@@ -5,6 +5,7 @@ import { StripeApiError } from './errors.js';
 import type { Emulator } from './emulator.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { Params } from './form.js';
+import { closeDispute } from './resources/disputes.js';
 import { authenticatePaymentIntent } from './resources/payment-intents.js';
 import { authenticateSetupIntent } from './resources/setup-intents.js';
 import { advanceTestClock, beginAdvance } from './resources/test-clocks.js';
@@ -109,6 +110,10 @@ function route(emulator: Emulator, idempotency: IdempotencyStore, method: string
       const session = emulator.store.require('checkout.session', parts[1]!);
       const step = payCheckoutSession(emulator, session, { number: String(input.card_number ?? '4242424242424242'), email: input.email, name: input.name });
       return { step, session: render(session) };
+    }
+    case 'POST disputes/:id/close': {
+      if (input.outcome !== 'won' && input.outcome !== 'lost') throw new AdminError(400, 'outcome must be "won" or "lost".');
+      return render(closeDispute(emulator, emulator.store.require('dispute', parts[1]!), input.outcome));
     }
     case 'POST faults': {
       const next: Faults = { ...emulator.faults };

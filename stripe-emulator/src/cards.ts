@@ -32,6 +32,8 @@ export interface TestCard {
   declinesAfterAuthentication?: Decline;
   /** Off-session charge declines with this (instead of authentication_required). */
   offSessionDeclines?: Decline;
+  /** A successful charge is disputed shortly after: `charge.dispute.created` with this reason and status. */
+  disputes?: { reason: string; status: 'needs_response' | 'warning_needs_response' };
 }
 
 const DECLINES = {
@@ -77,6 +79,8 @@ const TEST_CARDS: TestCard[] = [
   visa('4000000000003220', ['pm_card_threeDSecure2Required'], { threeDSecure: 'always' }),
   visa('4000008400001629', ['pm_card_threeDSecureRequiredChargeDeclined'], { threeDSecure: 'always', declinesAfterAuthentication: DECLINES.generic }),
   visa('4000000000003055', ['pm_card_threeDSecureOptional']),
+  visa('4000000000000259', ['pm_card_createDispute'], { disputes: { reason: 'fraudulent', status: 'needs_response' } }),
+  visa('4000000000001976', ['pm_card_createDisputeInquiry'], { disputes: { reason: 'fraudulent', status: 'warning_needs_response' } }),
 ];
 
 export function cardByPaymentMethodId(id: string): TestCard | undefined {

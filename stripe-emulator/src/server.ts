@@ -8,6 +8,8 @@ import { handleHostedRequest } from './hosted/pages.js';
 import { IdempotencyStore } from './idempotency.js';
 import { registerBillingPortalRoutes } from './resources/billing-portal.js';
 import { registerChargeRoutes } from './resources/charges.js';
+import { registerDisputeRoutes } from './resources/disputes.js';
+import { registerRefundRoutes } from './resources/refunds.js';
 import { registerCheckoutRoutes, expireDueCheckoutSessions } from './resources/checkout.js';
 import { registerCustomerRoutes } from './resources/customers.js';
 import { registerEventRoutes } from './resources/events.js';
@@ -35,6 +37,8 @@ function buildRouter(): Router {
   registerPaymentMethodRoutes(router);
   registerPaymentIntentRoutes(router);
   registerChargeRoutes(router);
+  registerRefundRoutes(router);
+  registerDisputeRoutes(router);
   registerSetupIntentRoutes(router);
   registerProductPriceRoutes(router);
   registerSubscriptionRoutes(router);

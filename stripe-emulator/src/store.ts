@@ -18,6 +18,8 @@ const KIND_LABELS: Record<string, string> = {
   payment_intent: 'payment_intent',
   setup_intent: 'setup_intent',
   charge: 'charge',
+  refund: 'refund',
+  dispute: 'dispute',
   'checkout.session': 'checkout.session',
   'billing_portal.session': 'billing_portal.session',
   product: 'product',

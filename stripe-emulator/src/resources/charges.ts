@@ -1,4 +1,5 @@
 import type { Decline } from '../cards.js';
+import { scheduleTestDispute } from './disputes.js';
 import type { Emulator } from '../emulator.js';
 import { newId, randomToken } from '../ids.js';
 import { LIST_PARAMS, matchesCreated, paginate } from '../lists.js';
@@ -106,6 +107,7 @@ export function createCharge(emulator: Emulator, paymentIntent: StripeObject, pa
   };
   emulator.store.insert(charge);
   emulator.emit(succeeded ? 'charge.succeeded' : 'charge.failed', charge);
+  scheduleTestDispute(emulator, charge, paymentMethod);
   return charge;
 }
 
