@@ -10,3 +10,4 @@ export * from "./events";
 export * from "./webhooks";
 export * from "./invoices";
 export * from "./key-budgets";
+export * from "./alerts";

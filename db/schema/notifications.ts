@@ -41,6 +41,8 @@ export const outgoingEmails = pgTable(
     to: text("to").notNull(),
     subject: text("subject").notNull(),
     text: text("text").notNull(),
+    /** the HTML part (react-email); null for mail recorded before migration 0015 */
+    html: text("html"),
     status: emailStatusEnum("status").notNull().default("queued"),
     error: text("error"),
     dedupeKey: text("dedupe_key").unique(),

@@ -11,9 +11,11 @@ import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
  */
 const EMAIL_JOB_DELAY_SECONDS = 5;
 
+/** A rendered email: subject, plain-text part and HTML part (lib/notifications/templates.ts builds them). */
 export interface EmailContent {
   subject: string;
   text: string;
+  html: string;
 }
 
 /** Emails of the org's owners (role read from the DB). */
@@ -46,6 +48,7 @@ export async function recordEmail(
         to: addr,
         subject: params.content.subject,
         text: params.content.text,
+        html: params.content.html,
         dedupeKey: `${params.dedupeKey}:${addr}`,
       })
       .onConflictDoNothing()
@@ -96,7 +99,7 @@ export async function deliverEmail(db: DbOrTx, emailId: string): Promise<"sent" 
         return "recorded" as const;
       }
       try {
-        await getTransport(SMTP_URL).sendMail({ from: MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text });
+        await getTransport(SMTP_URL).sendMail({ from: MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? undefined });
       } catch (err) {
         failure = err;
         return "skipped" as const;

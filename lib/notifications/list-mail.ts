@@ -10,5 +10,14 @@ export async function listRecordedMail(db: DbOrTx, opts: { to?: string; limit?: 
     .where(opts.to ? eq(outgoingEmails.to, opts.to) : undefined)
     .orderBy(desc(outgoingEmails.createdAt))
     .limit(opts.limit ?? 100);
-  return rows.map((m) => ({ id: m.id, to: m.to, subject: m.subject, text: m.text, kind: m.kind, status: m.status, createdAt: m.createdAt.toISOString() }));
+  return rows.map((m) => ({
+    id: m.id,
+    to: m.to,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    kind: m.kind,
+    status: m.status,
+    createdAt: m.createdAt.toISOString(),
+  }));
 }

@@ -1,105 +1,46 @@
+import { createElement } from "react";
 import { formatCredits, formatMoney } from "@/lib/billing/money";
 import type { EmailContent } from "./emails";
+import { AutoRechargeDisabledEmail, type AutoRechargeDisabledProps } from "./templates/auto-recharge-disabled";
+import { RechargeFailedEmail, type RechargeFailedProps } from "./templates/recharge-failed";
+import { RechargeSucceededEmail, rechargeSucceededTitle, type RechargeSucceededProps } from "./templates/recharge-succeeded";
+import { renderEmail } from "./templates/render-email";
+import { SpendingAlertEmail, type SpendingAlertProps } from "./templates/spending-alert";
+import { StillLowEmail, type StillLowProps } from "./templates/still-low";
+import { TopUpRequestEmail, type TopUpRequestProps } from "./templates/top-up-request";
+import { VerificationNeededEmail, type VerificationNeededProps } from "./templates/verification-needed";
 
-/** Plain-text billing emails (pure). Links are absolute (APP_URL). */
-const footer = (billingUrl: string) => `\n\nManage billing: ${billingUrl}\n\n— Refill`;
-
-export function rechargeSucceededEmail(p: {
-  orgName: string;
-  trigger: "auto" | "manual";
-  amountCents: number;
-  currency: string;
-  credits: number;
-  newBalance: number;
-  previousBalance: number | null;
-  threshold: number | null;
-  billingUrl: string;
-  /** the purchase's stable invoice link (redirects to the invoice, or the receipt until it is issued) */
-  invoiceUrl?: string;
-}): EmailContent {
-  const what = p.trigger === "auto" ? "Auto-recharge successful" : "Top-up successful";
-  const lines = [
-    `${what} for ${p.orgName}.`,
-    ``,
-    `Amount charged: ${formatMoney(p.amountCents, p.currency)}`,
-    `Credits added: ${formatCredits(p.credits)}`,
-    `New balance: ${formatCredits(p.newBalance)} credits`,
-  ];
-  if (p.previousBalance !== null) lines.push(`Previous balance: ${formatCredits(p.previousBalance)} credits`);
-  if (p.threshold !== null) lines.push(`Trigger threshold: ${formatCredits(p.threshold)} credits`);
-  if (p.invoiceUrl) lines.push(``, `View invoice: ${p.invoiceUrl}`);
-  return { subject: `${what}: ${formatCredits(p.credits)} credits added`, text: lines.join("\n") + footer(p.billingUrl) };
+/**
+ * Billing emails: one react-email component per kind (lib/notifications/templates/<kind>.tsx, shared
+ * layout with the org's name and the "Manage billing" footer), rendered to an HTML and a plain-text part.
+ * Links are absolute (APP_URL). Each function: props → subject + text + html.
+ */
+export function rechargeSucceededEmail(p: RechargeSucceededProps): Promise<EmailContent> {
+  return renderEmail(`${rechargeSucceededTitle(p)}: ${formatCredits(p.credits)} credits added`, createElement(RechargeSucceededEmail, p));
 }
 
-export function rechargeFailedEmail(p: { orgName: string; amountCents: number; currency: string; reason: string; billingUrl: string }): EmailContent {
-  return {
-    subject: `Payment failed: we could not recharge ${p.orgName}`,
-    text:
-      [
-        `We tried to charge ${formatMoney(p.amountCents, p.currency)} to add credits to ${p.orgName}, but the payment failed.`,
-        ``,
-        `Reason: ${p.reason}`,
-        ``,
-        `What to do: update your payment method on the Billing page, then retry.`,
-      ].join("\n") + footer(p.billingUrl),
-  };
+export function rechargeFailedEmail(p: RechargeFailedProps): Promise<EmailContent> {
+  return renderEmail(`Payment failed: we could not recharge ${p.orgName}`, createElement(RechargeFailedEmail, p));
 }
 
-export function verificationNeededEmail(p: { orgName: string; amountCents: number; currency: string; verifyUrl: string; billingUrl: string }): EmailContent {
-  return {
-    subject: `Action required: verify a ${formatMoney(p.amountCents, p.currency)} payment`,
-    text:
-      [
-        `Your bank requires you to verify a payment of ${formatMoney(p.amountCents, p.currency)} for ${p.orgName}.`,
-        `The credits are added as soon as the verification completes.`,
-        ``,
-        `Complete verification: ${p.verifyUrl}`,
-      ].join("\n") + footer(p.billingUrl),
-  };
+export function verificationNeededEmail(p: VerificationNeededProps): Promise<EmailContent> {
+  return renderEmail(`Action required: verify a ${formatMoney(p.amountCents, p.currency)} payment`, createElement(VerificationNeededEmail, p));
 }
 
-export function stillLowEmail(p: { orgName: string; balance: number; threshold: number; billingUrl: string }): EmailContent {
-  return {
-    subject: `Balance still low for ${p.orgName}`,
-    text:
-      [
-        `A recharge landed, but the balance of ${p.orgName} is still below the auto-recharge threshold.`,
-        ``,
-        `Balance: ${formatCredits(p.balance)} credits`,
-        `Threshold: ${formatCredits(p.threshold)} credits`,
-        ``,
-        `Consider a larger recharge amount.`,
-      ].join("\n") + footer(p.billingUrl),
-  };
+export function stillLowEmail(p: StillLowProps): Promise<EmailContent> {
+  return renderEmail(`Balance still low for ${p.orgName}`, createElement(StillLowEmail, p));
 }
 
-export function autoRechargeDisabledEmail(p: { orgName: string; message: string; billingUrl: string }): EmailContent {
-  return { subject: `Auto-recharge disabled for ${p.orgName}`, text: p.message + footer(p.billingUrl) };
+export function autoRechargeDisabledEmail(p: AutoRechargeDisabledProps): Promise<EmailContent> {
+  return renderEmail(`Auto-recharge disabled for ${p.orgName}`, createElement(AutoRechargeDisabledEmail, p));
 }
 
-export function spendingAlertEmail(p: {
-  orgName: string;
-  spentCents: number;
-  limitCents: number;
-  percent: number;
-  currency: string;
-  billingUrl: string;
-}): EmailContent {
-  return {
-    subject: `Spending alert: ${p.percent}% of the monthly limit used by ${p.orgName}`,
-    text:
-      [
-        `Auto-recharge for ${p.orgName} has spent ${formatMoney(p.spentCents, p.currency)} of its ${formatMoney(p.limitCents, p.currency)} monthly limit.`,
-        `When the limit is reached, auto-recharge pauses until next month.`,
-      ].join("\n") + footer(p.billingUrl),
-  };
+export function spendingAlertEmail(p: SpendingAlertProps): Promise<EmailContent> {
+  return renderEmail(`Spending alert: ${p.percent}% of the monthly limit used by ${p.orgName}`, createElement(SpendingAlertEmail, p));
 }
 
-export function topUpRequestEmail(p: { orgName: string; requesterEmail: string; note: string | null; billingUrl: string }): EmailContent {
-  return {
-    subject: `${p.requesterEmail} asks for a credit top-up for ${p.orgName}`,
-    text: [`${p.requesterEmail} (editor) asks you to add credits to ${p.orgName}.`, p.note ? `\nNote: ${p.note}` : ""].join("\n") + footer(p.billingUrl),
-  };
+export function topUpRequestEmail(p: TopUpRequestProps): Promise<EmailContent> {
+  return renderEmail(`${p.requesterEmail} asks for a credit top-up for ${p.orgName}`, createElement(TopUpRequestEmail, p));
 }
 
 export function budgetAlertEmail(p: {

@@ -133,7 +133,7 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
     }
     case "email":
       if (e.email === "recharge_succeeded") {
-        const content = tpl.rechargeSucceededEmail({
+        const content = await tpl.rechargeSucceededEmail({
           orgName: org.name,
           trigger: a.trigger,
           amountCents: a.amountCents,
@@ -148,7 +148,7 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
         return email("recharge_succeeded", content, "succeeded");
       }
       if (e.email === "recharge_failed") {
-        const content = tpl.rechargeFailedEmail({
+        const content = await tpl.rechargeFailedEmail({
           orgName: org.name,
           amountCents: a.amountCents,
           currency: a.currency,
@@ -159,7 +159,7 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
       }
       return email(
         "verification_needed",
-        tpl.verificationNeededEmail({
+        await tpl.verificationNeededEmail({
           orgName: org.name,
           amountCents: a.amountCents,
           currency: a.currency,
@@ -186,7 +186,7 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
     case "retrigger_if_low": {
       const settings = await getAutoRechargeSettings(tx, a.orgId, org.plan);
       if (!settings.enabled || c.balanceAfter === null || c.balanceAfter >= settings.threshold) return;
-      const low = tpl.stillLowEmail({ orgName: org.name, balance: c.balanceAfter, threshold: settings.threshold, billingUrl: billingUrl(org.slug) });
+      const low = await tpl.stillLowEmail({ orgName: org.name, balance: c.balanceAfter, threshold: settings.threshold, billingUrl: billingUrl(org.slug) });
       await email("still_low", low, "still_low");
       return "retrigger";
     }
@@ -233,7 +233,7 @@ async function applyFailures(c: EffectContext, change: "reset" | "decline") {
       attemptId: a.id,
       dedupeKey: `attempt:${a.id}:disabled`,
     });
-    const content = tpl.autoRechargeDisabledEmail({ orgName: org.name, message: policy.message!, billingUrl: billingUrl(org.slug) });
+    const content = await tpl.autoRechargeDisabledEmail({ orgName: org.name, message: policy.message!, billingUrl: billingUrl(org.slug) });
     c.emailIds.push(...(await recordEmail(tx, { orgId: a.orgId, kind: "auto_recharge_disabled", content, dedupeKey: `attempt:${a.id}:disabled` })));
   }
 }

@@ -19,7 +19,7 @@ export async function checkSpendingAlert(tx: DbOrTx, p: { org: Organization; set
   const month = await countAutoRechargesInWindow(tx, p.org.id, window);
   if (month.spendCents * 100 < limit * p.settings.spendingAlertPercent) return [];
   await writeAutoRechargeSettings(tx, { orgId: p.org.id, plan: p.org.plan, patch: { spendingAlertSentFor: window.key }, actor: { source: "system" } });
-  const content = spendingAlertEmail({
+  const content = await spendingAlertEmail({
     orgName: p.org.name,
     spentCents: month.spendCents,
     limitCents: limit,

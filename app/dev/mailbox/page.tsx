@@ -39,7 +39,22 @@ export default async function MailboxPage() {
                 <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC</time>
               </div>
               <h2 className="mt-1 font-medium">{m.subject}</h2>
-              <pre className="mt-2 whitespace-pre-wrap font-sans text-sm">{m.text}</pre>
+              {m.html ? (
+                <>
+                  <iframe
+                    title={`HTML part: ${m.subject}`}
+                    sandbox=""
+                    srcDoc={m.html}
+                    className="mt-2 h-[520px] w-full rounded border border-gray-200 bg-white"
+                  />
+                  <details className="mt-2 text-sm">
+                    <summary className="cursor-pointer text-gray-600">Plain-text part</summary>
+                    <pre className="mt-2 whitespace-pre-wrap font-sans">{m.text}</pre>
+                  </details>
+                </>
+              ) : (
+                <pre className="mt-2 whitespace-pre-wrap font-sans text-sm">{m.text}</pre>
+              )}
             </li>
           ))}
         </ul>

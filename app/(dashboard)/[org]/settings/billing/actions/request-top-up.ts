@@ -13,7 +13,7 @@ const run = memberAction(null, async ({ ctx: { org, user }, orgSlug }): Promise<
   const ids = await recordEmail(getDb(), {
     orgId: org.id,
     kind: "top_up_request",
-    content: topUpRequestEmail({ orgName: org.name, requesterEmail: user.email, note: null, billingUrl: `${env().APP_URL}${billingPath(orgSlug)}` }),
+    content: await topUpRequestEmail({ orgName: org.name, requesterEmail: user.email, note: null, billingUrl: `${env().APP_URL}${billingPath(orgSlug)}` }),
     dedupeKey: `top_up_request:${user.id}:${bucket}`,
   });
   await enqueueEmails(ids);
