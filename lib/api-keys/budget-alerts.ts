@@ -32,7 +32,7 @@ export async function writeBudgetAlerts(sqlTx: postgres.TransactionSql, alerts: 
       orgId,
       kind: "budget_alert",
       dedupeKey,
-      content: budgetAlertEmail({
+      content: await budgetAlertEmail({
         orgName: row.orgName,
         keyName: row.keyName,
         level,

@@ -1,5 +1,6 @@
 import type { EmailContent } from "./emails";
 import * as tpl from "./templates";
+import { webhookEndpointDisabledEmail } from "./webhook-emails";
 
 const billingUrl = (appUrl: string) => `${appUrl}/acme/settings/billing`;
 
@@ -44,6 +45,38 @@ export function emailPreviews(appUrl: string): { kind: string; render: () => Pro
     {
       kind: "spending_alert",
       render: () => tpl.spendingAlertEmail({ orgName, spentCents: 8000, limitCents: 10000, percent: 80, currency: "usd", billingUrl: url }),
+    },
+    {
+      kind: "webhook_endpoint_disabled",
+      render: () =>
+        webhookEndpointDisabledEmail({
+          orgName,
+          url: "https://hooks.acme.test/refill",
+          reason: "HTTP 503 from the endpoint",
+          developersUrl: `${appUrl}/acme/settings/developers`,
+        }),
+    },
+    {
+      kind: "balance_low",
+      render: () => tpl.balanceLowEmail({ orgName, available: 95, threshold: 100, autoRechargeEnabled: false, billingUrl: url }),
+    },
+    {
+      kind: "balance_depleted",
+      render: () => tpl.balanceDepletedEmail({ orgName, available: 0, threshold: 0, autoRechargeEnabled: true, billingUrl: url }),
+    },
+    {
+      kind: "budget_alert",
+      render: () =>
+        tpl.budgetAlertEmail({
+          orgName,
+          keyName: "batch-agent",
+          level: 80,
+          used: 8000,
+          credits: 10000,
+          period: "month",
+          resetsAt: "Jan 1, 2027, 12:00 AM (UTC)",
+          apiKeysUrl: `${appUrl}/acme/settings/api-keys`,
+        }),
     },
     { kind: "top_up_request", render: () => tpl.topUpRequestEmail({ orgName, requesterEmail: "editor@acme.test", note: null, billingUrl: url }) },
   ];

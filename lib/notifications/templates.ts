@@ -1,6 +1,8 @@
 import { createElement } from "react";
 import { formatCredits, formatMoney } from "@/lib/billing/money";
 import type { EmailContent } from "./emails";
+import { BudgetAlertEmail, type BudgetAlertProps } from "./templates/budget-alert";
+import { BalanceDepletedEmail, BalanceLowEmail, type BalanceAlertProps } from "./templates/balance-alert";
 import { AutoRechargeDisabledEmail, type AutoRechargeDisabledProps } from "./templates/auto-recharge-disabled";
 import { RechargeFailedEmail, type RechargeFailedProps } from "./templates/recharge-failed";
 import { RechargeSucceededEmail, rechargeSucceededTitle, type RechargeSucceededProps } from "./templates/recharge-succeeded";
@@ -43,28 +45,15 @@ export function topUpRequestEmail(p: TopUpRequestProps): Promise<EmailContent> {
   return renderEmail(`${p.requesterEmail} asks for a credit top-up for ${p.orgName}`, createElement(TopUpRequestEmail, p));
 }
 
-export function budgetAlertEmail(p: {
-  orgName: string;
-  keyName: string;
-  level: 80 | 100;
-  used: number;
-  credits: number;
-  period: "day" | "week" | "month";
-  resetsAt: string;
-  apiKeysUrl: string;
-}): EmailContent {
+export function balanceLowEmail(p: BalanceAlertProps): Promise<EmailContent> {
+  return renderEmail(`Low balance: ${formatCredits(p.available)} credits left for ${p.orgName}`, createElement(BalanceLowEmail, p));
+}
+
+export function balanceDepletedEmail(p: BalanceAlertProps): Promise<EmailContent> {
+  return renderEmail(`Out of credits: ${p.orgName} has no credits left`, createElement(BalanceDepletedEmail, p));
+}
+
+export function budgetAlertEmail(p: BudgetAlertProps): Promise<EmailContent> {
   const reached = p.level === 100 ? "has used its whole budget" : `has used ${p.level}% of its budget`;
-  return {
-    subject: `API key “${p.keyName}” ${reached} (${p.orgName})`,
-    text: [
-      `The API key “${p.keyName}” of ${p.orgName} has used ${formatCredits(p.used)} of its ${formatCredits(p.credits)}-credit budget this ${p.period}.`,
-      p.level === 100
-        ? `Usage with this key is refused (402 budget_exceeded) until the budget resets on ${p.resetsAt}.`
-        : `At 100%, usage with this key is refused until the budget resets on ${p.resetsAt}.`,
-      ``,
-      `Change the budget: ${p.apiKeysUrl}`,
-      ``,
-      `— Refill`,
-    ].join("\n"),
-  };
+  return renderEmail(`API key “${p.keyName}” ${reached} (${p.orgName})`, createElement(BudgetAlertEmail, p));
 }

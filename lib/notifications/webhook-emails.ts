@@ -1,20 +1,9 @@
+import { createElement } from "react";
 import type { EmailContent } from "./emails";
+import { renderEmail } from "./templates/render-email";
+import { WebhookEndpointDisabledEmail, type WebhookEndpointDisabledProps } from "./templates/webhook-endpoint-disabled";
 
-/** Plain-text email of outgoing webhooks (pure), in the style of ./templates. Links are absolute (APP_URL). */
-export function webhookEndpointDisabledEmail(p: { orgName: string; url: string; reason: string; developersUrl: string }): EmailContent {
-  return {
-    subject: `Webhook endpoint disabled for ${p.orgName}`,
-    text: [
-      `We disabled the webhook endpoint ${p.url} of ${p.orgName}: its deliveries have failed for 5 days.`,
-      ``,
-      `Last error: ${p.reason}`,
-      ``,
-      `What to do: fix the endpoint, then enable it again on the Developers page. Events from now on are delivered again;`,
-      `use "Resend" in the delivery log for the ones it missed.`,
-      ``,
-      `Manage webhooks: ${p.developersUrl}`,
-      ``,
-      `— Refill`,
-    ].join("\n"),
-  };
+/** Email of outgoing webhooks, in the style of ./templates (react-email, HTML + text). Links are absolute (APP_URL). */
+export function webhookEndpointDisabledEmail(p: WebhookEndpointDisabledProps): Promise<EmailContent> {
+  return renderEmail(`Webhook endpoint disabled for ${p.orgName}`, createElement(WebhookEndpointDisabledEmail, p));
 }

@@ -127,7 +127,7 @@ async function disableIfFailingTooLong(tx: DbOrTx, d: WebhookDelivery, url: stri
   await recordEmail(tx, {
     orgId: d.orgId,
     kind: "webhook_endpoint_disabled",
-    content: webhookEndpointDisabledEmail({ orgName: org!.name, url, reason: error, developersUrl: `${env().APP_URL}/${org!.slug}/settings/developers` }),
+    content: await webhookEndpointDisabledEmail({ orgName: org!.name, url, reason: error, developersUrl: `${env().APP_URL}/${org!.slug}/settings/developers` }),
     dedupeKey: `webhook-endpoint-disabled:${d.endpointId}:${now.toISOString()}`,
   });
   logger.warn({ orgId: d.orgId, endpointId: d.endpointId, component: "webhooks" }, "webhook endpoint disabled after 5 days of failures");

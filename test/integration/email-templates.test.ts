@@ -4,6 +4,7 @@ import { setJobSender } from "@/lib/jobs/queue";
 import { deliverEmail, recordEmail, type EmailContent } from "@/lib/notifications/emails";
 import * as tpl from "@/lib/notifications/templates";
 import { emailPreviews } from "@/lib/notifications/template-previews";
+import { webhookEndpointDisabledEmail } from "@/lib/notifications/webhook-emails";
 import { eventually } from "../support/billing-harness";
 import { makeOrg } from "../support/factories";
 import { hrefsOf, parseMail } from "../support/mime";
@@ -38,7 +39,7 @@ async function sendAndReceive(orgId: string, kind: string, content: EmailContent
 describe("billing emails over real SMTP (react-email: HTML + text)", async () => {
   const org = { name: "Acme Voice", slug: "acme-mail" };
   const billingUrl = `${APP_URL}/${org.slug}/settings/billing`;
-  const cases: { kind: string; content: () => Promise<EmailContent>; subject: string; lines: string[]; links?: string[] }[] = [
+  const cases: { kind: string; content: () => Promise<EmailContent>; subject: string; lines: string[]; links?: string[]; manage?: string }[] = [
     {
       kind: "recharge_succeeded",
       content: () =>
@@ -123,6 +124,19 @@ describe("billing emails over real SMTP (react-email: HTML + text)", async () =>
       subject: "ed@acme.test asks for a credit top-up for Acme Voice",
       lines: ["ed@acme.test (editor) asks you to add credits to Acme Voice.", "Note: Big batch tonight"],
     },
+    {
+      kind: "webhook_endpoint_disabled",
+      content: () =>
+        webhookEndpointDisabledEmail({
+          orgName: org.name,
+          url: "https://hooks.acme.test/x",
+          reason: "HTTP 503",
+          developersUrl: `${APP_URL}/${org.slug}/settings/developers`,
+        }),
+      subject: "Webhook endpoint disabled for Acme Voice",
+      lines: ["We disabled the webhook endpoint https://hooks.acme.test/x of Acme Voice", "Last error: HTTP 503"],
+      manage: `Manage webhooks: ${APP_URL}/${org.slug}/settings/developers`,
+    },
   ];
 
   it.each(cases)("$kind: subject, text and HTML parts, absolute links to the org's Billing page", async (c) => {
@@ -130,7 +144,8 @@ describe("billing emails over real SMTP (react-email: HTML + text)", async () =>
     const mail = await sendAndReceive(o.id, c.kind, await c.content());
     expect(mail.subject).toBe(c.subject);
     for (const line of c.lines) expect(mail.text).toContain(line);
-    expect(mail.text).toContain(`Manage billing: ${billingUrl}`);
+    const manage = c.manage ?? `Manage billing: ${billingUrl}`;
+    expect(mail.text).toContain(manage);
     expect(mail.text).not.toMatch(/<[a-z]/i); // no markup in the text part
     expect(mail.html).toMatch(/^<!DOCTYPE html/);
     // the HTML as a reader sees it: React's text separators and tags stripped, entities decoded
@@ -141,26 +156,26 @@ describe("billing emails over real SMTP (react-email: HTML + text)", async () =>
       .replace(/&#x27;|&#39;/g, "'")
       .replace(/&quot;/g, '"');
     expect(htmlText).toContain("Refill · Acme Voice"); // the layout's org line
-    expect(htmlText).toContain(`Manage billing: ${billingUrl}`);
+    expect(htmlText).toContain(manage);
     for (const line of c.lines) expect(htmlText).toContain(line);
     const hrefs = hrefsOf(mail.html);
-    expect(hrefs).toContain(billingUrl);
+    expect(hrefs).toContain(manage.split(": ")[1]);
     for (const link of c.links ?? []) expect(hrefs).toContain(link);
     for (const href of hrefs) expect(href.startsWith(`${APP_URL}/`)).toBe(true);
     const [row] = await t.sql`SELECT status, html FROM outgoing_emails WHERE org_id = ${o.id}`;
     expect(row).toMatchObject({ status: "sent" });
-    expect(row!.html).toContain("Manage billing");
+    expect(row!.html).toContain(manage.split(":")[0]);
   });
 
   it("the preview page's samples cover every template function", async () => {
     const previews = emailPreviews(APP_URL);
     const functions = Object.keys(tpl).filter((k) => k.endsWith("Email"));
-    expect(previews.length).toBeGreaterThanOrEqual(functions.length);
+    expect(previews.length).toBeGreaterThanOrEqual(functions.length + 1); // + the webhook email
     for (const p of previews) {
       const content = await p.render();
       expect(content.subject.length).toBeGreaterThan(0);
-      expect(content.html).toContain("Manage billing");
-      expect(content.text).toContain("Manage billing: ");
+      expect(content.html).toMatch(/Manage (billing|webhooks|API keys)/);
+      expect(content.text).toMatch(/Manage (billing|webhooks|API keys): http/);
     }
   });
 });

@@ -29,7 +29,16 @@ const s = {
  * The frame of every billing email: the org's name on top, a heading, the body, and a footer with the
  * manage link to the org's Billing page (absolute APP_URL link).
  */
-export function EmailLayout(p: { orgName: string; preview: string; heading: string; billingUrl: string; children: ReactNode }) {
+export function EmailLayout(p: {
+  orgName: string;
+  preview: string;
+  heading: string;
+  billingUrl: string;
+  /** the footer's link: the Billing page by default ("Manage billing") */
+  manage?: { label: string; url: string };
+  children: ReactNode;
+}) {
+  const manage = p.manage ?? { label: "Manage billing", url: p.billingUrl };
   return (
     <Html lang="en">
       <Head />
@@ -43,9 +52,9 @@ export function EmailLayout(p: { orgName: string; preview: string; heading: stri
           {p.children}
           <Hr style={s.hr} />
           <Text style={s.footer}>
-            Manage billing:{" "}
-            <Link href={p.billingUrl} style={s.link}>
-              {p.billingUrl}
+            {manage.label}:{" "}
+            <Link href={manage.url} style={s.link}>
+              {manage.url}
             </Link>
           </Text>
           <Text style={s.footer}>You receive this email as an owner or billing contact of {p.orgName}. — Refill</Text>
