@@ -8,6 +8,7 @@ export function SettingsNav({ orgSlug }: { orgSlug: string }) {
   const items = [
     { href: `/${orgSlug}/settings/billing`, label: "Billing" },
     { href: `/${orgSlug}/settings/api-keys`, label: "API keys" },
+    { href: `/${orgSlug}/settings/developers`, label: "Developers" },
   ];
   return (
     <nav aria-label="Settings" className="flex gap-1 overflow-x-auto">

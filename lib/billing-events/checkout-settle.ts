@@ -2,6 +2,8 @@ import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db } from "@/db/client";
 import { checkoutSessions } from "@/db/schema";
+import { purchaseEventData } from "@/lib/events/event-data";
+import { recordEvent } from "@/lib/events/record-event";
 import { creditTopup } from "@/lib/ledger";
 import { logger } from "@/lib/log";
 import { getStripe } from "@/lib/stripe/client";
@@ -51,6 +53,15 @@ export async function settleCheckoutSession(db: Db, session: Stripe.Checkout.Ses
           paymentIntentId: idOf(session.payment_intent),
         });
       }
+      const data = purchaseEventData({
+        sessionId: session.id,
+        credits: ours.credits!,
+        packs: ours.packs,
+        amountCents: ours.amountCents,
+        currency: ours.currency,
+        balance: credit.balance.total,
+      });
+      await recordEvent(tx, { orgId: ours.orgId, type: "credits.purchased", data, dedupeKey: `checkout:${session.id}` });
       await tx
         .update(checkoutSessions)
         .set({ status: "complete", completedAt: ours.completedAt ?? now, checkedAt: now })

@@ -14,6 +14,8 @@ import { openIncident, resolveAttemptIncidents } from "@/lib/notifications/incid
 import * as tpl from "@/lib/notifications/templates";
 import { invoiceLinkPath } from "@/lib/billing/invoice-links";
 import { queuePurchaseInvoice } from "@/lib/invoices/queue-invoice";
+import { chargeEventData } from "@/lib/events/event-data";
+import { recordEvent } from "@/lib/events/record-event";
 import { checkSpendingAlert } from "./spending-alert";
 import { getAutoRechargeSettings, writeAutoRechargeSettings } from "./settings";
 
@@ -83,6 +85,7 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
       .update(rechargeAttempts)
       .set({ ...set, updatedAt: now })
       .where(and(eq(rechargeAttempts.id, a.id), eq(rechargeAttempts.orgId, a.orgId)));
+    ctx.after = { ...a, ...set }; // the attempt as settled, for the events' charge objects
     for (const e of t.effects) if (e.kind !== "credit" && (await applyEffect(ctx, e)) === "retrigger") retrigger = a.orgId;
     // still below the threshold: a new trigger, durable with this commit (the hand-off below runs it at once)
     if (retrigger) await enqueueJob("recharge.trigger", { orgId: retrigger }, { tx, singletonKey: `retrigger:${a.id}`, startAfterSeconds: 5 });
@@ -108,7 +111,11 @@ interface EffectContext {
   failure: Failure | null;
   /** the credit queued the purchase's invoice (`invoice.issue`, in this transaction) */
   invoiceQueued: boolean;
+  after?: RechargeAttempt;
 }
+
+/** The webhook event of each settlement email, recorded beside it (same transaction, same dedupe suffix). */
+const EMAIL_EVENTS = { recharge_succeeded: "recharge.succeeded", recharge_failed: "recharge.failed", verification_needed: "recharge.requires_action" } as const;
 
 /** Applies one effect of a transition inside the settling transaction. */
 async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retrigger" | void> {
@@ -132,6 +139,12 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
       return;
     }
     case "email":
+      await recordEvent(tx, {
+        orgId: a.orgId,
+        type: EMAIL_EVENTS[e.email],
+        data: chargeEventData(c.after ?? a, c.balanceAfter),
+        dedupeKey: `attempt:${a.id}:${EMAIL_EVENTS[e.email]}`,
+      });
       if (e.email === "recharge_succeeded") {
         const content = await tpl.rechargeSucceededEmail({
           orgName: org.name,
@@ -235,5 +248,7 @@ async function applyFailures(c: EffectContext, change: "reset" | "decline") {
     });
     const content = await tpl.autoRechargeDisabledEmail({ orgName: org.name, message: policy.message!, billingUrl: billingUrl(org.slug) });
     c.emailIds.push(...(await recordEmail(tx, { orgId: a.orgId, kind: "auto_recharge_disabled", content, dedupeKey: `attempt:${a.id}:disabled` })));
+    const data = { reason: "failures", message: policy.message, charge: chargeEventData(c.after ?? a, c.balanceAfter) };
+    await recordEvent(tx, { orgId: a.orgId, type: "auto_recharge.disabled", data, dedupeKey: `attempt:${a.id}:auto_recharge.disabled` });
   }
 }

@@ -4,6 +4,7 @@ import { monthWindow } from "@/lib/billing/cap-window";
 import { recordEmail } from "@/lib/notifications/emails";
 import { spendingAlertEmail } from "@/lib/notifications/templates";
 import { env } from "@/lib/env";
+import { recordEvent } from "@/lib/events/record-event";
 import { countAutoRechargesInWindow } from "./facts";
 import { writeAutoRechargeSettings, type AutoRechargeSettings } from "./settings";
 
@@ -27,5 +28,13 @@ export async function checkSpendingAlert(tx: DbOrTx, p: { org: Organization; set
     currency: "usd",
     billingUrl: `${env().APP_URL}/${p.org.slug}/settings/billing`,
   });
+  const data = {
+    monthly_limit: limit,
+    spend_this_month: month.spendCents,
+    alert_threshold: p.settings.spendingAlertPercent / 100,
+    currency: "usd",
+    month: window.key,
+  };
+  await recordEvent(tx, { orgId: p.org.id, type: "spending_limit.alert", data, dedupeKey: `spending_alert:${window.key}` });
   return recordEmail(tx, { orgId: p.org.id, kind: "spending_alert", content, dedupeKey: `spending_alert:${window.key}` });
 }

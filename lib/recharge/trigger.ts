@@ -7,6 +7,7 @@ import { rechargeTiming, type BurnSignal } from "@/lib/billing/early-trigger";
 import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
 import { getBalance, grantGrace } from "@/lib/ledger";
 import { graceDecision } from "./grace";
+import { recordEvent } from "@/lib/events/record-event";
 import { openIncident } from "@/lib/notifications/incidents";
 import { createRechargeAttempt } from "./attempts";
 import { burnRates } from "./burn-rate";
@@ -85,7 +86,17 @@ export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: 
   } else if (result.reason === "paused_monthly_cap" || result.reason === "paused_spending_limit") {
     // A limit held a recharge back: one banner per limit and month (no email for the count cap: the page says it).
     const kind = result.reason === "paused_monthly_cap" ? "monthly_cap_reached" : "spending_limit_reached";
-    await openIncident(db, { orgId, kind, message: STATUS_MESSAGES[result.reason], dedupeKey: `${kind}:${result.monthKey}` });
+    const message = STATUS_MESSAGES[result.reason];
+    const reason = result.reason === "paused_monthly_cap" ? "monthly_cap" : "spending_limit";
+    await db.transaction(async (tx) => {
+      await openIncident(tx, { orgId, kind, message, dedupeKey: `${kind}:${result.monthKey}` });
+      await recordEvent(tx, {
+        orgId,
+        type: "auto_recharge.paused",
+        data: { reason, message, month: result.monthKey },
+        dedupeKey: `${kind}:${result.monthKey}`,
+      });
+    });
   }
   if (result.created) return { created: true, attempt: result.attempt };
   return { created: false, reason: result.reason };

@@ -22,3 +22,6 @@ export function normalizeEvents(events: readonly string[]): string[] {
   if (events.includes(ALL_EVENTS)) return [ALL_EVENTS];
   return EVENT_TYPES.filter((t) => events.includes(t));
 }
+
+/** The refusal an editor reads on the Developers page (and from its actions). */
+export const OWNER_ONLY_WEBHOOKS = "Only the organization owner can manage webhook endpoints.";

@@ -1,0 +1,1 @@
+export const developersPath = (orgSlug: string) => `/${orgSlug}/settings/developers`;
