@@ -3,6 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { recordEvent } from "@/lib/events/record-event";
 import { startJobWorker } from "@/lib/jobs/worker";
 import { createEndpoint } from "@/lib/webhooks-out/endpoints";
+import { eventually } from "../support/billing-harness";
 import { makeOrg } from "../support/factories";
 import { createTestDb, type TestDb } from "../support/test-db";
 import { startWebhookReceiver } from "../support/webhook-receiver";
@@ -58,7 +59,10 @@ it("a failed attempt is retried by its own job 5 s later, and then received once
   expect([first?.answered, second?.answered]).toEqual([500, 200]);
   const gap = Number(second!.headers["webhook-timestamp"]) - Number(first!.headers["webhook-timestamp"]);
   expect(gap).toBeGreaterThanOrEqual(4); // seconds: the 5 s back-off (whole-second timestamps)
-  const attempts = await t.sql`SELECT attempt, status, response_code FROM webhook_delivery_attempts WHERE org_id = ${org.id} ORDER BY attempt`;
+  // the attempt is recorded once the receiver's answer is in: wait for its row
+  const attemptsOf = () => t.sql`SELECT attempt, status, response_code FROM webhook_delivery_attempts WHERE org_id = ${org.id} ORDER BY attempt`;
+  await eventually(async () => (await attemptsOf()).length === 2, 10_000, "second attempt recorded");
+  const attempts = await attemptsOf();
   expect(attempts).toEqual([
     { attempt: 1, status: "failed", response_code: 500 },
     { attempt: 2, status: "succeeded", response_code: 200 },
