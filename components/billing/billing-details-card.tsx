@@ -41,7 +41,12 @@ export function BillingDetailsCard({
   disabledReason?: string;
 }) {
   const initial = formValues(details, orgName);
-  const form = useForm<BillingDetailsFormInput>({ resolver: zodResolver(billingDetailsSchema), defaultValues: initial, mode: "onBlur" });
+  const form = useForm<BillingDetailsFormInput>({
+    resolver: zodResolver(billingDetailsSchema),
+    defaultValues: initial,
+    mode: "onBlur",
+    reValidateMode: "onChange",
+  });
   const [serverError, setServerError] = useState<string | null>(null);
   const disabled = !action || !!disabledReason;
   const errors = form.formState.errors;

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { attachTestCard, subscribeOrgToPlan } from "@/lib/billing-events/provision";
 import { syncCustomer } from "@/lib/billing-events/sync-customer";
+import { getBillingDetails, saveBillingDetails } from "@/lib/stripe/billing-details";
 import { ensureStripeCatalog } from "@/lib/stripe/catalog";
 import { getStripeCustomer } from "@/lib/stripe/customers";
 import { hasActiveSubscription } from "@/lib/stripe/sync-customer";
@@ -9,7 +10,8 @@ import { orgIdBySlug } from "./seed-demo";
 /**
  * The Stripe side of the demo (emulator or Stripe test mode), idempotent: the plan catalog; Acme Voice
  * (`acme`) on Starter with an active subscription and `pm_card_visa` as its default card, so auto-recharge
- * can be enabled at once; Globex stays on Free with no card.
+ * can be enabled at once, and billing details (legal name, address, US EIN) for its invoices; Globex stays on
+ * Free with no card.
  */
 export async function seedStripe(db: Db, log: (s: string) => void = () => {}): Promise<void> {
   await ensureStripeCatalog();
@@ -25,5 +27,18 @@ export async function seedStripe(db: Db, log: (s: string) => void = () => {}): P
     log("Stripe: Acme Voice subscribed to Starter.");
   } else if (customer) {
     await syncCustomer(db, customer.customerId);
+  }
+  if (!(await getBillingDetails(db, acme))) {
+    const details = {
+      legalName: "Acme Voice, Inc.",
+      line1: "548 Market Street",
+      line2: "Suite 300",
+      city: "San Francisco",
+      postalCode: "94104",
+      state: "CA",
+      country: "US",
+    };
+    await saveBillingDetails(db, { orgId: acme, userId: null, details: { ...details, taxId: { type: "us_ein", value: "12-3456789" } } });
+    log("Stripe: Acme Voice's billing details (legal name, address, US EIN) are on its customer.");
   }
 }
