@@ -6,6 +6,7 @@ import { formatCredits, formatMoney } from "@/lib/billing/money";
 import type { AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { AutoRechargeForm, type AutoRechargeFormContext, type SaveAutoRechargeAction } from "./auto-recharge-form";
 import { CapUsage } from "./cap-usage";
+import { RetryButton } from "./retry-button";
 import type { AutoRechargeFormInput } from "@/lib/billing/auto-recharge-schema";
 import { describeStatus } from "@/lib/billing/status-text";
 import type { PackPricing } from "@/lib/billing/money";
@@ -76,6 +77,7 @@ export function AutoRechargeSection(p: AutoRechargeSectionProps) {
             <p className="mb-4 text-sm text-slate-700" data-testid="auto-recharge-status-detail">
               {s.detail}
             </p>
+            {p.status === "backing_off" && p.retryAction ? <RetryButton action={p.retryAction} /> : null}
             {p.earlyRechargeMessage ? (
               <p className="mb-4 text-sm text-slate-700" data-testid="early-recharge">
                 {p.earlyRechargeMessage}

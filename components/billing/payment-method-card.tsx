@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import type { CardSummary } from "@/lib/queries/billing-page";
 import { RedirectButton, type RedirectAction } from "./redirect-button";
@@ -11,8 +12,19 @@ export function cardLabel(card: CardSummary): string {
   return `${brandName(card.brand)} •••• ${card.last4}`;
 }
 
-/** The default card (brand, last4, expiry) or "No payment method"; Add / Update card. */
-export function PaymentMethodCard({ card, action, disabledReason }: { card: CardSummary | null; action?: RedirectAction; disabledReason?: string }) {
+/** The default card (brand, last4, expiry) or "No payment method"; Add / Update card; the backup card below. */
+export function PaymentMethodCard({
+  card,
+  action,
+  disabledReason,
+  backup,
+}: {
+  card: CardSummary | null;
+  action?: RedirectAction;
+  disabledReason?: string;
+  /** the backup-card chooser */
+  backup?: ReactNode;
+}) {
   return (
     <Card id="payment-method" title="Payment method" description="Used for auto-recharge and Top Up Now.">
       <div className="flex flex-col items-start gap-4">
@@ -44,6 +56,7 @@ export function PaymentMethodCard({ card, action, disabledReason }: { card: Card
           disabledReason={disabledReason}
           testId="card-button"
         />
+        {backup}
       </div>
     </Card>
   );

@@ -111,6 +111,12 @@ export const autoTopupPatchSchema = z.object({
     .optional(),
   max_recharges_per_month: int("max_recharges_per_month").min(1, "max_recharges_per_month must be at least 1").optional(),
   grace: z.boolean({ error: "grace must be true or false" }).optional(),
+  /** one of the customer's saved cards (pm_…), tried once when the default card is declined; null removes it */
+  backup_payment_method: z
+    .string({ error: "backup_payment_method must be a payment method id" })
+    .regex(/^pm_[A-Za-z0-9_]{1,200}$/, "backup_payment_method must be a payment method id (pm_…)")
+    .nullable()
+    .optional(),
   /** target mode, in credits; null switches back to the fixed amount */
   recharge_to: int("recharge_to").min(1, "recharge_to must be a positive number of credits").nullable().optional(),
   consent: z.boolean({ error: "consent must be true or false" }).optional(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isBackingOff, nextRetryAt } from "./backoff";
-import { classifyDecline, shouldTryBackupCard } from "./decline-class";
+import { awaitsBackupCard, classifyDecline, shouldTryBackupCard } from "./decline-class";
 
 describe("classifyDecline", () => {
   it.each([
@@ -53,4 +53,20 @@ describe("back-off", () => {
     expect(isBackingOff(until ? new Date(until) : null, new Date(now))).toBe(want);
   });
   it("waits one hour by default", () => expect(nextRetryAt(at).toISOString()).toBe("2026-12-01T11:00:00.000Z"));
+});
+
+describe("awaitsBackupCard", () => {
+  const open = { status: "processing", backupPaymentMethodId: "pm_b" };
+  const declined = { kind: "declined", code: "card_declined", declineCode: "insufficient_funds" };
+  it.each<[string, typeof open, Record<string, unknown>, boolean]>([
+    ["default card's terminal decline, backup designated: the backup decides", open, declined, true],
+    ["the backup card's own decline settles", open, { ...declined, card: "backup" }, false],
+    ["no backup designated", { ...open, backupPaymentMethodId: null as unknown as string }, declined, false],
+    ["attempt already settled", { ...open, status: "failed" }, declined, false],
+    ["transient error", open, { ...declined, code: "processing_error", declineCode: null }, false],
+    ["authentication required", open, { kind: "requires_action" }, false],
+    ["success", open, { kind: "succeeded" }, false],
+  ])("%s → %s", (_n, attempt, outcome, want) => {
+    expect(awaitsBackupCard(attempt, outcome as Parameters<typeof awaitsBackupCard>[1])).toBe(want);
+  });
 });

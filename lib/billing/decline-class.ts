@@ -41,3 +41,18 @@ export function shouldTryBackupCard(p: {
   if (p.trigger !== "auto" || !p.backupPaymentMethodId || p.backupPaymentMethodId === p.chargedPaymentMethodId) return false;
   return classifyDecline(p.code, p.declineCode) === "terminal";
 }
+
+/**
+ * While an auto-recharge may still go to its backup card, a TERMINAL decline of the default card is not
+ * the attempt's outcome (the backup card decides): settling — from the webhook of the default card's
+ * PaymentIntent, or a search that finds it — leaves the open attempt as it is, and the charge path tries
+ * the backup (pure).
+ */
+export function awaitsBackupCard(
+  attempt: { status: string; backupPaymentMethodId: string | null },
+  outcome: { kind: string; code?: string | null; declineCode?: string | null; card?: "default" | "backup" },
+): boolean {
+  if (outcome.kind !== "declined" || outcome.card === "backup" || !attempt.backupPaymentMethodId) return false;
+  if (attempt.status !== "pending" && attempt.status !== "processing") return false;
+  return classifyDecline(outcome.code, outcome.declineCode) === "terminal";
+}

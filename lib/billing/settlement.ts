@@ -25,7 +25,14 @@ export type AttemptState = "pending" | "processing" | "requires_action" | "succe
 /** What Stripe said about an attempt's PaymentIntent (or that it could not be asked), normalized. */
 export type SettlementOutcome =
   | { kind: "succeeded"; paymentIntentId: string }
-  | { kind: "declined"; paymentIntentId: string | null; code: string | null; declineCode: string | null }
+  | {
+      kind: "declined";
+      paymentIntentId: string | null;
+      code: string | null;
+      declineCode: string | null;
+      /** which card declined: the default (absent) or the backup card tried after it (metadata `card`) */
+      card?: "default" | "backup";
+    }
   | { kind: "requires_action"; paymentIntentId: string | null }
   | { kind: "canceled"; paymentIntentId: string }
   /** the PaymentIntent exists and is still moving (processing, requires_confirmation, …) */

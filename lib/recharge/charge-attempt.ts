@@ -1,11 +1,14 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { Db } from "@/db/client";
-import { organizations, rechargeAttempts, type RechargeAttempt } from "@/db/schema";
+import type { Db, DbOrTx } from "@/db/client";
+import { autoRechargeSettings, organizations, rechargeAttempts, stripeCustomers, type RechargeAttempt } from "@/db/schema";
+import { cardLabel } from "@/lib/billing/consent";
+import { awaitsBackupCard } from "@/lib/billing/decline-class";
 import { logger } from "@/lib/log";
 import { getStripe } from "@/lib/stripe/client";
 import { getStripeCustomer } from "@/lib/stripe/customers";
 import { findAttemptPaymentIntent, KEY_SAFE_AGE_MS, SEARCH_LAG_MS } from "./find-payment-intent";
 import { describeStripeError, outcomeFromPaymentIntent, outcomeFromStripeError, type AttemptOutcome } from "./outcome";
+import { chargeBackupCard } from "./charge-backup";
 import { settleRechargeAttempt, type SettleResult } from "./settle-attempt";
 
 export interface ChargeOptions {
@@ -17,14 +20,29 @@ export interface ChargeOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Moves an open attempt to `processing` under its row lock; returns the row as it was, or null when not open. */
+/**
+ * Moves an open attempt to `processing` under its row lock; returns the row as it was (with the backup card
+ * designated, for an auto-recharge whose owner chose one), or null when not open.
+ */
 async function claimAttempt(db: Db, attemptId: string): Promise<{ prior: RechargeAttempt | null; status: RechargeAttempt["status"] | null }> {
   return db.transaction(async (tx) => {
     const [a] = await tx.select().from(rechargeAttempts).where(eq(rechargeAttempts.id, attemptId)).for("update");
     if (!a || (a.status !== "pending" && a.status !== "processing")) return { prior: null, status: a?.status ?? null };
-    await tx.update(rechargeAttempts).set({ status: "processing", updatedAt: new Date() }).where(eq(rechargeAttempts.id, a.id));
-    return { prior: a, status: "processing" as const };
+    const backup = a.trigger === "auto" && !a.backupPaymentMethodId ? await designatedBackup(tx, a.orgId) : null;
+    const set = { status: "processing" as const, updatedAt: new Date(), ...(backup ? { backupPaymentMethodId: backup } : {}) };
+    await tx.update(rechargeAttempts).set(set).where(eq(rechargeAttempts.id, a.id));
+    return { prior: { ...a, ...set }, status: "processing" as const };
   });
+}
+
+/** The owner's backup card, when it is not the default card. */
+async function designatedBackup(tx: DbOrTx, orgId: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ backup: autoRechargeSettings.backupPaymentMethodId, pm: stripeCustomers.defaultPaymentMethodId })
+    .from(autoRechargeSettings)
+    .leftJoin(stripeCustomers, eq(stripeCustomers.orgId, autoRechargeSettings.orgId))
+    .where(eq(autoRechargeSettings.orgId, orgId));
+  return row?.backup && row.backup !== row.pm ? row.backup : null;
 }
 
 const stays = (attemptId: string, status: RechargeAttempt["status"] | null): SettleResult => ({
@@ -45,7 +63,9 @@ const stays = (attemptId: string, status: RechargeAttempt["status"] | null): Set
  * attempt younger than KEY_SAFE_AGE_MS (past the key's life a re-create could charge twice: the attempt is
  * settled "never charged" instead). An attempt never sent has no key in use yet and is charged whatever its
  * age. Transient errors (5xx, timeout, reset, 409) are retried with the same key; if none answers, the
- * outcome is UNKNOWN and the attempt stays `processing` for reconciliation.
+ * outcome is UNKNOWN and the attempt stays `processing` for reconciliation. A terminal decline of the
+ * default card, for an auto-recharge with a backup card designated, goes to `chargeBackupCard` (same attempt,
+ * key `<id>:backup`) instead of settling — also when the decline is found by the lookup after a crash.
  */
 export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: ChargeOptions = {}): Promise<SettleResult> {
   const { prior: a, status } = await claimAttempt(db, attemptId);
@@ -55,12 +75,16 @@ export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: Cha
   // a create may have reached Stripe before (pre-0009 rows have no charge_sent_at: `processing` says so)
   const maybeSent = a.status === "processing" || a.chargeSentAt !== null;
   try {
-    if (a.paymentIntentId) return settleRechargeAttempt(db, a.id, outcomeFromPaymentIntent(await getStripe().paymentIntents.retrieve(a.paymentIntentId)));
-    if (maybeSent && customer) {
+    let known: AttemptOutcome | null = null;
+    if (a.paymentIntentId) known = outcomeFromPaymentIntent(await getStripe().paymentIntents.retrieve(a.paymentIntentId));
+    else if (maybeSent && customer) {
       const found = await findAttemptPaymentIntent(customer.customerId, a.id);
-      if (found) return settleRechargeAttempt(db, a.id, outcomeFromPaymentIntent(found));
-      if (a.chargeSentAt && now - a.chargeSentAt.getTime() < SEARCH_LAG_MS) return stays(a.id, "processing"); // not searchable yet
+      if (found) known = outcomeFromPaymentIntent(found);
+      else if (a.chargeSentAt && now - a.chargeSentAt.getTime() < SEARCH_LAG_MS) return stays(a.id, "processing"); // not searchable yet
     }
+    if (known?.kind === "declined" && customer && awaitsBackupCard(a, known))
+      return chargeBackupCard(db, a, customer.customerId, known, { ...opts, now: new Date(now) });
+    if (known) return settleRechargeAttempt(db, a.id, known);
   } catch (err) {
     return settleRechargeAttempt(db, a.id, { kind: "unknown", paymentIntentId: null, reason: `lookup: ${describeStripeError(err)}` });
   }
@@ -76,7 +100,7 @@ export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: Cha
     if (i > 0) await sleep(delays[i - 1]!);
     await db
       .update(rechargeAttempts)
-      .set({ chargeSentAt: new Date(), paymentMethodId: customer.defaultPaymentMethodId })
+      .set({ chargeSentAt: new Date(), paymentMethodId: customer.defaultPaymentMethodId, cardLabel: cardLabel(customer.cardBrand, customer.cardLast4) })
       .where(and(eq(rechargeAttempts.id, a.id), inArray(rechargeAttempts.status, ["processing"])));
     try {
       const pi = await getStripe().paymentIntents.create(
@@ -88,7 +112,7 @@ export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: Cha
           off_session: true,
           confirm: true,
           description: `${a.trigger === "auto" ? "Auto-recharge" : "Top-up"}: ${a.credits} credits for ${org?.name ?? a.orgId}`,
-          metadata: { org_id: a.orgId, attempt_id: a.id, trigger: a.trigger, credits: String(a.credits) },
+          metadata: { org_id: a.orgId, attempt_id: a.id, trigger: a.trigger, credits: String(a.credits), card: "default" },
         },
         { idempotencyKey: a.id },
       );
@@ -99,5 +123,6 @@ export async function chargeRechargeAttempt(db: Db, attemptId: string, opts: Cha
       if (!outcome) logger.warn({ orgId: a.orgId, attemptId: a.id, try: i + 1, error: lastError }, "recharge: no answer from Stripe");
     }
   }
+  if (outcome?.kind === "declined" && awaitsBackupCard(a, outcome)) return chargeBackupCard(db, a, customer.customerId, outcome, opts);
   return settleRechargeAttempt(db, a.id, outcome ?? { kind: "unknown", paymentIntentId: null, reason: lastError });
 }

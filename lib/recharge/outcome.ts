@@ -4,6 +4,11 @@ import type { SettlementOutcome } from "@/lib/billing/settlement";
 /** What Stripe said about an attempt's PaymentIntent, normalized (see `lib/billing/settlement.ts`). */
 export type AttemptOutcome = SettlementOutcome;
 
+/** `metadata.card` of a recharge PaymentIntent: "backup" when it charged the backup card. */
+function cardOf(metadata: Record<string, string> | null | undefined): { card?: "backup" } {
+  return metadata?.card === "backup" ? { card: "backup" } : {};
+}
+
 export function outcomeFromPaymentIntent(pi: Stripe.PaymentIntent): AttemptOutcome {
   switch (pi.status) {
     case "succeeded":
@@ -16,7 +21,7 @@ export function outcomeFromPaymentIntent(pi: Stripe.PaymentIntent): AttemptOutco
       const err = pi.last_payment_error;
       if (err?.code === "authentication_required") return { kind: "requires_action", paymentIntentId: pi.id };
       if (!err) return { kind: "in_flight", paymentIntentId: pi.id };
-      return { kind: "declined", paymentIntentId: pi.id, code: err.code ?? null, declineCode: err.decline_code ?? null };
+      return { kind: "declined", paymentIntentId: pi.id, code: err.code ?? null, declineCode: err.decline_code ?? null, ...cardOf(pi.metadata) };
     }
     default: // processing, requires_confirmation, requires_capture
       return { kind: "in_flight", paymentIntentId: pi.id };
@@ -29,8 +34,8 @@ interface StripeLikeError {
   decline_code?: string;
   statusCode?: number;
   message?: string;
-  payment_intent?: { id: string } | null;
-  raw?: { payment_intent?: { id: string } };
+  payment_intent?: { id: string; metadata?: Record<string, string> } | null;
+  raw?: { payment_intent?: { id: string; metadata?: Record<string, string> } };
 }
 
 /**
@@ -45,7 +50,13 @@ export function outcomeFromStripeError(err: unknown): AttemptOutcome | null {
   const piId = e.payment_intent?.id ?? e.raw?.payment_intent?.id ?? null;
   if (e.type === "StripeCardError" || e.type === "card_error") {
     if (e.code === "authentication_required") return { kind: "requires_action", paymentIntentId: piId };
-    return { kind: "declined", paymentIntentId: piId, code: e.code ?? null, declineCode: e.decline_code ?? null };
+    return {
+      kind: "declined",
+      paymentIntentId: piId,
+      code: e.code ?? null,
+      declineCode: e.decline_code ?? null,
+      ...cardOf(e.payment_intent?.metadata ?? e.raw?.payment_intent?.metadata),
+    };
   }
   if (e.type === "StripeInvalidRequestError" || e.type === "invalid_request_error") {
     if (e.statusCode === 409 || (e.statusCode ?? 0) >= 500) return null;

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { organizations, rechargeAttempts, type Organization, type RechargeAttempt } from "@/db/schema";
 import { nextRetryAt } from "@/lib/billing/backoff";
+import { awaitsBackupCard } from "@/lib/billing/decline-class";
 import { applyFailurePolicy } from "@/lib/billing/failure-policy";
 import { settleTransition, type Failure, type SettlementEffect, type SettlementOutcome } from "@/lib/billing/settlement";
 import { env } from "@/lib/env";
@@ -51,6 +52,8 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
     const [a] = await tx.select().from(rechargeAttempts).where(eq(rechargeAttempts.id, attemptId)).for("update");
     if (!a) throw new Error(`recharge attempt ${attemptId} not found`);
     settled = a;
+    // the default card's terminal decline while the backup card may still pay: the backup decides (charge path)
+    if (awaitsBackupCard(a, outcome)) return { attemptId, status: a.status, changed: false, credited: false };
     const now = opts.now ?? new Date();
     const t = settleTransition(a.status, a.trigger, outcome);
     const piId = "paymentIntentId" in outcome ? outcome.paymentIntentId : null;
@@ -155,6 +158,8 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
           newBalance: c.balanceAfter ?? 0,
           previousBalance: a.balanceBefore,
           threshold: a.threshold,
+          cardLabel: a.cardLabel,
+          backupAfterDecline: a.backupSentAt !== null,
           billingUrl: billingUrl(org.slug),
           invoiceUrl: `${env().APP_URL}${invoiceLinkPath(org.slug, a.id)}`,
         });

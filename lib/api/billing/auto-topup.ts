@@ -5,6 +5,7 @@ import { organizations } from "@/db/schema";
 import type { AutoTopupPatch, SpendingLimitApiInput } from "@/lib/billing/auto-recharge-schema";
 import { resolveAutoTopupPatch } from "@/lib/billing/resolve-auto-topup-patch";
 import { getAutoRechargeOverview, listRechargeHistory } from "@/lib/queries/billing";
+import { setBackupCard } from "@/lib/recharge/backup-card";
 import { applySettings, saveSpendingLimit } from "@/lib/recharge/save-settings";
 import { getAutoRechargeSettings } from "@/lib/recharge/settings";
 import { errorReply, invalidRequest, type ApiReply } from "../responses";
@@ -35,6 +36,9 @@ export async function getAutoTopupJson(db: Db, orgId: string) {
     status_message: o.statusMessage,
     /** the authorization these settings stand for (what enabling them, or raising a limit, asks the owner to agree to) */
     consent_text: o.consentText,
+    /** after a declined auto-recharge: when the next automatic try is (null: none pending) */
+    next_retry_at: o.nextRetryAt,
+    backup_payment_method: o.backupCard ? { id: o.backupCard.id, card: o.backupCard.label } : null,
     last_recharged_at: o.lastRechargedAt,
     grace: { enabled: o.grace.enabled, available: o.grace.available, credits: o.grace.credits, message: o.grace.message },
     // rate-aware trigger: credits/s measured by the process answering, and whether it recharges above the threshold
@@ -61,6 +65,10 @@ export async function patchAutoTopup(db: Db, p: { orgId: string; keyId: string; 
   const current = await getAutoRechargeSettings(db, p.orgId, org!.plan);
   const resolved = resolveAutoTopupPatch(org!.plan, current, p.patch);
   if (!resolved.ok) return invalidRequest(resolved.fieldErrors, "Some fields are invalid.");
+  if (p.patch.backup_payment_method !== undefined) {
+    const b = await setBackupCard(db, { orgId: p.orgId, paymentMethodId: p.patch.backup_payment_method, actor: { source: "api", apiKeyId: p.keyId } });
+    if (!b.ok) return invalidRequest({ backup_payment_method: [b.message] }, b.message);
+  }
   const consent = { given: p.patch.consent, text: p.patch.consent_text };
   const saved = await applySettings(db, { org: org!, next: resolved.settings, actor: { source: "api", apiKeyId: p.keyId }, consent });
   if (!saved.ok) {

@@ -10,6 +10,10 @@ export interface RechargeSucceededProps {
   newBalance: number;
   previousBalance: number | null;
   threshold: number | null;
+  /** "Visa •••• 4242": the card charged */
+  cardLabel?: string | null;
+  /** charged on the backup card because the default card was declined */
+  backupAfterDecline?: boolean;
   billingUrl: string;
   /** the purchase's stable invoice link (redirects to the invoice, or the receipt until it is issued) */
   invoiceUrl?: string;
@@ -21,6 +25,9 @@ export function RechargeSucceededEmail(p: RechargeSucceededProps) {
   const title = rechargeSucceededTitle(p);
   const rows: [string, string][] = [
     ["Amount charged", formatMoney(p.amountCents, p.currency)],
+    ...(p.cardLabel
+      ? [["Card charged", `${p.cardLabel}${p.backupAfterDecline ? " (your backup card: the default card was declined)" : ""}`] as [string, string]]
+      : []),
     ["Credits added", formatCredits(p.credits)],
     ["New balance", `${formatCredits(p.newBalance)} credits`],
   ];

@@ -30,6 +30,10 @@ export interface AutoRechargeOverview {
   consentText: string;
   /** the default card, "Visa •••• 4242" (null: none) */
   cardLabel: string | null;
+  /** the backup card tried once after a terminal decline of the default card (null: none) */
+  backupCard: { id: string; label: string | null } | null;
+  /** ISO: after a declined auto-recharge, when the next automatic try is (null: no back-off) */
+  nextRetryAt: string | null;
   /** ISO time, or null */
   lastRechargedAt: string | null;
   /** ISO: when the monthly counters reset (1st of next month, org time zone) */
@@ -94,6 +98,8 @@ export async function getAutoRechargeOverview(db: DbOrTx, orgId: string, opts: {
       backupCardLabel: settings.backupCardLabel,
     }),
     cardLabel,
+    backupCard: settings.backupPaymentMethodId ? { id: settings.backupPaymentMethodId, label: settings.backupCardLabel } : null,
+    nextRetryAt: status === "backing_off" && settings.retryNotBefore ? settings.retryNotBefore.toISOString() : null,
     lastRechargedAt: last ? last.toISOString() : null,
     monthResetsAt: window.end.toISOString(),
     consecutiveFailures: settings.consecutiveFailures,

@@ -6,6 +6,9 @@ import { AskOwnerButton } from "@/components/billing/ask-owner-button";
 import { AutoRefresh } from "@/components/billing/auto-refresh";
 import { BillingDetailsCard } from "@/components/billing/billing-details-card";
 import { AutoRechargeSection } from "@/components/billing/auto-recharge-section";
+import { BackupCardPicker } from "@/components/billing/backup-card-picker";
+import { formatDateTime } from "@/lib/format";
+import { listOrgCards } from "@/lib/recharge/backup-card";
 import { CreditsTile } from "@/components/billing/credits-tile";
 import { IncidentBanners, type IncidentBanner } from "@/components/billing/incident-banners";
 import { LedgerHistory } from "@/components/billing/ledger-history";
@@ -31,7 +34,9 @@ import { dismissIncidentAction } from "./actions/dismiss-incident";
 import { managePlanAction } from "./actions/manage-plan";
 import { requestTopUpAction } from "./actions/request-top-up";
 import { saveBillingDetailsAction } from "./actions/save-billing-details";
+import { retryAutoRechargeAction } from "./actions/retry-auto-recharge";
 import { saveAutoRechargeAction } from "./actions/save-auto-recharge";
+import { setBackupCardAction } from "./actions/set-backup-card";
 import { topUpNowAction } from "./actions/top-up-now";
 import { upgradePlanAction } from "./actions/upgrade-plan";
 
@@ -67,10 +72,11 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   if (sessionId && (search.checkout === "success" || search.setup === "success" || search.upgrade === "success")) {
     await syncCheckoutReturn(db, { orgId: org.id, sessionId }).catch(() => null);
   }
-  const [data, ledger, billingDetails] = await Promise.all([
+  const [data, ledger, billingDetails, savedCards] = await Promise.all([
     loadBillingPage(db, org),
     listLedgerEntries(db, org.id, { before: beforeId }),
     getBillingDetails(db, org.id),
+    listOrgCards(db, org.id).catch(() => []), // Stripe unreachable: the backup chooser shows no cards
   ]);
   const { plan, balance, settings } = data;
 
@@ -101,10 +107,15 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
     perCreditRate: formatPerCreditRate(plan),
     packPriceLabel: formatPackPrice(plan),
   };
+  // a declined auto-recharge waits: its banner says when the next try is
+  const nextTry =
+    data.status === "backing_off" && settings.retryNotBefore
+      ? ` Auto-recharge tries again at ${formatDateTime(settings.retryNotBefore, org.timeZone)} — or update your card or press Retry now.`
+      : "";
   const incidents: IncidentBanner[] = data.incidents.map((i) => ({
     id: i.id,
     kind: i.kind,
-    message: i.message,
+    message: i.kind === "card_declined" ? i.message + nextTry : i.message,
     createdAt: i.createdAt.toISOString(),
     fix: incidentFix(i, base),
   }));
@@ -174,6 +185,18 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
           card={data.card}
           action={isOwner ? addCardAction.bind(null, slug) : undefined}
           disabledReason={isOwner ? undefined : OWNER_ONLY_PAYMENT}
+          backup={
+            data.card && plan.autoRechargeAllowed ? (
+              <BackupCardPicker
+                cards={savedCards
+                  .filter((c) => !c.isDefault)
+                  .map((c) => ({ id: c.id, label: c.label, expires: `${String(c.expMonth).padStart(2, "0")}/${c.expYear}` }))}
+                backupId={settings.backupPaymentMethodId}
+                action={isOwner ? setBackupCardAction.bind(null, slug) : undefined}
+                disabledReason={isOwner ? undefined : OWNER_ONLY_PAYMENT}
+              />
+            ) : null
+          }
         />
       </div>
 
@@ -208,6 +231,8 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
         action={saveAutoRechargeAction.bind(null, slug)}
         disabledReason={isOwner ? undefined : OWNER_ONLY_AUTO_RECHARGE}
         formContext={{ saved: settings, cardLabel: data.cardLabel, backupCardLabel: settings.backupCardLabel }}
+        retryAt={data.status === "backing_off" ? settings.retryNotBefore : null}
+        retryAction={isOwner ? retryAutoRechargeAction.bind(null, slug) : undefined}
       />
 
       <UsageCard
