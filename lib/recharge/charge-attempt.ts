@@ -31,7 +31,8 @@ async function claimAttempt(db: Db, attemptId: string): Promise<{ prior: Recharg
     const backup = a.trigger === "auto" && !a.backupPaymentMethodId ? await designatedBackup(tx, a.orgId) : null;
     const set = { status: "processing" as const, updatedAt: new Date(), ...(backup ? { backupPaymentMethodId: backup } : {}) };
     await tx.update(rechargeAttempts).set(set).where(eq(rechargeAttempts.id, a.id));
-    return { prior: { ...a, ...set }, status: "processing" as const };
+    // the row as it was (its status says whether a create may have been sent), with the backup designated
+    return { prior: backup ? { ...a, backupPaymentMethodId: backup } : a, status: "processing" as const };
   });
 }
 
