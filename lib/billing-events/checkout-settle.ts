@@ -9,6 +9,7 @@ import { logger } from "@/lib/log";
 import { getStripe } from "@/lib/stripe/client";
 import { findOrgIdByCustomer } from "@/lib/stripe/customers";
 import { idOf } from "@/lib/stripe/events";
+import { requestAlertCheck } from "@/lib/alerts/alert-gate";
 import { handOffJob } from "@/lib/jobs/queue";
 import { queuePurchaseInvoice } from "@/lib/invoices/queue-invoice";
 
@@ -79,6 +80,7 @@ export async function settleCheckoutSession(db: Db, session: Stripe.Checkout.Ses
     return { sessionId: session.id, status, credited: false, result: `not credited: status=${session.status} payment_status=${session.payment_status}` };
   });
   if (invoiceQueued) await handOffJob(db, "invoice.issue", { purchaseId: session.id });
+  if (settled.credited && orgId) requestAlertCheck(db, orgId); // recovery: re-arms low-balance alerts
   return settled;
 }
 

@@ -1,4 +1,7 @@
 import type { Db } from "@/db/client";
+import { alertCheckDone } from "@/lib/alerts/alert-gate";
+import { checkBalanceAlerts } from "@/lib/alerts/check-alerts";
+import { sweepBalanceAlerts } from "@/lib/alerts/sweep-alerts";
 import { expireHolds } from "@/lib/ledger/holds";
 import { deliverEmail } from "@/lib/notifications/emails";
 import { renewFreePeriods } from "@/lib/plans/free-periods";
@@ -36,5 +39,9 @@ export async function runJob(db: Db, name: JobName, data: Record<string, unknown
       return sweepDueDeliveries(db);
     case "invoice.issue":
       return issuePurchaseInvoice(db, String(data.purchaseId));
+    case "alerts.check":
+      return checkBalanceAlerts(db, String(data.orgId)).finally(() => alertCheckDone(db, String(data.orgId)));
+    case "alerts.sweep":
+      return sweepBalanceAlerts(db);
   }
 }

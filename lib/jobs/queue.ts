@@ -22,7 +22,9 @@ export type JobName =
   | "holds.expire"
   | "webhooks.deliver"
   | "webhooks.sweep"
-  | "invoice.issue";
+  | "invoice.issue"
+  | "alerts.check"
+  | "alerts.sweep";
 
 /** pg-boss's `db` option: runs one statement on the caller's connection (its transaction). */
 interface SqlExecutor {

@@ -14,6 +14,8 @@ export const JOB_NAMES: JobName[] = [
   "webhooks.deliver",
   "webhooks.sweep",
   "invoice.issue",
+  "alerts.check",
+  "alerts.sweep",
 ];
 
 /** pg-boss as the process's queue; hand-offs without a `db` of their own run on `db`. */
@@ -75,6 +77,7 @@ export async function startJobWorker(p: { db: Db; connectionString: string; poll
   await boss.schedule("plans.free-periods", "7 * * * *");
   await boss.schedule("holds.expire", "* * * * *");
   await boss.schedule("webhooks.sweep", "* * * * *");
+  await boss.schedule("alerts.sweep", "* * * * *");
   return {
     stop: async () => {
       setJobSender(null);

@@ -19,7 +19,7 @@ export interface EmailContent {
 }
 
 /** Emails of the org's owners (role read from the DB). */
-async function listOwnerEmails(db: DbOrTx, orgId: string): Promise<string[]> {
+export async function listOwnerEmails(db: DbOrTx, orgId: string): Promise<string[]> {
   const rows = await db
     .select({ email: users.email })
     .from(memberships)

@@ -6,6 +6,7 @@ import { awaitsBackupCard } from "@/lib/billing/decline-class";
 import { applyFailurePolicy } from "@/lib/billing/failure-policy";
 import { settleTransition, type Failure, type SettlementEffect, type SettlementOutcome } from "@/lib/billing/settlement";
 import { env } from "@/lib/env";
+import { requestAlertCheck } from "@/lib/alerts/alert-gate";
 import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
 import { creditTopup, endGrace } from "@/lib/ledger";
 import { logger } from "@/lib/log";
@@ -47,6 +48,7 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
   const emailIds: string[] = [];
   let retrigger: string | null = null;
   let invoiceQueued = false;
+  let creditedOrgId: string | null = null;
   let settled: RechargeAttempt | undefined; // for the metrics, after the commit
   const result = await db.transaction(async (tx): Promise<SettleResult> => {
     const [a] = await tx.select().from(rechargeAttempts).where(eq(rechargeAttempts.id, attemptId)).for("update");
@@ -93,6 +95,7 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
     // still below the threshold: a new trigger, durable with this commit (the hand-off below runs it at once)
     if (retrigger) await enqueueJob("recharge.trigger", { orgId: retrigger }, { tx, singletonKey: `retrigger:${a.id}`, startAfterSeconds: 5 });
     invoiceQueued = ctx.invoiceQueued;
+    if (ctx.credited) creditedOrgId = a.orgId;
     return { attemptId, status: t.next ?? a.status, changed: t.next !== null, credited: ctx.credited };
   });
 
@@ -100,6 +103,7 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
   await enqueueEmails(emailIds);
   if (retrigger) await handOffJob(db, "recharge.trigger", { orgId: retrigger });
   if (invoiceQueued) await handOffJob(db, "invoice.issue", { purchaseId: attemptId });
+  if (creditedOrgId) requestAlertCheck(db, creditedOrgId); // recovery: re-arms low-balance alerts
   return result;
 }
 

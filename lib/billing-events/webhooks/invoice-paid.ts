@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { creditBalances, subscriptions } from "@/db/schema";
 import { getPlan } from "@/lib/billing/plans";
+import { requestAlertCheck } from "@/lib/alerts/alert-gate";
 import { resetPlanCredits } from "@/lib/ledger";
 import { findOrgIdByCustomer } from "@/lib/stripe/customers";
 import { idOf } from "@/lib/stripe/events";
@@ -31,5 +32,6 @@ export const handleInvoicePaid: WebhookHandler = async (db, event) => {
   }
   const allotment = getPlan(sub.plan).monthlyCredits;
   const r = await resetPlanCredits(db, { orgId, allotment, resetsAt: periodEnd, reference: invoice.id!, idempotencyKey: `invoice:${invoice.id}` });
+  if (r.applied) requestAlertCheck(db, orgId); // a new period's credits: re-arms (or fires) low-balance alerts
   return { result: r.applied ? `plan credits reset to ${allotment}` : "plan credits already reset for this invoice" };
 };
