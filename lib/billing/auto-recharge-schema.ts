@@ -24,7 +24,7 @@ function maxRechargesSchema(planId: PlanId) {
 }
 
 /** Target mode: at most what 100 packs bring an empty balance to. */
-export function rechargeToMax(planId: PlanId): number {
+function rechargeToMax(planId: PlanId): number {
   return MAX_PACKS * getPlan(planId).packCredits;
 }
 
@@ -37,7 +37,7 @@ function rechargeToSchema(planId: PlanId) {
 }
 
 /** The rule of target mode, in the words the form and the API answer with. */
-export function rechargeToRule(threshold: number): string {
+function rechargeToRule(threshold: number): string {
   return `Recharge to must be above the threshold (${threshold.toLocaleString("en-US")} credits): each recharge brings the balance back above it`;
 }
 

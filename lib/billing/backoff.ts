@@ -1,5 +1,5 @@
 /** After a declined auto-recharge the next automatic try waits this long (unless the card changes or the owner presses Retry). */
-export const DECLINE_BACKOFF_MS = 3600_000;
+const DECLINE_BACKOFF_MS = 3600_000;
 
 /** When auto-recharge may try again after a decline at `at` (pure). */
 export function nextRetryAt(at: Date, backoffMs = DECLINE_BACKOFF_MS): Date {

@@ -27,7 +27,7 @@ export interface ConsentContext {
 }
 
 /** What the owner authorizes: the most one charge and one month may cost. */
-export interface ConsentTerms {
+interface ConsentTerms {
   perChargeMaxCents: number;
   maxRecharges: number;
   monthlyMaxCents: number;
@@ -42,7 +42,7 @@ export function cardLabel(brand: string | null | undefined, last4: string | null
   return `${name === "Amex" ? "American Express" : name} •••• ${last4}`;
 }
 
-export function consentTerms(s: ConsentSettings, c: ConsentContext): ConsentTerms {
+function consentTerms(s: ConsentSettings, c: ConsentContext): ConsentTerms {
   const packs = s.rechargeTo === null ? s.rechargePacks : maxPacksPerCharge({ ...s, packCredits: c.packCredits });
   const perChargeMaxCents = packs * c.packPriceCents;
   const monthlyMaxCents = perChargeMaxCents * s.maxRechargesPerMonth;

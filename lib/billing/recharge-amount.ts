@@ -33,7 +33,7 @@ export type RechargeAmount =
 export const amountMode = (rechargeTo: number | null): AmountMode => (rechargeTo === null ? "fixed" : "target");
 
 /** Whole packs that bring `balance` to at least `goal` (≥ 1). */
-export function packsToReach(balance: number, goal: number, packCredits: number): number {
+function packsToReach(balance: number, goal: number, packCredits: number): number {
   return Math.max(1, Math.ceil((goal - balance) / packCredits));
 }
 

@@ -12,7 +12,7 @@ export type ConsentCheck =
   | { ok: true; consent: Consent | null; text: string }
   | { ok: false; code: "consent_required" | "consent_mismatch"; message: string; consentText: string; reasons: ConsentReason[] };
 
-export const CONSENT_MISMATCH_MESSAGE =
+const CONSENT_MISMATCH_MESSAGE =
   "The authorization you agreed to no longer matches these settings (they or your card changed meanwhile). Review the new text and confirm again.";
 
 /**
