@@ -62,7 +62,8 @@ test("each purchase path's history row opens its hosted invoice and PDF; billing
   await page.getByRole("switch", { name: "Enable auto-recharge" }).click();
   await page.getByLabel("When balance falls below").fill("3500");
   await page.getByLabel("Recharge amount").fill("1");
-  await page.getByRole("button", { name: "Save auto-recharge settings" }).click();
+  await page.getByRole("checkbox", { name: /I authorize these automatic charges/ }).check();
+  await page.getByRole("button", { name: "Save and authorize" }).click();
   await expect(page.getByText("Auto-recharge settings updated.")).toBeVisible();
   const key = await makeApiKey(org.id);
   expect(
