@@ -26,6 +26,7 @@ const titles: Record<IncidentKind, string> = {
   disabled_after_failures: "Auto-recharge disabled after multiple failed payment attempts",
   spending_limit_reached: "Monthly spending limit reached",
   monthly_cap_reached: "Monthly auto-reload limit reached",
+  credits_taken_back: "Credits taken back for a refunded or disputed payment",
 };
 
 export type DismissAction = (incidentId: string) => Promise<ActionResult>;

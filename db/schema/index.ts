@@ -11,3 +11,4 @@ export * from "./webhooks";
 export * from "./invoices";
 export * from "./key-budgets";
 export * from "./alerts";
+export * from "./refunds";

@@ -11,6 +11,9 @@ export const ledgerEntryKindEnum = pgEnum("ledger_entry_kind", [
   "top_up", // Top Up Now (off-session charge started by the owner)
   "auto_recharge", // off-session charge started by the auto-recharge engine
   "adjustment", // manual correction (seed, support)
+  "refund", // credits taken back for a refunded charge (reference: the charge)
+  "dispute", // credits taken back for a disputed charge, when Stripe withdraws the funds (reference: the charge)
+  "dispute_reversal", // those credits returned when the dispute is won (reference: the charge)
 ]);
 
 /**

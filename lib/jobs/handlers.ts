@@ -10,6 +10,7 @@ import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
 import { reconcileCheckoutSessions } from "@/lib/billing-events/checkout-settle";
+import { reconcileRefundRequests } from "@/lib/billing-events/owner-refund";
 import { deliverWebhook, sweepDueDeliveries } from "@/lib/webhooks-out/deliver";
 import { issuePurchaseInvoice } from "@/lib/invoices/issue-invoice";
 import type { JobName } from "./queue";
@@ -26,7 +27,7 @@ export async function runJob(db: Db, name: JobName, data: Record<string, unknown
     case "recharge.trigger":
       return maybeTriggerRecharge(db, String(data.orgId));
     case "reconcile":
-      return { attempts: await reconcileRechargeAttempts(db), checkouts: await reconcileCheckoutSessions(db) };
+      return { attempts: await reconcileRechargeAttempts(db), checkouts: await reconcileCheckoutSessions(db), refunds: await reconcileRefundRequests(db) };
     case "email":
       return deliverEmail(db, String(data.emailId));
     case "plans.free-periods":

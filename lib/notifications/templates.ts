@@ -57,3 +57,41 @@ export function budgetAlertEmail(p: BudgetAlertProps): Promise<EmailContent> {
   const reached = p.level === 100 ? "has used its whole budget" : `has used ${p.level}% of its budget`;
   return renderEmail(`API key “${p.keyName}” ${reached} (${p.orgName})`, createElement(BudgetAlertEmail, p));
 }
+
+export function creditsTakenBackEmail(p: {
+  orgName: string;
+  cause: "refund" | "dispute" | "dispute_lost" | "dispute_won";
+  credits: number;
+  amountCents: number;
+  currency: string;
+  chargeId: string;
+  overdraft: number;
+  billingUrl: string;
+}): EmailContent {
+  const money = formatMoney(p.amountCents, p.currency);
+  if (p.cause === "dispute_won") {
+    return {
+      subject: `Dispute won: ${formatCredits(p.credits)} credits returned to ${p.orgName}`,
+      text:
+        [
+          `The dispute of the ${money} payment (${p.chargeId}) was decided in your favour.`,
+          `The ${formatCredits(p.credits)} credits taken back are available again.`,
+        ].join("\n") + footer(p.billingUrl),
+    };
+  }
+  const why =
+    p.cause === "refund"
+      ? `The ${money} payment (${p.chargeId}) was refunded`
+      : p.cause === "dispute"
+        ? `The ${money} payment (${p.chargeId}) is disputed by the card holder's bank, which withdrew the funds`
+        : `The dispute of the ${money} payment (${p.chargeId}) was lost`;
+  const lines = [`${why}, so the ${formatCredits(p.credits)} credits it bought were taken back from ${p.orgName}.`];
+  if (p.overdraft > 0) {
+    lines.push(
+      ``,
+      `Those credits had already been used: the balance is ${formatCredits(p.overdraft)} credits below zero. Usage is refused until the balance is positive again; the next purchase pays this first.`,
+    );
+  }
+  if (p.cause === "dispute") lines.push(``, `If the dispute is decided in your favour, the credits come back.`);
+  return { subject: `${formatCredits(p.credits)} credits taken back from ${p.orgName}`, text: lines.join("\n") + footer(p.billingUrl) };
+}

@@ -59,7 +59,7 @@ describe("signature", () => {
   });
 
   it("unknown event type → 200 ignored; unknown customer → 200 ignored", async () => {
-    const p1 = JSON.stringify({ id: "evt_unknown_type", object: "event", type: "charge.dispute.created", data: { object: {} } });
+    const p1 = JSON.stringify({ id: "evt_unknown_type", object: "event", type: "charge.dispute.updated", data: { object: {} } });
     expect(await handleStripeWebhook(t.db, p1, sign(p1))).toMatchObject({
       status: 200,
       body: { eventId: "evt_unknown_type", result: "ignored: event type not handled" },

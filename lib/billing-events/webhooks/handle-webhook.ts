@@ -4,6 +4,8 @@ import { stripeEvents } from "@/db/schema";
 import { childLogger } from "@/lib/log";
 import { recordWebhook } from "@/lib/metrics";
 import { parseWebhookEvent } from "@/lib/stripe/events";
+import { handleChargeDispute } from "./charge-dispute";
+import { handleChargeRefunded } from "./charge-refunded";
 import { handleCheckoutSessionCompleted } from "./checkout-session-completed";
 import { handleInvoicePaid } from "./invoice-paid";
 import { handlePaymentIntentChanged } from "./payment-intent-changed";
@@ -27,6 +29,10 @@ const WEBHOOK_HANDLERS: Readonly<Record<string, WebhookHandler>> = {
   "payment_intent.payment_failed": handlePaymentIntentChanged,
   "payment_intent.requires_action": handlePaymentIntentChanged,
   "payment_intent.canceled": handlePaymentIntentChanged,
+  "charge.refunded": handleChargeRefunded,
+  "charge.dispute.created": handleChargeDispute,
+  "charge.dispute.funds_withdrawn": handleChargeDispute,
+  "charge.dispute.closed": handleChargeDispute,
 };
 
 export interface WebhookResponse {

@@ -56,6 +56,8 @@ function incidentFix(i: IncidentView, base: string): IncidentBanner["fix"] {
       return { label: "Retry now", href: "#credits" };
     case "raise_spending_limit":
       return { label: "Raise the limit", href: "#auto-recharge" };
+    case "buy_credits":
+      return { label: "Buy credits", href: "#credits" };
   }
 }
 
