@@ -59,7 +59,7 @@ export async function reverseChargeCredits(
       orgId: purchase.orgId,
       kind: "credits_taken_back",
       dedupeKey: p.key,
-      content: creditsTakenBackEmail({
+      content: await creditsTakenBackEmail({
         orgName: org!.name,
         cause: p.cause,
         credits: p.credits,
@@ -109,7 +109,7 @@ export async function returnDisputedCredits(
       orgId: purchase.orgId,
       kind: "dispute_won",
       dedupeKey: `dispute-won:${p.disputeId}`,
-      content: creditsTakenBackEmail({
+      content: await creditsTakenBackEmail({
         orgName: org!.name,
         cause: "dispute_won",
         credits,

@@ -2,6 +2,7 @@ import { createElement } from "react";
 import { formatCredits, formatMoney } from "@/lib/billing/money";
 import type { EmailContent } from "./emails";
 import { BudgetAlertEmail, type BudgetAlertProps } from "./templates/budget-alert";
+import { CreditsTakenBackEmail, type CreditsTakenBackProps } from "./templates/credits-taken-back";
 import { BalanceDepletedEmail, BalanceLowEmail, type BalanceAlertProps } from "./templates/balance-alert";
 import { AutoRechargeDisabledEmail, type AutoRechargeDisabledProps } from "./templates/auto-recharge-disabled";
 import { RechargeFailedEmail, type RechargeFailedProps } from "./templates/recharge-failed";
@@ -58,40 +59,10 @@ export function budgetAlertEmail(p: BudgetAlertProps): Promise<EmailContent> {
   return renderEmail(`API key “${p.keyName}” ${reached} (${p.orgName})`, createElement(BudgetAlertEmail, p));
 }
 
-export function creditsTakenBackEmail(p: {
-  orgName: string;
-  cause: "refund" | "dispute" | "dispute_lost" | "dispute_won";
-  credits: number;
-  amountCents: number;
-  currency: string;
-  chargeId: string;
-  overdraft: number;
-  billingUrl: string;
-}): EmailContent {
-  const money = formatMoney(p.amountCents, p.currency);
-  if (p.cause === "dispute_won") {
-    return {
-      subject: `Dispute won: ${formatCredits(p.credits)} credits returned to ${p.orgName}`,
-      text:
-        [
-          `The dispute of the ${money} payment (${p.chargeId}) was decided in your favour.`,
-          `The ${formatCredits(p.credits)} credits taken back are available again.`,
-        ].join("\n") + footer(p.billingUrl),
-    };
-  }
-  const why =
-    p.cause === "refund"
-      ? `The ${money} payment (${p.chargeId}) was refunded`
-      : p.cause === "dispute"
-        ? `The ${money} payment (${p.chargeId}) is disputed by the card holder's bank, which withdrew the funds`
-        : `The dispute of the ${money} payment (${p.chargeId}) was lost`;
-  const lines = [`${why}, so the ${formatCredits(p.credits)} credits it bought were taken back from ${p.orgName}.`];
-  if (p.overdraft > 0) {
-    lines.push(
-      ``,
-      `Those credits had already been used: the balance is ${formatCredits(p.overdraft)} credits below zero. Usage is refused until the balance is positive again; the next purchase pays this first.`,
-    );
-  }
-  if (p.cause === "dispute") lines.push(``, `If the dispute is decided in your favour, the credits come back.`);
-  return { subject: `${formatCredits(p.credits)} credits taken back from ${p.orgName}`, text: lines.join("\n") + footer(p.billingUrl) };
+export function creditsTakenBackEmail(p: CreditsTakenBackProps): Promise<EmailContent> {
+  const subject =
+    p.cause === "dispute_won"
+      ? `Dispute won: ${formatCredits(p.credits)} credits returned to ${p.orgName}`
+      : `${formatCredits(p.credits)} credits taken back from ${p.orgName}`;
+  return renderEmail(subject, createElement(CreditsTakenBackEmail, p));
 }
