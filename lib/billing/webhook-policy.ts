@@ -5,13 +5,13 @@
  */
 
 /** Seconds to wait after failed attempt n (index n − 1); after the last one the delivery is `failed`. */
-export const RETRY_SCHEDULE_SECONDS = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600] as const;
+const RETRY_SCHEDULE_SECONDS = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600] as const;
 
 /** One attempt's time limit: no answer by then is a failure. */
 export const DELIVERY_TIMEOUT_MS = 15_000;
 
 /** An endpoint whose attempts have all failed for this long is disabled (and its owners emailed). */
-export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3600_000;
+const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3600_000;
 
 /** How long the old secret still signs after a rotation. */
 export const ROTATED_SECRET_VALID_MS = 24 * 3600_000;

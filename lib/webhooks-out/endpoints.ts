@@ -10,7 +10,7 @@ import { resolveAllowed } from "./send";
 import { generateSigningSecret } from "./signing";
 
 /** Endpoints per org. */
-export const MAX_ENDPOINTS = 20;
+const MAX_ENDPOINTS = 20;
 
 /** An endpoint as the page and the API show it: never its secret. */
 export type EndpointView = Omit<WebhookEndpoint, "secret" | "previousSecret">;

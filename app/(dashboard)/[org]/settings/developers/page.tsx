@@ -110,7 +110,7 @@ export default async function DevelopersPage({ params }: { params: Promise<{ org
         ) : (
           <div className="-mx-5 overflow-x-auto">
             <table className="w-full text-left text-sm" aria-label="Webhook delivery attempts">
-              <thead className="border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
+              <thead className="whitespace-nowrap border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
                 <tr>
                   <th className="px-5 py-2 font-medium">Time</th>
                   <th className="px-3 py-2 font-medium">Event</th>
