@@ -95,7 +95,7 @@ export async function postWebhook(p: {
       },
     );
     const timer = setTimeout(() => {
-      finish(null, `Timed out after ${Math.round(p.timeoutMs / 1000)} s`);
+      finish(null, `Timed out after ${p.timeoutMs / 1000} s`);
       req.destroy();
     }, p.timeoutMs);
     req.on("error", (err: NodeJS.ErrnoException) => finish(null, err.code ? `${err.code}: ${err.message}` : err.message));
