@@ -244,7 +244,18 @@ export function AutoRechargeForm({
         {preview.sentence}
       </p>
       <div className="mt-4 flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
-        {needsConsent && !disabled ? <ConsentBox text={preview.consentText} checked={agreed} onChange={setAgreed} /> : <span />}
+        {needsConsent && !disabled ? (
+          <ConsentBox
+            text={preview.consentText}
+            checked={agreed}
+            onChange={(v) => {
+              setAgreed(v);
+              if (v) setServerError(null);
+            }}
+          />
+        ) : (
+          <span />
+        )}
         <Button type="submit" disabled={disabled || form.formState.isSubmitting} className="shrink-0">
           {form.formState.isSubmitting ? "Saving…" : needsConsent ? "Save and authorize" : "Save auto-recharge settings"}
         </Button>
