@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { ALERT_MIN_INTERVAL_MS, alertGate, balanceAlertsSchema, decideAlert, effectiveThresholds, nextAlertState, type AlertState } from "./balance-alerts";
+import {
+  ALERT_MIN_INTERVAL_MS,
+  alertGate,
+  balanceAlertsFormSchema,
+  balanceAlertsSchema,
+  formToBalanceAlerts,
+  decideAlert,
+  effectiveThresholds,
+  nextAlertState,
+  type AlertState,
+} from "./balance-alerts";
 
 const now = new Date("2026-12-01T12:00:00Z");
 const ago = (ms: number) => new Date(now.getTime() - ms);
@@ -79,5 +89,26 @@ describe("balanceAlertsSchema", () => {
 
   it("normalizes recipients (trimmed, lower case)", () => {
     expect(balanceAlertsSchema.parse({ thresholds: [1], recipients: [" Finance@Example.com "] }).recipients).toEqual(["finance@example.com"]);
+  });
+});
+
+describe("the Billing page form", () => {
+  it.each([
+    [
+      "one threshold, recipients on lines and commas",
+      { threshold1: "1,000", threshold2: "", threshold3: "", recipients: "a@x.test, b@x.test\nc@x.test" },
+      { thresholds: [1000], recipients: ["a@x.test", "b@x.test", "c@x.test"] },
+    ],
+    ["all empty", { threshold1: "", threshold2: "", threshold3: "", recipients: "" }, { thresholds: [], recipients: [] }],
+  ])("%s", (_name, form, expected) => {
+    expect(formToBalanceAlerts(form)).toEqual(expected);
+  });
+
+  it("reports errors on the field that has them", () => {
+    const r = balanceAlertsFormSchema.safeParse({ threshold1: "100", threshold2: "abc", threshold3: "", recipients: "nope" });
+    expect(r.success).toBe(false);
+    const paths = r.error!.issues.map((i) => i.path.join("."));
+    expect(paths).toContain("threshold2");
+    expect(paths).toContain("recipients");
   });
 });

@@ -95,3 +95,35 @@ export const balanceAlertsSchema = z.object({
     .refine((r) => new Set(r).size === r.length, "Each recipient only once"),
 });
 export type BalanceAlertsInput = z.infer<typeof balanceAlertsSchema>;
+
+/** The Billing page's "Balance alerts" form: three optional threshold fields and a recipients box (comma or newline separated). */
+export const balanceAlertsFormSchema = z
+  .object({
+    threshold1: z.string(),
+    threshold2: z.string(),
+    threshold3: z.string(),
+    recipients: z.string().max(4000, "Too many recipients"),
+  })
+  .superRefine((v, ctx) => {
+    const parsed = balanceAlertsSchema.safeParse(formToBalanceAlerts(v));
+    if (parsed.success) return;
+    for (const issue of parsed.error.issues) {
+      const [field, index] = issue.path;
+      const path = field === "thresholds" ? [typeof index === "number" ? `threshold${index + 1}` : "threshold1"] : ["recipients"];
+      ctx.addIssue({ code: "custom", message: issue.message, path });
+    }
+  });
+export type BalanceAlertsFormInput = z.input<typeof balanceAlertsFormSchema>;
+
+/** Form values → the API's input (empty threshold fields are left out; recipients split on commas, spaces and newlines). */
+export function formToBalanceAlerts(v: BalanceAlertsFormInput): { thresholds: number[]; recipients: string[] } {
+  const thresholds = [v.threshold1, v.threshold2, v.threshold3]
+    .map((s) => s.trim().replace(/[,_\s]/g, ""))
+    .filter((s) => s !== "")
+    .map(Number);
+  const recipients = v.recipients
+    .split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  return { thresholds, recipients };
+}

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { checkoutSessions } from "@/db/schema";
 import { AskOwnerButton } from "@/components/billing/ask-owner-button";
 import { AutoRefresh } from "@/components/billing/auto-refresh";
+import { BalanceAlertsCard } from "@/components/billing/balance-alerts-card";
 import { BillingDetailsCard } from "@/components/billing/billing-details-card";
 import { AutoRechargeSection } from "@/components/billing/auto-recharge-section";
 import { BackupCardPicker } from "@/components/billing/backup-card-picker";
@@ -17,7 +18,7 @@ import { cardLabel, PaymentMethodCard } from "@/components/billing/payment-metho
 import { PaymentHistory } from "@/components/billing/payment-history";
 import { PlanCard } from "@/components/billing/plan-card";
 import { CheckoutReturnBanner, VerificationReturnBanner, ZeroBalanceBanner } from "@/components/billing/status-banners";
-import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BILLING_DETAILS, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT } from "@/lib/billing/messages";
+import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BALANCE_ALERTS, OWNER_ONLY_BILLING_DETAILS, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT } from "@/lib/billing/messages";
 import { UsageCard } from "@/components/billing/usage-card";
 import { INCIDENT_ACTIONS } from "@/lib/billing/incident-actions";
 import { requireMember } from "@/lib/auth/guards";
@@ -27,12 +28,14 @@ import { formatPackPrice, formatPerCreditRate, type PackPricing } from "@/lib/bi
 import { loadBillingPage, type IncidentView } from "@/lib/queries/billing-page";
 import { listLedgerEntries } from "@/lib/queries/ledger-history";
 import { getBillingDetails } from "@/lib/stripe/billing-details";
+import { getBalanceAlertSettings } from "@/lib/alerts/alert-settings";
 import { parseCheckoutSessionId, parseLedgerCursor } from "@/lib/validation/ids";
 import { addCardAction } from "./actions/add-card";
 import { buyCreditsAction } from "./actions/buy-credits";
 import { dismissIncidentAction } from "./actions/dismiss-incident";
 import { managePlanAction } from "./actions/manage-plan";
 import { requestTopUpAction } from "./actions/request-top-up";
+import { saveBalanceAlertsAction } from "./actions/save-balance-alerts";
 import { saveBillingDetailsAction } from "./actions/save-billing-details";
 import { retryAutoRechargeAction } from "./actions/retry-auto-recharge";
 import { saveAutoRechargeAction } from "./actions/save-auto-recharge";
@@ -74,11 +77,12 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   if (sessionId && (search.checkout === "success" || search.setup === "success" || search.upgrade === "success")) {
     await syncCheckoutReturn(db, { orgId: org.id, sessionId }).catch(() => null);
   }
-  const [data, ledger, billingDetails, savedCards] = await Promise.all([
+  const [data, ledger, billingDetails, savedCards, alerts] = await Promise.all([
     loadBillingPage(db, org),
     listLedgerEntries(db, org.id, { before: beforeId }),
     getBillingDetails(db, org.id),
     listOrgCards(db, org.id).catch(() => []), // Stripe unreachable: the backup chooser shows no cards
+    getBalanceAlertSettings(db, org.id),
   ]);
   const { plan, balance, settings } = data;
 
@@ -248,6 +252,14 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
         suggestion={data.burnRate.suggestedThreshold}
       />
 
+      <BalanceAlertsCard
+        thresholds={alerts.thresholds}
+        recipients={alerts.recipients}
+        isDefault={!alerts.configured}
+        available={balance.available}
+        action={isOwner ? saveBalanceAlertsAction.bind(null, slug) : undefined}
+        disabledReason={isOwner ? undefined : OWNER_ONLY_BALANCE_ALERTS}
+      />
       <PaymentHistory rows={data.payments} timeZone={org.timeZone} verifyBase={`${base}/verify`} invoiceBase={`${base}/invoices`} />
       <BillingDetailsCard
         details={billingDetails}
