@@ -8,8 +8,8 @@ import { getPlan, type PlanId } from "./plans";
  * balance recovers above it (`balance.recovered`), and never fires twice within ALERT_MIN_INTERVAL_MS —
  * a crossing inside that hour stays armed and fires once the hour is over, if the balance is still low.
  */
-export const MAX_ALERT_THRESHOLDS = 3;
-export const MAX_ALERT_RECIPIENTS = 10;
+const MAX_ALERT_THRESHOLDS = 3;
+const MAX_ALERT_RECIPIENTS = 10;
 export const ALERT_MIN_INTERVAL_MS = 3_600_000;
 /** the threshold of the `balance.depleted` alert */
 export const DEPLETED = 0;
