@@ -78,6 +78,20 @@ export function emailPreviews(appUrl: string): { kind: string; render: () => Pro
           apiKeysUrl: `${appUrl}/acme/settings/api-keys`,
         }),
     },
+    {
+      kind: "credits_taken_back",
+      render: () =>
+        tpl.creditsTakenBackEmail({
+          orgName,
+          cause: "dispute",
+          credits: 1000,
+          amountCents: 2000,
+          currency: "usd",
+          chargeId: "ch_sample",
+          overdraft: 250,
+          billingUrl: url,
+        }),
+    },
     { kind: "top_up_request", render: () => tpl.topUpRequestEmail({ orgName, requesterEmail: "editor@acme.test", note: null, billingUrl: url }) },
   ];
 }

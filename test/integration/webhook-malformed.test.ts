@@ -43,7 +43,7 @@ describe("signed, malformed webhook events → 400, nothing written", () => {
   });
 
   it("a well-formed event of an unhandled type is still acknowledged (200 ignored)", async () => {
-    const payload = JSON.stringify({ id: "evt_fine", object: "event", type: "charge.dispute.created", data: { object: {} } });
+    const payload = JSON.stringify({ id: "evt_fine", object: "event", type: "charge.dispute.updated", data: { object: {} } });
     expect(await handleStripeWebhook(t.db, payload, sign(payload))).toMatchObject({ status: 200, body: { result: "ignored: event type not handled" } });
   });
 });
