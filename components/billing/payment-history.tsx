@@ -3,6 +3,7 @@ import { Card } from "@/components/ui/card";
 import { formatCredits, formatMoney } from "@/lib/billing/money";
 import { formatDateTime } from "@/lib/format";
 import type { PaymentRow } from "@/lib/queries/billing-page";
+import { RefundButton, type RefundAction } from "./refund-button";
 
 const kindLabel: Record<PaymentRow["kind"], string> = { auto: "Auto-recharge", manual: "Top Up Now", purchase: "Buy Credits" };
 const statusTone: Record<string, "success" | "danger" | "warning" | "neutral" | "info"> = {
@@ -24,8 +25,25 @@ const statusLabel: Record<string, string> = {
   open: "Not completed",
 };
 
-/** Recharges and purchases: date, type, credits, amount, status, failure reason, and the invoice of each paid one. */
-export function PaymentHistory({ rows, timeZone, verifyBase, invoiceBase }: { rows: PaymentRow[]; timeZone: string; verifyBase: string; invoiceBase: string }) {
+/**
+ * Recharges and purchases: date, type, credits, amount, status, failure reason, the invoice of each paid one,
+ * and Refund on unused top-ups (owners; editors see it disabled with `refundDisabledReason`).
+ */
+export function PaymentHistory({
+  rows,
+  timeZone,
+  verifyBase,
+  invoiceBase,
+  refundAction,
+  refundDisabledReason,
+}: {
+  rows: PaymentRow[];
+  timeZone: string;
+  verifyBase: string;
+  invoiceBase: string;
+  refundAction?: RefundAction;
+  refundDisabledReason?: string;
+}) {
   return (
     <Card id="payments" title="Recharges & purchases" description="Auto-recharges, Top Up Now and Buy Credits, newest first.">
       {rows.length === 0 ? (
@@ -51,7 +69,7 @@ export function PaymentHistory({ rows, timeZone, verifyBase, invoiceBase }: { ro
                   Status
                 </th>
                 <th scope="col" className="px-5 py-2 font-medium">
-                  <span className="sr-only">Invoice</span>
+                  <span className="sr-only">Invoice and refund</span>
                 </th>
               </tr>
             </thead>
@@ -63,7 +81,11 @@ export function PaymentHistory({ rows, timeZone, verifyBase, invoiceBase }: { ro
                   <td className="px-5 py-2 text-right tabular-nums">{formatCredits(r.credits)}</td>
                   <td className="px-5 py-2 text-right tabular-nums">{formatMoney(r.amountCents, r.currency)}</td>
                   <td className="px-5 py-2">
-                    <Badge tone={statusTone[r.status] ?? "neutral"}>{statusLabel[r.status] ?? r.status}</Badge>
+                    {r.refunded ? (
+                      <Badge tone="neutral">Refunded</Badge>
+                    ) : (
+                      <Badge tone={statusTone[r.status] ?? "neutral"}>{statusLabel[r.status] ?? r.status}</Badge>
+                    )}
                     {r.failureMessage ? <p className="mt-1 max-w-xs text-xs text-red-800">{r.failureMessage}</p> : null}
                     {r.status === "requires_action" && r.attemptId ? (
                       <a className="mt-1 block text-xs font-medium text-brand-700 hover:underline" href={`${verifyBase}/${r.attemptId}`}>
@@ -83,6 +105,18 @@ export function PaymentHistory({ rows, timeZone, verifyBase, invoiceBase }: { ro
                       >
                         Invoice
                       </a>
+                    ) : null}
+                    {r.refundable ? (
+                      <span className="ml-2 inline-block align-middle">
+                        <RefundButton
+                          purchaseId={r.id}
+                          credits={r.credits}
+                          amountCents={r.amountCents}
+                          currency={r.currency}
+                          action={refundAction}
+                          disabledReason={refundDisabledReason}
+                        />
+                      </span>
                     ) : null}
                   </td>
                 </tr>

@@ -1,10 +1,11 @@
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { checkoutSessions, rechargeAttempts, subscriptions, usageHourly, type Organization } from "@/db/schema";
+import { checkoutSessions, rechargeAttempts, refundRequests, subscriptions, usageHourly, type Organization } from "@/db/schema";
 import type { IncidentKind } from "@/lib/billing/incident-actions";
 import type { AutoRechargeStatus } from "@/lib/billing/auto-recharge-status";
 import { declineMessage } from "@/lib/billing/decline-messages";
 import { getPlan, type Plan } from "@/lib/billing/plans";
+import { canRefundPurchase } from "@/lib/billing/refund-credits";
 import { usageDays } from "@/lib/billing/usage-days";
 import { getBalance, type Balance } from "@/lib/ledger";
 import { listOpenIncidents } from "@/lib/notifications/incidents";
@@ -41,6 +42,10 @@ export interface PaymentRow {
   attemptId: string | null;
   /** paid: the purchase has an invoice (or, until it is issued, a receipt) behind the stable invoice link */
   hasInvoice: boolean;
+  /** an owner refund of this purchase was requested (pending or succeeded) */
+  refunded: boolean;
+  /** succeeded, not refunded, and its credits still unspent in the top-up pool (`canRefundPurchase`) */
+  refundable: boolean;
 }
 
 export interface IncidentView {
@@ -91,6 +96,10 @@ export async function loadBillingPage(db: DbOrTx, org: Organization, opts: { now
     dailyUsageLast30Days(db, org.id, org.timeZone, now),
     listPayments(db, org.id, 20),
   ]);
+  const refundableRows = payments.map((p) => ({
+    ...p,
+    refundable: p.refundable && canRefundPurchase({ credits: p.credits, topupCredits: balance.topupCredits, alreadyRefunded: p.refunded }).ok,
+  }));
   const requiresAction = payments.find((p) => p.status === "requires_action" && p.kind !== "purchase");
   return {
     plan: getPlan(org.plan),
@@ -107,7 +116,7 @@ export async function loadBillingPage(db: DbOrTx, org: Organization, opts: { now
     lastRechargedAt: auto.lastRechargedAt,
     incidents,
     dailyUsage,
-    payments,
+    payments: refundableRows,
     requiresActionAttemptId: requiresAction?.attemptId ?? null,
     burnRate: auto.burnRate,
   };
@@ -163,6 +172,8 @@ async function listPayments(db: DbOrTx, orgId: string, limit = 20): Promise<Paym
       failureMessage: a.status === "failed" || a.status === "requires_action" ? (a.failureMessage ?? declineMessage(a.failureCode, a.declineCode)) : null,
       attemptId: a.id,
       hasInvoice: a.status === "succeeded",
+      refunded: false,
+      refundable: false,
     })),
     ...purchases.map((p) => ({
       id: p.id,
@@ -175,9 +186,22 @@ async function listPayments(db: DbOrTx, orgId: string, limit = 20): Promise<Paym
       failureMessage: null,
       attemptId: null,
       hasInvoice: !!p.completedAt,
+      refunded: false,
+      refundable: false,
     })),
   ];
-  return rows.sort((a, b) => b.date.getTime() - a.date.getTime()).slice(0, limit);
+  const newest = rows.sort((a, b) => b.date.getTime() - a.date.getTime()).slice(0, limit);
+  const ids = newest.map((r) => r.id);
+  const refunds = ids.length
+    ? await db
+        .select({ purchaseId: refundRequests.purchaseId, status: refundRequests.status })
+        .from(refundRequests)
+        .where(and(eq(refundRequests.orgId, orgId), inArray(refundRequests.purchaseId, ids)))
+    : [];
+  const refunded = new Set(refunds.filter((r) => r.status !== "failed").map((r) => r.purchaseId));
+  const requested = new Set(refunds.map((r) => r.purchaseId));
+  // refundable here = paid and never refunded; the loader adds the unspent-credits rule
+  return newest.map((r) => ({ ...r, refunded: refunded.has(r.id), refundable: r.status === "succeeded" && r.credits > 0 && !requested.has(r.id) }));
 }
 
 export type { Organization };

@@ -18,7 +18,14 @@ import { cardLabel, PaymentMethodCard } from "@/components/billing/payment-metho
 import { PaymentHistory } from "@/components/billing/payment-history";
 import { PlanCard } from "@/components/billing/plan-card";
 import { CheckoutReturnBanner, VerificationReturnBanner, ZeroBalanceBanner } from "@/components/billing/status-banners";
-import { OWNER_ONLY_AUTO_RECHARGE, OWNER_ONLY_BALANCE_ALERTS, OWNER_ONLY_BILLING_DETAILS, OWNER_ONLY_BUY, OWNER_ONLY_PAYMENT } from "@/lib/billing/messages";
+import {
+  OWNER_ONLY_AUTO_RECHARGE,
+  OWNER_ONLY_BALANCE_ALERTS,
+  OWNER_ONLY_BILLING_DETAILS,
+  OWNER_ONLY_BUY,
+  OWNER_ONLY_PAYMENT,
+  OWNER_ONLY_REFUND,
+} from "@/lib/billing/messages";
 import { UsageCard } from "@/components/billing/usage-card";
 import { INCIDENT_ACTIONS } from "@/lib/billing/incident-actions";
 import { requireMember } from "@/lib/auth/guards";
@@ -34,6 +41,7 @@ import { addCardAction } from "./actions/add-card";
 import { buyCreditsAction } from "./actions/buy-credits";
 import { dismissIncidentAction } from "./actions/dismiss-incident";
 import { managePlanAction } from "./actions/manage-plan";
+import { refundPurchaseAction } from "./actions/refund-purchase";
 import { requestTopUpAction } from "./actions/request-top-up";
 import { saveBalanceAlertsAction } from "./actions/save-balance-alerts";
 import { saveBillingDetailsAction } from "./actions/save-billing-details";
@@ -260,7 +268,14 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
         action={isOwner ? saveBalanceAlertsAction.bind(null, slug) : undefined}
         disabledReason={isOwner ? undefined : OWNER_ONLY_BALANCE_ALERTS}
       />
-      <PaymentHistory rows={data.payments} timeZone={org.timeZone} verifyBase={`${base}/verify`} invoiceBase={`${base}/invoices`} />
+      <PaymentHistory
+        rows={data.payments}
+        timeZone={org.timeZone}
+        verifyBase={`${base}/verify`}
+        invoiceBase={`${base}/invoices`}
+        refundAction={isOwner ? refundPurchaseAction.bind(null, slug) : undefined}
+        refundDisabledReason={isOwner ? undefined : OWNER_ONLY_REFUND}
+      />
       <BillingDetailsCard
         details={billingDetails}
         orgName={org.name}
