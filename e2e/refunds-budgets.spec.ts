@@ -55,7 +55,7 @@ test("owner sets a daily budget on an API key and sees use against it; the edito
   await page.goto(`/${org.slug}/settings/api-keys`);
   const form = page.getByRole("form", { name: "Budget for e2e" });
   await form.getByLabel("Budget (credits)").fill("50");
-  await form.getByLabel("per", { exact: true }).selectOption("day");
+  await form.getByRole("combobox").first().selectOption("day"); // "per"
   await form.getByRole("button", { name: "Set budget" }).click();
   await expect(page.getByText("Budget saved.")).toBeVisible();
   await expect(page.getByTestId("key-budget")).toContainText("0 of 50 credits used this day");
