@@ -22,7 +22,3 @@ export const EVENT_TYPES = [
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
-
-export function isEventType(v: string): v is EventType {
-  return (EVENT_TYPES as readonly string[]).includes(v);
-}
