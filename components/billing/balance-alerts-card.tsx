@@ -42,7 +42,9 @@ export function BalanceAlertsCard({
   const form = useForm<BalanceAlertsFormInput>({
     resolver: zodResolver(balanceAlertsFormSchema),
     defaultValues: formValues(thresholds, recipients),
-    mode: "onBlur",
+    // validated on submit, then on every change: no re-validation on blur, which would move the Save button
+    // under the pointer (an error line disappearing) between mousedown and click
+    mode: "onSubmit",
     reValidateMode: "onChange",
   });
   const [serverError, setServerError] = useState<string | null>(null);

@@ -105,11 +105,17 @@ export const balanceAlertsFormSchema = z
     recipients: z.string().max(4000, "Too many recipients"),
   })
   .superRefine((v, ctx) => {
-    const parsed = balanceAlertsSchema.safeParse(formToBalanceAlerts(v));
+    const input = formToBalanceAlerts(v);
+    const parsed = balanceAlertsSchema.safeParse(input);
     if (parsed.success) return;
+    // a list-wide threshold error (duplicates) belongs to the first repeated field
+    const repeated = Math.max(
+      0,
+      input.thresholds.findIndex((t, i) => input.thresholds.indexOf(t) !== i),
+    );
     for (const issue of parsed.error.issues) {
       const [field, index] = issue.path;
-      const path = field === "thresholds" ? [typeof index === "number" ? `threshold${index + 1}` : "threshold1"] : ["recipients"];
+      const path = field === "thresholds" ? [`threshold${(typeof index === "number" ? index : repeated) + 1}`] : ["recipients"];
       ctx.addIssue({ code: "custom", message: issue.message, path });
     }
   });
