@@ -29,6 +29,17 @@ describe("refundCreditsByRefund", () => {
       { id: "b", credits: 66 },
     ]);
   });
+
+  it("refunds created in the same second keep the given (oldest-first) order, not their ids' order: never 36 + 65 of 100", () => {
+    const out = refundCreditsByRefund(100, 2800, [
+      { id: "re_z_first", amount: 1000, created: 5 },
+      { id: "re_a_second", amount: 1800, created: 5 },
+    ]);
+    expect(out).toEqual([
+      { id: "re_z_first", credits: 36 },
+      { id: "re_a_second", credits: 64 },
+    ]);
+  });
 });
 
 describe("canRefundPurchase", () => {

@@ -15,9 +15,14 @@ export interface ChargeRefund {
   created: number;
 }
 
-/** Credits to take back for each refund of a charge of `amountCents` that bought `credits`, oldest first. */
+/**
+ * Credits to take back for each refund of a charge of `amountCents` that bought `credits`. `refunds` must be
+ * given OLDEST FIRST (Stripe lists newest first: reverse its list): refunds created in the same second keep
+ * that order, so a refund's share never changes once it has been taken back (sorting ties by id would let a
+ * later refund sort first and take the rounding twice: 36 + 65 of 100).
+ */
 export function refundCreditsByRefund(credits: number, amountCents: number, refunds: readonly ChargeRefund[]): { id: string; credits: number }[] {
-  const ordered = [...refunds].sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
+  const ordered = [...refunds].sort((a, b) => a.created - b.created); // stable: ties keep the given order
   let refundedCents = 0;
   let takenBack = 0;
   return ordered.map((r) => {

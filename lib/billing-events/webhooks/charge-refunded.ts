@@ -18,7 +18,8 @@ export const handleChargeRefunded: WebhookHandler = async (db, event) => {
   const purchase = await findChargePurchase(db, idOf(charge.payment_intent));
   if (!purchase) return { result: `ignored: charge ${charge.id} bought no Refill credits`, ignored: true };
   const refunds = await getStripe().refunds.list({ charge: charge.id, limit: 100 });
-  const counted = refunds.data.filter((r) => r.status === "succeeded" || r.status === "pending");
+  // oldest first (Stripe lists newest first): the order each refund's cumulative share is computed in
+  const counted = refunds.data.filter((r) => r.status === "succeeded" || r.status === "pending").reverse();
   const shares = refundCreditsByRefund(
     purchase.credits,
     purchase.amountCents,
