@@ -40,7 +40,7 @@ test("the editor sees the same page with no control that changes anything", asyn
   const enabledButtons = main.locator("button:not([disabled])");
   await expect(enabledButtons).toHaveText(["Ask an owner to top up"]);
   await page.goto("/acme/settings/api-keys");
-  await expect(page.getByText("Only the organization owner can create or revoke API keys.")).toBeVisible();
+  await expect(page.getByText("Only the organization owner can create or revoke API keys and change their budgets.")).toBeVisible();
   await expect(page.getByRole("button", { name: "Create API key" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /Revoke/ })).toHaveCount(0);
   await expect(page.getByRole("list", { name: "API keys" })).toContainText("Demo key (all scopes)");

@@ -49,7 +49,7 @@ export function PaymentHistory({
       {rows.length === 0 ? (
         <p className="py-6 text-center text-sm text-slate-600">No recharges or purchases yet.</p>
       ) : (
-        <div className="-mx-5 overflow-x-auto" tabIndex={0} role="region" aria-label="Recharges and purchases (scrollable)">
+        <div className="relative -mx-5 overflow-x-auto" tabIndex={0} role="region" aria-label="Recharges and purchases (scrollable)">
           <table className="w-full min-w-[640px] text-left text-sm" aria-label="Recharges and purchases">
             <thead className="border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
               <tr>

@@ -108,7 +108,7 @@ export default async function DevelopersPage({ params }: { params: Promise<{ org
         {deliveries.length === 0 ? (
           <p className="py-6 text-center text-sm text-slate-600">No deliveries yet. Events appear here once an endpoint is subscribed to them.</p>
         ) : (
-          <div className="-mx-5 overflow-x-auto">
+          <div className="relative -mx-5 overflow-x-auto">
             <table className="w-full text-left text-sm" aria-label="Webhook delivery attempts">
               <thead className="whitespace-nowrap border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
                 <tr>
