@@ -93,10 +93,10 @@ describe("owner refund of an unused top-up", () => {
 
 describe("disputes", () => {
   it("a chargeback takes the credits back when the funds are withdrawn: overdraft, usage refused until the next purchase pays it", async () => {
-    await h.emu.admin("POST", "faults", { delay_ms: 1500 }); // the dispute's webhooks arrive after the credits are spent
+    await h.emu.admin("POST", "faults", { delay_ms: 300 }); // the dispute's webhooks arrive after the credits are spent
     const { org, attempt, chargeId } = await boughtTopUp("pm_card_createDispute");
     expect(await debitCredits(t.db, org.id, [{ quantity: (await getBalance(t.db, org.id)).total }])).toMatchObject([{ ok: true }]); // all spent
-    await eventually(async () => (await entriesOf(org.id, "dispute")).length === 1, 15_000, "dispute entry");
+    await eventually(async () => (await entriesOf(org.id, "dispute")).length === 1, 30_000, "dispute entry");
     await h.emu.admin("POST", "faults", { duplicate_deliveries: false, delay_ms: 0 });
     const b = await getBalance(t.db, org.id);
     expect(b).toMatchObject({ overdraft: attempt.credits, available: -attempt.credits });
@@ -123,7 +123,7 @@ describe("disputes", () => {
   it("a won dispute returns the credits", async () => {
     const { org, attempt, chargeId } = await boughtTopUp("pm_card_createDispute");
     const before = (await getBalance(t.db, org.id)).topupCredits;
-    await eventually(async () => (await entriesOf(org.id, "dispute")).length === 1, 10_000, "dispute entry");
+    await eventually(async () => (await entriesOf(org.id, "dispute")).length === 1, 30_000, "dispute entry");
     const [dispute] = (await getStripe().disputes.list({ charge: chargeId })).data;
     await getStripe().disputes.update(dispute!.id, { evidence: { uncategorized_text: "winning_evidence" } });
     await eventually(async () => (await entriesOf(org.id, "dispute_reversal")).length === 1, 10_000, "reversal entry");
