@@ -44,6 +44,8 @@ const envSchema = z
     USAGE_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(10_000),
     /** Checkout sessions + Top Up Now charges per org per hour (card-testing guard, Postgres). 0 = no limit. */
     PAYMENT_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(0).default(30),
+    /** Web processes behind PORT (Node's cluster; 1 = no cluster): each has its own debit coalescer, job worker and pool. */
+    REFILL_WORKERS: z.coerce.number().int().min(1).max(32).default(1),
     /** Skip starting the pg-boss worker inside the web process (tests start their own). */
     REFILL_DISABLE_WORKER: z
       .enum(["0", "1", "true", "false"])

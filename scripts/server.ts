@@ -7,8 +7,10 @@
  * The port is bound FIRST: if it cannot be (EADDRINUSE…), the process says so and exits 1 before Next.js,
  * the job worker or the database are touched. Requests arriving while Next.js prepares wait for it.
  * SIGTERM/SIGINT: stop accepting, drain the debit queue, stop pg-boss, close the pool, exit 0 (1 if the
- * shutdown takes longer than 30 s).
+ * shutdown takes longer than 30 s). `REFILL_WORKERS=N` (N > 1) runs N such processes behind PORT: see
+ * scripts/lib/cluster.ts.
  */
+import cluster from "node:cluster";
 import { createServer } from "node:http";
 import next from "next";
 import { closeDbHandle } from "@/db/client";
@@ -16,50 +18,60 @@ import { env } from "@/lib/env";
 import { handleIngestRequest } from "@/lib/http/ingest-handler";
 import { stopAppJobs } from "@/lib/jobs/start-app-jobs";
 import { drainUsageQueues } from "@/lib/usage/report-usage";
+import { reportReadyToPrimary, runClusterPrimary } from "./lib/cluster";
 import { listen, listenErrorMessage, shutdownGracefully } from "./lib/serve";
 
-process.title = "refill-server";
-const port = env().PORT;
-let handle: ((req: Parameters<typeof handleIngestRequest>[0], res: Parameters<typeof handleIngestRequest>[1]) => Promise<void>) | null = null;
-let markReady: () => void = () => {};
-const ready = new Promise<void>((resolve) => (markReady = resolve));
-const server = createServer((req, res) => {
-  if (handle) return void handle(req, res);
-  void ready.then(() => handle!(req, res));
-});
-server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
-
-try {
-  await listen(server, port);
-} catch (err) {
-  console.error(listenErrorMessage(err as NodeJS.ErrnoException, port));
-  process.exit(1);
+if (cluster.isPrimary && env().REFILL_WORKERS > 1) {
+  runClusterPrimary(env().REFILL_WORKERS);
+} else {
+  await serve();
 }
 
-const app = next({ dev: false, port });
-let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: shutting down (draining debits, stopping jobs)…`);
-    setTimeout(() => {
-      console.error("Shutdown took longer than 30 s; exiting anyway.");
-      process.exit(1);
-    }, 30_000).unref();
-    void shutdownGracefully(server, { drainDebits: drainUsageQueues, stopJobs: stopAppJobs, closeApp: () => app.close(), closePool: closeDbHandle }).then(
-      () => {
-        console.log("Refill stopped.");
-        process.exit(0);
-      },
-    );
+async function serve(): Promise<void> {
+  process.title = "refill-server";
+  const port = env().PORT;
+  let handle: ((req: Parameters<typeof handleIngestRequest>[0], res: Parameters<typeof handleIngestRequest>[1]) => Promise<void>) | null = null;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const server = createServer((req, res) => {
+    if (handle) return void handle(req, res);
+    void ready.then(() => handle!(req, res));
   });
-}
+  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
 
-await app.prepare();
-const nextHandle = app.getRequestHandler();
-handle = async (req, res) => {
-  if (!handleIngestRequest(req, res)) await nextHandle(req, res);
-};
-markReady();
-console.log(`▲ Refill listening on http://localhost:${port} (Next.js + usage ingestion)`);
+  try {
+    await listen(server, port);
+  } catch (err) {
+    console.error(listenErrorMessage(err as NodeJS.ErrnoException, port));
+    process.exit(1);
+  }
+
+  const app = next({ dev: false, port });
+  let stopping = false;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal}: shutting down (draining debits, stopping jobs)…`);
+      setTimeout(() => {
+        console.error("Shutdown took longer than 30 s; exiting anyway.");
+        process.exit(1);
+      }, 30_000).unref();
+      void shutdownGracefully(server, { drainDebits: drainUsageQueues, stopJobs: stopAppJobs, closeApp: () => app.close(), closePool: closeDbHandle }).then(
+        () => {
+          console.log("Refill stopped.");
+          process.exit(0);
+        },
+      );
+    });
+  }
+
+  await app.prepare();
+  const nextHandle = app.getRequestHandler();
+  handle = async (req, res) => {
+    if (!handleIngestRequest(req, res)) await nextHandle(req, res);
+  };
+  markReady();
+  reportReadyToPrimary();
+  console.log(`▲ Refill listening on http://localhost:${port} (Next.js + usage ingestion${cluster.isWorker ? `, process ${process.pid}` : ""})`);
+}
