@@ -11,17 +11,16 @@ import { BENCH_PASSWORD, growHistory, makeBenchOwner, makeLoadOrg } from "./fixt
 import { balanceMismatches, checkRechargeExactlyOnce } from "./invariants";
 import { load, rawSqlDebits, renderTimes, signInCookie, signedWebhookRequests } from "./measure";
 import { burstRounds } from "./burst-rounds";
+import { processRounds } from "./processes";
 import { APP_URL, peakRssMiB, STACK, startStack } from "./stack";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = 16;
 const BIG_HISTORY = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
-/** `BENCH_ONLY=burst`: only the burst and fault rounds (8)–(9), on the same stack. */
+/** `BENCH_ONLY=burst`: only the burst and fault rounds (8)–(9), on the same stack; `BENCH_ONLY=processes`: only (10). */
 const ONLY = process.env.BENCH_ONLY;
 const log = (s: string) => console.log(`[bench] ${s}`);
 
-const stack = await startStack(process.env);
-const db = createDb(stack.databaseUrl, { max: 4 });
 const rows: { name: string; value: string; target?: string; pass?: boolean }[] = [];
 const json: Record<string, unknown> = {
   machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -30,182 +29,197 @@ const json: Record<string, unknown> = {
 };
 const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 
-try {
-  if (ONLY !== "burst") {
-    log("fixtures: hot org, 1,000 orgs, page-history orgs…");
-    const owner = await makeBenchOwner(db.db);
-    const hot = await makeLoadOrg(db.db, "bench-hot", 50_000_000);
-    const rawOrg = await makeLoadOrg(db.db, "bench-raw", 50_000_000);
-    const many: { key: string }[] = [];
-    for (let i = 0; i < 1000; i++) many.push(await makeLoadOrg(db.db, `bench-org-${i}`, 1_000_000));
-    const small = await makeLoadOrg(db.db, "bench-small", 1, [{ userId: owner.id, role: "owner" }]);
-    const large = await makeLoadOrg(db.db, "bench-large", 1, [{ userId: owner.id, role: "owner" }]);
-    await growHistory(db.sql, small.id, 1_000, 10);
-    log(`growing a history of ${fmt(BIG_HISTORY)} ledger entries and 10,000 recharge attempts…`);
-    await growHistory(db.sql, large.id, BIG_HISTORY, 10_000);
+if (ONLY !== "processes") {
+  const stack = await startStack(process.env);
+  const db = createDb(stack.databaseUrl, { max: 4 });
+  try {
+    if (ONLY !== "burst") {
+      log("fixtures: hot org, 1,000 orgs, page-history orgs…");
+      const owner = await makeBenchOwner(db.db);
+      const hot = await makeLoadOrg(db.db, "bench-hot", 50_000_000);
+      const rawOrg = await makeLoadOrg(db.db, "bench-raw", 50_000_000);
+      const many: { key: string }[] = [];
+      for (let i = 0; i < 1000; i++) many.push(await makeLoadOrg(db.db, `bench-org-${i}`, 1_000_000));
+      const small = await makeLoadOrg(db.db, "bench-small", 1, [{ userId: owner.id, role: "owner" }]);
+      const large = await makeLoadOrg(db.db, "bench-large", 1, [{ userId: owner.id, role: "owner" }]);
+      await growHistory(db.sql, small.id, 1_000, 10);
+      log(`growing a history of ${fmt(BIG_HISTORY)} ledger entries and 10,000 recharge attempts…`);
+      await growHistory(db.sql, large.id, BIG_HISTORY, 10_000);
 
-    log("(1) raw SQL baseline…");
-    const raw = await rawSqlDebits(stack.databaseUrl, rawOrg.id, CLIENTS, SECONDS);
-    log(`    ${fmt(raw.perSecond)} debits/s, p99 ${fmt(raw.p99, 1)} ms`);
-    // A 3-second warm-up (JIT, the pool's prepared statements), not recorded: every figure is a steady state.
-    await load({
-      url: `${APP_URL}/api/v1/usage`,
-      connections: CLIENTS,
-      seconds: 3,
-      headers: { authorization: `Bearer ${hot.key}` },
-      body: JSON.stringify({ quantity: 1 }),
-    });
-    log("(2) POST /api/v1/usage, hot org…");
-    const api = await load({
-      url: `${APP_URL}/api/v1/usage`,
-      connections: CLIENTS,
-      seconds: SECONDS,
-      headers: { authorization: `Bearer ${hot.key}` },
-      body: JSON.stringify({ quantity: 1 }),
-    });
-    log(`    ${fmt(api.perSecond)} debits/s, p99 ${fmt(api.p99, 1)} ms`);
-    log("(3) POST /api/v1/usage over 1,000 orgs…");
-    let k = 0;
-    const spread = await load({
-      url: `${APP_URL}/api/v1/usage`,
-      connections: CLIENTS,
-      seconds: SECONDS,
-      setupRequest: (req) => ({
-        ...req,
-        headers: { ...req.headers, "content-type": "application/json", authorization: `Bearer ${many[k++ % many.length]!.key}` },
-        body: JSON.stringify({ quantity: 1 }),
-      }),
-    });
-    log("(4) POST /api/v1/usage/batch, hot org…");
-    const batchBody = JSON.stringify({ events: Array.from({ length: 1000 }, () => ({ quantity: 1 })) });
-    const batch = await load({
-      url: `${APP_URL}/api/v1/usage/batch`,
-      connections: 4,
-      seconds: SECONDS,
-      headers: { authorization: `Bearer ${hot.key}` },
-      body: batchBody,
-      perRequest: 1000,
-    });
-
-    log("(5) Billing page render at 1,000 and at 1,000,000 entries…");
-    const cookie = await signInCookie(APP_URL, "bench@refill.test", BENCH_PASSWORD);
-    const pageSmall = await renderTimes(`${APP_URL}/bench-small/settings/billing`, cookie, 40);
-    const pageLarge = await renderTimes(`${APP_URL}/bench-large/settings/billing`, cookie, 40);
-
-    log("(6) webhook ingestion…");
-    const hooks = await load({
-      url: `${APP_URL}/api/webhooks/stripe`,
-      connections: 8,
-      seconds: SECONDS,
-      setupRequest: signedWebhookRequests(stack.webhookSecret),
-    });
-
-    log("(7) auto-recharge exactly once under load (Acme Voice, its seeded card)…");
-    const acmeId = await orgIdBySlug(db.db, "acme");
-    const threshold = 20_000;
-    const settle = async () => {
-      for (let i = 0; i < 60; i++) {
-        const [open] = await db.sql`SELECT count(*)::int AS n FROM recharge_attempts WHERE org_id = ${acmeId} AND status IN ('pending','processing')`;
-        if (open!.n === 0) return;
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    };
-    const enable = await fetch(`${APP_URL}/api/v1/billing/auto-topup`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${stack.demo.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ enabled: true, threshold, recharge_packs: 25, max_recharges_per_month: 31 }),
-    });
-    let recharge: Awaited<ReturnType<typeof checkRechargeExactlyOnce>> | { skipped: string } = {
-      skipped: `enabling auto-recharge failed: ${enable.status} ${(await enable.text()).slice(0, 160)}`,
-    };
-    if (enable.ok && acmeId) {
-      await settle(); // saving below the threshold recharges at once: not a crossing under load
-      const since = new Date();
-      // 2,000 calls × 50 credits = 100,000 credits: several crossings of the 20,000 threshold whatever the speed.
+      log("(1) raw SQL baseline…");
+      const raw = await rawSqlDebits(stack.databaseUrl, rawOrg.id, CLIENTS, SECONDS);
+      log(`    ${fmt(raw.perSecond)} debits/s, p99 ${fmt(raw.p99, 1)} ms`);
+      // A 3-second warm-up (JIT, the pool's prepared statements), not recorded: every figure is a steady state.
       await load({
         url: `${APP_URL}/api/v1/usage`,
         connections: CLIENTS,
-        seconds: SECONDS,
-        amount: 2000,
-        headers: { authorization: `Bearer ${stack.demo.apiKey}` },
-        body: JSON.stringify({ quantity: 50 }),
+        seconds: 3,
+        headers: { authorization: `Bearer ${hot.key}` },
+        body: JSON.stringify({ quantity: 1 }),
       });
-      await settle();
-      recharge = await checkRechargeExactlyOnce(db.sql, acmeId, threshold, since);
+      log("(2) POST /api/v1/usage, hot org…");
+      const api = await load({
+        url: `${APP_URL}/api/v1/usage`,
+        connections: CLIENTS,
+        seconds: SECONDS,
+        headers: { authorization: `Bearer ${hot.key}` },
+        body: JSON.stringify({ quantity: 1 }),
+      });
+      log(`    ${fmt(api.perSecond)} debits/s, p99 ${fmt(api.p99, 1)} ms`);
+      log("(3) POST /api/v1/usage over 1,000 orgs…");
+      let k = 0;
+      const spread = await load({
+        url: `${APP_URL}/api/v1/usage`,
+        connections: CLIENTS,
+        seconds: SECONDS,
+        setupRequest: (req) => ({
+          ...req,
+          headers: { ...req.headers, "content-type": "application/json", authorization: `Bearer ${many[k++ % many.length]!.key}` },
+          body: JSON.stringify({ quantity: 1 }),
+        }),
+      });
+      log("(4) POST /api/v1/usage/batch, hot org…");
+      const batchBody = JSON.stringify({ events: Array.from({ length: 1000 }, () => ({ quantity: 1 })) });
+      const batch = await load({
+        url: `${APP_URL}/api/v1/usage/batch`,
+        connections: 4,
+        seconds: SECONDS,
+        headers: { authorization: `Bearer ${hot.key}` },
+        body: batchBody,
+        perRequest: 1000,
+      });
+
+      log("(5) Billing page render at 1,000 and at 1,000,000 entries…");
+      const cookie = await signInCookie(APP_URL, "bench@refill.test", BENCH_PASSWORD);
+      const pageSmall = await renderTimes(`${APP_URL}/bench-small/settings/billing`, cookie, 40);
+      const pageLarge = await renderTimes(`${APP_URL}/bench-large/settings/billing`, cookie, 40);
+
+      log("(6) webhook ingestion…");
+      const hooks = await load({
+        url: `${APP_URL}/api/webhooks/stripe`,
+        connections: 8,
+        seconds: SECONDS,
+        setupRequest: signedWebhookRequests(stack.webhookSecret),
+      });
+
+      log("(7) auto-recharge exactly once under load (Acme Voice, its seeded card)…");
+      const acmeId = await orgIdBySlug(db.db, "acme");
+      const threshold = 20_000;
+      const settle = async () => {
+        for (let i = 0; i < 60; i++) {
+          const [open] = await db.sql`SELECT count(*)::int AS n FROM recharge_attempts WHERE org_id = ${acmeId} AND status IN ('pending','processing')`;
+          if (open!.n === 0) return;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      };
+      const enable = await fetch(`${APP_URL}/api/v1/billing/auto-topup`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${stack.demo.apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ enabled: true, threshold, recharge_packs: 25, max_recharges_per_month: 31 }),
+      });
+      let recharge: Awaited<ReturnType<typeof checkRechargeExactlyOnce>> | { skipped: string } = {
+        skipped: `enabling auto-recharge failed: ${enable.status} ${(await enable.text()).slice(0, 160)}`,
+      };
+      if (enable.ok && acmeId) {
+        await settle(); // saving below the threshold recharges at once: not a crossing under load
+        const since = new Date();
+        // 2,000 calls × 50 credits = 100,000 credits: several crossings of the 20,000 threshold whatever the speed.
+        await load({
+          url: `${APP_URL}/api/v1/usage`,
+          connections: CLIENTS,
+          seconds: SECONDS,
+          amount: 2000,
+          headers: { authorization: `Bearer ${stack.demo.apiKey}` },
+          body: JSON.stringify({ quantity: 50 }),
+        });
+        await settle();
+        recharge = await checkRechargeExactlyOnce(db.sql, acmeId, threshold, since);
+      }
+      const mismatches = await balanceMismatches(db.sql);
+      const memory = peakRssMiB(stack.serverPid());
+
+      rows.push(
+        { name: "(1) raw SQL debit tx, hot org, 16 clients", value: `${fmt(raw.perSecond)} debits/s · p50 ${fmt(raw.p50, 1)} ms · p99 ${fmt(raw.p99, 1)} ms` },
+        {
+          name: "(2) POST /api/v1/usage, hot org, 16 conns",
+          value: `${fmt(api.perSecond)} debits/s · p50 ${fmt(api.p50, 1)} ms · p99 ${fmt(api.p99, 1)} ms`,
+          target: "≥ 4,000/s, p99 < 50 ms",
+          pass: api.perSecond >= 4000 && api.p99 < 50,
+        },
+        { name: "    ratio (2)/(1)", value: fmt(api.perSecond / raw.perSecond, 2), target: "≥ 1.5", pass: api.perSecond / raw.perSecond >= 1.5 },
+        {
+          name: "(3) POST /api/v1/usage, 1,000 orgs, 16 conns",
+          value: `${fmt(spread.perSecond)} debits/s · p50 ${fmt(spread.p50, 1)} ms · p99 ${fmt(spread.p99, 1)} ms`,
+        },
+        {
+          name: "(4) POST /api/v1/usage/batch (1,000/req), hot org",
+          value: `${fmt(batch.perSecond)} debits/s`,
+          target: "≥ 50,000/s",
+          pass: batch.perSecond >= 50_000,
+        },
+        { name: "(5) Billing page render, 1,000 entries", value: `p50 ${fmt(pageSmall.p50, 1)} ms · p99 ${fmt(pageSmall.p99, 1)} ms` },
+        {
+          name: `    … ${fmt(BIG_HISTORY)} entries + 10,000 attempts`,
+          value: `p50 ${fmt(pageLarge.p50, 1)} ms · p99 ${fmt(pageLarge.p99, 1)} ms`,
+          target: "p50 < 150 ms",
+          pass: pageLarge.p50 < 150,
+        },
+        { name: "    ratio large/small (p50)", value: fmt(pageLarge.p50 / pageSmall.p50, 2), target: "≤ 1.3", pass: pageLarge.p50 / pageSmall.p50 <= 1.3 },
+        { name: "(6) signed webhook ingestion", value: `${fmt(hooks.perSecond)} events/s · p99 ${fmt(hooks.p99, 1)} ms` },
+        { name: "(7) balance == sum(entries), all orgs", value: mismatches === 0 ? "ok (0 mismatches)" : `${mismatches} MISMATCHES`, pass: mismatches === 0 },
+        {
+          name: "    one attempt per threshold crossing",
+          value:
+            "skipped" in recharge
+              ? recharge.skipped
+              : `${recharge.crossings} crossings · ${recharge.attempts} attempts · ${recharge.paymentIntents} PaymentIntents · ${recharge.credited} credited`,
+          pass: "skipped" in recharge ? false : recharge.ok,
+        },
+        { name: "Peak server memory (RSS high-water mark)", value: memory === null ? "unknown" : `${fmt(memory)} MiB` },
+      );
+      Object.assign(json, {
+        raw,
+        api,
+        spread,
+        batch,
+        pageSmall,
+        pageLarge,
+        hooks,
+        recharge,
+        mismatches,
+        peakServerRssMiB: memory,
+        errors: { api: api.errors + api.non2xx, spread: spread.errors + spread.non2xx, batch: batch.errors + batch.non2xx, hooks: hooks.errors + hooks.non2xx },
+      });
     }
-    const mismatches = await balanceMismatches(db.sql);
-    const memory = peakRssMiB(stack.serverPid());
 
-    rows.push(
-      { name: "(1) raw SQL debit tx, hot org, 16 clients", value: `${fmt(raw.perSecond)} debits/s · p50 ${fmt(raw.p50, 1)} ms · p99 ${fmt(raw.p99, 1)} ms` },
-      {
-        name: "(2) POST /api/v1/usage, hot org, 16 conns",
-        value: `${fmt(api.perSecond)} debits/s · p50 ${fmt(api.p50, 1)} ms · p99 ${fmt(api.p99, 1)} ms`,
-        target: "≥ 4,000/s, p99 < 50 ms",
-        pass: api.perSecond >= 4000 && api.p99 < 50,
-      },
-      { name: "    ratio (2)/(1)", value: fmt(api.perSecond / raw.perSecond, 2), target: "≥ 1.5", pass: api.perSecond / raw.perSecond >= 1.5 },
-      {
-        name: "(3) POST /api/v1/usage, 1,000 orgs, 16 conns",
-        value: `${fmt(spread.perSecond)} debits/s · p50 ${fmt(spread.p50, 1)} ms · p99 ${fmt(spread.p99, 1)} ms`,
-      },
-      {
-        name: "(4) POST /api/v1/usage/batch (1,000/req), hot org",
-        value: `${fmt(batch.perSecond)} debits/s`,
-        target: "≥ 50,000/s",
-        pass: batch.perSecond >= 50_000,
-      },
-      { name: "(5) Billing page render, 1,000 entries", value: `p50 ${fmt(pageSmall.p50, 1)} ms · p99 ${fmt(pageSmall.p99, 1)} ms` },
-      {
-        name: `    … ${fmt(BIG_HISTORY)} entries + 10,000 attempts`,
-        value: `p50 ${fmt(pageLarge.p50, 1)} ms · p99 ${fmt(pageLarge.p99, 1)} ms`,
-        target: "p50 < 150 ms",
-        pass: pageLarge.p50 < 150,
-      },
-      { name: "    ratio large/small (p50)", value: fmt(pageLarge.p50 / pageSmall.p50, 2), target: "≤ 1.3", pass: pageLarge.p50 / pageSmall.p50 <= 1.3 },
-      { name: "(6) signed webhook ingestion", value: `${fmt(hooks.perSecond)} events/s · p99 ${fmt(hooks.p99, 1)} ms` },
-      { name: "(7) balance == sum(entries), all orgs", value: mismatches === 0 ? "ok (0 mismatches)" : `${mismatches} MISMATCHES`, pass: mismatches === 0 },
-      {
-        name: "    one attempt per threshold crossing",
-        value:
-          "skipped" in recharge
-            ? recharge.skipped
-            : `${recharge.crossings} crossings · ${recharge.attempts} attempts · ${recharge.paymentIntents} PaymentIntents · ${recharge.credited} credited`,
-        pass: "skipped" in recharge ? false : recharge.ok,
-      },
-      { name: "Peak server memory (RSS high-water mark)", value: memory === null ? "unknown" : `${fmt(memory)} MiB` },
-    );
-    Object.assign(json, {
-      raw,
-      api,
-      spread,
-      batch,
-      pageSmall,
-      pageLarge,
-      hooks,
-      recharge,
-      mismatches,
-      peakServerRssMiB: memory,
-      errors: { api: api.errors + api.non2xx, spread: spread.errors + spread.non2xx, batch: batch.errors + batch.non2xx, hooks: hooks.errors + hooks.non2xx },
-    });
+    log("(8) burst survival: 10,000 calls, 16 connections, auto-recharge on, card on file…");
+    const burst = await burstRounds(db, APP_URL, `http://127.0.0.1:${STACK.emulatorPort}`, log);
+    rows.push(...burst.rows);
+    Object.assign(json, { burst: burst.figures });
+  } finally {
+    await db.close();
+    await stack.stop();
   }
-
-  log("(8) burst survival: 10,000 calls, 16 connections, auto-recharge on, card on file…");
-  const burst = await burstRounds(db, APP_URL, `http://127.0.0.1:${STACK.emulatorPort}`, log);
-  rows.push(...burst.rows);
-  Object.assign(json, { burst: burst.figures });
-
-  const w = Math.max(...rows.map((r) => r.name.length));
-  console.log(`\nRefill benchmark — ${json.machine && (json.machine as { cpus: number }).cpus} cores, ${os.cpus()[0]?.model}, ${SECONDS}s per load test\n`);
-  for (const r of rows)
-    console.log(
-      `${r.name.padEnd(w)}  ${r.value}${r.target ? `   [target ${r.target}: ${r.pass ? "met" : "NOT met"}]` : r.pass === false ? "   [FAILED]" : ""}`,
-    );
-  const out = ONLY ? `bench/results/latest-${ONLY}.json` : "bench/results/latest.json";
-  writeFileSync(out, JSON.stringify(json, null, 2) + "\n");
-  console.log(`\nWrote ${out}`);
-} finally {
-  await db.close();
-  await stack.stop();
 }
+
+if (!ONLY || ONLY === "processes") {
+  const figures = await processRounds(process.env, SECONDS, CLIENTS, log);
+  for (const f of figures) {
+    const name = `(10) ${f.processes} process${f.processes > 1 ? "es" : ""}:`;
+    rows.push(
+      { name: `${name} usage, hot org`, value: `${fmt(f.hot.perSecond)} debits/s · p99 ${fmt(f.hot.p99, 1)} ms` },
+      { name: `${name} usage, 1,000 orgs`, value: `${fmt(f.spread.perSecond)} debits/s · p99 ${fmt(f.spread.p99, 1)} ms` },
+      { name: `${name} balance == sum(entries)`, value: f.mismatches === 0 ? "ok" : `${f.mismatches} MISMATCHES`, pass: f.mismatches === 0 },
+    );
+  }
+  Object.assign(json, { processes: figures });
+}
+
+const w = Math.max(...rows.map((r) => r.name.length));
+console.log(`\nRefill benchmark — ${json.machine && (json.machine as { cpus: number }).cpus} cores, ${os.cpus()[0]?.model}, ${SECONDS}s per load test\n`);
+for (const r of rows)
+  console.log(`${r.name.padEnd(w)}  ${r.value}${r.target ? `   [target ${r.target}: ${r.pass ? "met" : "NOT met"}]` : r.pass === false ? "   [FAILED]" : ""}`);
+const out = ONLY ? `bench/results/latest-${ONLY}.json` : "bench/results/latest.json";
+writeFileSync(out, JSON.stringify(json, null, 2) + "\n");
+console.log(`\nWrote ${out}`);
 process.exit(0);

@@ -44,8 +44,25 @@ async function startBoss(connectionString: string, work: boolean): Promise<PgBos
   const boss = new PgBoss({ connectionString, max: 4, supervise: work, schedule: work });
   boss.on("error", (err) => logger.error({ err, component: "jobs" }, "pg-boss error"));
   await boss.start();
-  for (const name of JOB_NAMES) await boss.createQueue(name);
+  for (const name of JOB_NAMES) await createQueueRetrying(boss, name);
   return boss;
+}
+
+/**
+ * `createQueue` is idempotent, but two processes starting together on a fresh database (REFILL_WORKERS=2)
+ * can deadlock inside pg-boss's create_queue (each adds a partition and its foreign key): Postgres aborts
+ * one with 40P01 and the other completes. The aborted one tries again; by then the queue exists.
+ */
+async function createQueueRetrying(boss: PgBoss, name: string, attempts = 5): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      return await boss.createQueue(name);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (i >= attempts || (code !== "40P01" && code !== "23505")) throw err;
+      await new Promise((r) => setTimeout(r, 50 * i + Math.floor(Math.random() * 100)));
+    }
+  }
 }
 
 /** A send-only queue (the web process when the worker runs elsewhere). */
