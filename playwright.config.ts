@@ -8,7 +8,7 @@ import { E2E } from "./e2e/support/config";
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
-  workers: 1,
+  workers: 2, // test files in parallel against the one server (each builds its own orgs; only foundation.spec reads the seed)
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
