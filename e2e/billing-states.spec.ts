@@ -6,6 +6,8 @@ import { closeTestDb, listOrgEmails, makePageState } from "./support/factories";
  * The state matrix of the Billing page: role × plan × auto-recharge status × balance. Each test builds its
  * own org in exactly one state, asserts what the page shows and allows, attaches a screenshot and runs axe.
  */
+// Each test builds its own org: the file's tests may run on both workers (it is the suite's longest file).
+test.describe.configure({ mode: "parallel" });
 test.afterAll(closeTestDb);
 
 const DECLINED = "Your card was declined: insufficient funds. Add funds to the card or update your payment method.";
