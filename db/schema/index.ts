@@ -12,3 +12,4 @@ export * from "./invoices";
 export * from "./key-budgets";
 export * from "./alerts";
 export * from "./refunds";
+export * from "./campaigns";

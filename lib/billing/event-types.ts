@@ -19,6 +19,8 @@ export const EVENT_TYPES = [
   "charge.refunded",
   "charge.dispute.created",
   "charge.dispute.closed",
+  "campaign.paused",
+  "campaign.resumed",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -2,6 +2,8 @@ import type { Db } from "@/db/client";
 import { alertCheckDone } from "@/lib/alerts/alert-gate";
 import { checkBalanceAlerts } from "@/lib/alerts/check-alerts";
 import { sweepBalanceAlerts } from "@/lib/alerts/sweep-alerts";
+import { pauseLowBalanceCampaigns, sweepCampaignAutopause } from "@/lib/campaigns/autopause";
+import { campaignCheckDone } from "@/lib/campaigns/campaign-gate";
 import { expireHolds } from "@/lib/ledger/holds";
 import { deliverEmail } from "@/lib/notifications/emails";
 import { renewFreePeriods } from "@/lib/plans/free-periods";
@@ -44,5 +46,9 @@ export async function runJob(db: Db, name: JobName, data: Record<string, unknown
       return checkBalanceAlerts(db, String(data.orgId)).finally(() => alertCheckDone(db, String(data.orgId)));
     case "alerts.sweep":
       return sweepBalanceAlerts(db);
+    case "campaigns.check":
+      return pauseLowBalanceCampaigns(db, String(data.orgId)).finally(() => campaignCheckDone(db, String(data.orgId)));
+    case "campaigns.sweep":
+      return sweepCampaignAutopause(db);
   }
 }

@@ -24,7 +24,9 @@ export type JobName =
   | "webhooks.sweep"
   | "invoice.issue"
   | "alerts.check"
-  | "alerts.sweep";
+  | "alerts.sweep"
+  | "campaigns.check"
+  | "campaigns.sweep";
 
 /** pg-boss's `db` option: runs one statement on the caller's connection (its transaction). */
 interface SqlExecutor {

@@ -16,6 +16,8 @@ export const JOB_NAMES: JobName[] = [
   "invoice.issue",
   "alerts.check",
   "alerts.sweep",
+  "campaigns.check",
+  "campaigns.sweep",
 ];
 
 /** pg-boss as the process's queue; hand-offs without a `db` of their own run on `db`. */
@@ -95,6 +97,7 @@ export async function startJobWorker(p: { db: Db; connectionString: string; poll
   await boss.schedule("holds.expire", "* * * * *");
   await boss.schedule("webhooks.sweep", "* * * * *");
   await boss.schedule("alerts.sweep", "* * * * *");
+  await boss.schedule("campaigns.sweep", "* * * * *");
   return {
     stop: async () => {
       setJobSender(null);

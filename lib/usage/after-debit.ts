@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { alertsAfterDebit } from "@/lib/alerts/alert-gate";
 import { rechargeTiming } from "@/lib/billing/early-trigger";
+import { campaignsAfterDebit } from "@/lib/campaigns/campaign-gate";
 import type { DebitFlush } from "@/lib/ledger/debit";
 import { burnRates } from "@/lib/recharge/burn-rate";
 import { maybeTriggerRecharge } from "@/lib/recharge/trigger";
@@ -26,6 +27,7 @@ export async function afterDebitFlush(db: Db, orgId: string, flush: DebitFlush, 
   const signal = tracker.signal(orgId, nowMs);
   void maybeRecordPeak(db, orgId, signal.ratePerSecond, nowMs);
   alertsAfterDebit(db, orgId, flush.balance.available, nowMs); // no query unless an alert may fire
+  campaignsAfterDebit(db, orgId, flush.balance.available, nowMs); // no query unless a campaign may pause
   const settings = flush.autoRecharge;
   if (!settings?.enabled || !rechargeTiming(flush.balance.available, settings.threshold, signal).due) return;
   if (tracker.recentlyOpened(orgId, nowMs)) return; // this process's recharge is in flight: the trigger would say "recharging"
