@@ -9,6 +9,7 @@ export function SettingsNav({ orgSlug }: { orgSlug: string }) {
     { href: `/${orgSlug}/settings/billing`, label: "Billing" },
     { href: `/${orgSlug}/settings/api-keys`, label: "API keys" },
     { href: `/${orgSlug}/settings/developers`, label: "Developers" },
+    { href: `/${orgSlug}/settings/campaigns`, label: "Campaigns" },
   ];
   return (
     <nav aria-label="Settings" className="flex gap-1 overflow-x-auto">

@@ -15,8 +15,7 @@ import type { PlanId } from "./plans";
  *   at least the campaign's minimum.
  */
 
-export const CAMPAIGN_STATUSES = ["active", "paused"] as const;
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+type CampaignStatus = "active" | "paused";
 
 export interface CampaignRule {
   id: string;
@@ -83,4 +82,15 @@ export function resumability(planId: PlanId, c: CampaignRule, available: number,
 
 export function tierName(tier: MinuteTier): string {
   return TIER_NAME[tier];
+}
+
+/** A paused campaign as the Recharge dialog and the Campaigns page show it, with whether it may resume now. */
+export interface CampaignOption {
+  id: string;
+  name: string;
+  tier: MinuteTier;
+  minimum: number;
+  resumable: boolean;
+  /** why it may not resume (null when it may) */
+  reason: string | null;
 }

@@ -10,3 +10,4 @@ export const OWNER_ONLY_API_KEYS = "Only the organization owner can manage API k
 export const OWNER_ONLY_BILLING_DETAILS = "Only the organization owner can change the billing details.";
 export const OWNER_ONLY_BALANCE_ALERTS = "Only the organization owner can change balance alerts.";
 export const OWNER_ONLY_REFUND = "Only the organization owner can refund top-ups.";
+export const OWNER_ONLY_CAMPAIGNS = "Only the organization owner can recharge and resume campaigns.";

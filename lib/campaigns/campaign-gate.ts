@@ -83,7 +83,7 @@ async function loadCampaignGate(db: Db, orgId: string): Promise<number | null> {
 }
 
 /** Hands off one `campaigns.check` for the org (coalesced: while one runs, at most one more follows it). */
-export function requestCampaignCheck(db: Db | null, orgId: string): void {
+function requestCampaignCheck(db: Db | null, orgId: string): void {
   const running = checks().get(orgId);
   if (running && Date.now() - running.since < CHECK_STALE_MS) {
     running.again = true;

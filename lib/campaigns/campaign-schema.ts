@@ -6,7 +6,7 @@ import { isPlainText } from "@/lib/validation/safe-text";
  * `POST /api/v1/campaigns` `{name, tier, external_id?, min_balance?}`. `min_balance` (credits, integer ≥ 1)
  * defaults to the cost of one minute of the tier on the org's plan. Pure (safe in client bundles).
  */
-export const MAX_MIN_BALANCE = 1_000_000_000;
+const MAX_MIN_BALANCE = 1_000_000_000;
 
 export const createCampaignSchema = z.object({
   name: z

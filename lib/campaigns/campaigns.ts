@@ -22,7 +22,6 @@ export function campaignJson(c: Campaign, planId: PlanId) {
     updated_at: c.updatedAt.toISOString(),
   };
 }
-export type CampaignJson = ReturnType<typeof campaignJson>;
 
 export async function orgPlan(db: DbOrTx, orgId: string): Promise<PlanId> {
   const [o] = await db.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));

@@ -1,4 +1,5 @@
 import { getDb } from "@/db/client";
+import { CampaignsBanner } from "@/components/billing/campaigns-banner";
 import { OrgSwitcher } from "@/components/layout/org-switcher";
 import { SettingsNav } from "@/components/layout/settings-nav";
 import { signOut } from "@/lib/auth/auth";
@@ -6,11 +7,20 @@ import { requireMember } from "@/lib/auth/guards";
 import { listUserOrgs } from "@/lib/auth/membership";
 import { currentUserId } from "@/lib/auth/session";
 import { revokeSessions } from "@/lib/auth/session-version";
+import { OWNER_ONLY_CAMPAIGNS } from "@/lib/billing/messages";
+import { formatPackPrice, formatPerCreditRate } from "@/lib/billing/money";
+import { CURRENCY, getPlan } from "@/lib/billing/plans";
+import { countPausedCampaigns } from "@/lib/campaigns/campaigns-view";
+import { getStripeCustomer } from "@/lib/stripe/customers";
+import { resumeCampaignsAction } from "./settings/campaigns/actions/resume-campaigns";
+import { resumeOptionsAction } from "./settings/campaigns/actions/resume-options";
+import { topUpNowAction } from "./settings/billing/actions/top-up-now";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
   const ctx = await requireMember(slug);
   const orgs = await listUserOrgs(getDb(), ctx.user.id);
+  const pausedCampaigns = await countPausedCampaigns(getDb(), ctx.org.id);
   async function signOutAction() {
     "use server";
     // ends every session of this user on the server (a copied cookie stops working too), then clears the cookie
@@ -49,7 +59,37 @@ export default async function OrgLayout({ children, params }: { children: React.
           <SettingsNav orgSlug={ctx.org.slug} />
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+      <main className="mx-auto max-w-6xl px-4 py-6">
+        {pausedCampaigns > 0 ? <div className="mb-4">{await campaignsBanner(ctx, pausedCampaigns)}</div> : null}
+        {children}
+      </main>
     </div>
+  );
+}
+
+/** The paused-campaigns banner (issue #15): Recharge through Top Up Now's action for the owner with a card. */
+async function campaignsBanner(ctx: Awaited<ReturnType<typeof requireMember>>, count: number) {
+  const slug = ctx.org.slug;
+  const plan = getPlan(ctx.org.plan);
+  const isOwner = ctx.role === "owner";
+  const hasCard = isOwner && !!(await getStripeCustomer(getDb(), ctx.org.id))?.defaultPaymentMethodId;
+  const pricing = {
+    planName: plan.name,
+    packCredits: plan.packCredits,
+    packPriceCents: plan.packPriceCents,
+    currency: CURRENCY,
+    perCreditRate: formatPerCreditRate(plan),
+    packPriceLabel: formatPackPrice(plan),
+  };
+  return (
+    <CampaignsBanner
+      count={count}
+      campaignsHref={`/${slug}/settings/campaigns`}
+      disabledReason={!isOwner ? OWNER_ONLY_CAMPAIGNS : hasCard ? undefined : "Add a card on the Billing page to recharge."}
+      pricing={pricing}
+      topUp={topUpNowAction.bind(null, slug)}
+      options={resumeOptionsAction.bind(null, slug)}
+      resume={resumeCampaignsAction.bind(null, slug)}
+    />
   );
 }
