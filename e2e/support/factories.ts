@@ -234,10 +234,13 @@ export async function makeStripeOrg(name: string, o: { plan: PlanId; card?: stri
   return { ...made, org: { ...made.org, plan: o.plan } };
 }
 
-/** An API key with `usage:write` for the org (the secret, once). */
-export async function makeApiKey(orgId: string): Promise<string> {
+/** An API key for the org (the secret, once); `usage:write` + `billing:read` unless `scopes` says otherwise. */
+export async function makeApiKey(
+  orgId: string,
+  scopes: ("usage:write" | "billing:read" | "billing:write")[] = ["usage:write", "billing:read"],
+): Promise<string> {
   const { createApiKey } = await import("../../lib/api-keys/manage-api-keys");
-  const key = await createApiKey(testDb(), orgId, null, { name: "e2e", scopes: ["usage:write", "billing:read"] });
+  const key = await createApiKey(testDb(), orgId, null, { name: "e2e", scopes });
   return key.secret;
 }
 
