@@ -76,3 +76,22 @@ test("campaigns pause at a low balance; Basic recharge resumes Basic only, Premi
   await expect(main(page).getByTestId("campaign-row-Premium outbound")).toContainText("Active");
   await expect(main(page).getByTestId("campaign-row-Basic outbound")).toContainText("Active");
 });
+
+test("an editor sees the banner and the paused campaign, with why they cannot recharge or resume", async ({ page, request }) => {
+  const { org, editor } = await makeStripeOrg("Campaigns Editor", { plan: "free", card: "pm_card_visa", planCredits: 10 });
+  const key = await makeApiKey(org.id, ["billing:read", "billing:write"]);
+  const id = await createCampaign(request, key, { name: "Premium outbound", tier: "premium", min_balance: 50 }); // below its minimum: paused at once
+  await openBilling(page, editor.email, org.slug);
+  const banner = page.getByTestId("campaigns-banner");
+  await expect(banner).toContainText("1 campaign paused: low balance");
+  await expect(banner.getByRole("button", { name: "Recharge" })).toBeDisabled();
+  await expect(banner.getByRole("button", { name: "Recharge" })).toHaveAccessibleDescription("Only the organization owner can recharge and resume campaigns.");
+  await expectAccessible(page);
+  await banner.getByRole("link", { name: "See campaigns" }).click();
+  const row = main(page).getByTestId("campaign-row-Premium outbound");
+  await expect(row).toContainText("Paused: low balance");
+  await expect(row.getByRole("button", { name: "Resume" })).toBeDisabled();
+  await expectAccessible(page);
+  const res = await request.get(`${E2E.appUrl}/api/v1/campaigns/${id}`, { headers: { authorization: `Bearer ${key}` } });
+  expect(await res.json()).toMatchObject({ status: "paused", paused_reason: "low_balance" });
+});
