@@ -1,0 +1,106 @@
+import { ledgerMismatches } from "../support/invariants";
+import type { ClientLog } from "./client";
+import { emulatorAdmin } from "./ops";
+import type { World } from "./world";
+
+/** A broken invariant: its name and what shows it. */
+export interface Violation {
+  invariant: string;
+  details: unknown;
+}
+
+interface PiEvent {
+  data: { object: { id: string; status: string; metadata?: Record<string, string> } };
+}
+
+/** The emulator's succeeded PaymentIntents (from its event log: the admin API is never faulted). */
+async function succeededPaymentIntents(world: World): Promise<Map<string, string | null>> {
+  const r = (await emulatorAdmin(world, "GET", "events?type=payment_intent.succeeded")) as { data: PiEvent[] };
+  return new Map(r.data.map((e) => [e.data.object.id, e.data.object.metadata?.attempt_id ?? null]));
+}
+
+/**
+ * The invariants. Continuous (`final = false`, checked while faults and background work run) reads the
+ * ledger before the emulator, so a credit seen always has its PaymentIntent's event. `final` (after the
+ * quiesce) adds: every succeeded PaymentIntent of an attempt credited, no attempt open.
+ */
+export async function checkInvariants(world: World, log: ClientLog, final: boolean, deep = true): Promise<Violation[]> {
+  const sql = world.check;
+  const out: Violation[] = [];
+  const add = (invariant: string, details: unknown) => out.push({ invariant, details });
+
+  const mismatches = await ledgerMismatches(sql);
+  if (mismatches.length) add("balance == sum(ledger entries) per org and pool", mismatches);
+  const below = await sql`SELECT org_id, plan_credits, topup_credits, grace_credits, held_credits FROM credit_balances
+    WHERE plan_credits < 0 OR topup_credits < -grace_credits OR held_credits < 0`;
+  if (below.length) add("no balance below its bound (plan ≥ 0, top-up ≥ −grace)", below);
+
+  const credits = await sql<{ key: string; n: number; attempt: string | null }[]>`
+    SELECT e.idempotency_key AS key, count(*)::int AS n, min(a.id::text) AS attempt
+    FROM ledger_entries e LEFT JOIN recharge_attempts a ON 'pi:' || a.payment_intent_id = e.idempotency_key
+    WHERE e.kind IN ('auto_recharge', 'top_up') GROUP BY e.idempotency_key`;
+  const pis = await succeededPaymentIntents(world);
+  for (const c of credits) {
+    if (c.n !== 1) add("a succeeded PaymentIntent credited exactly once", c);
+    if (!pis.has(c.key.replace(/^pi:/, ""))) add("no recharge credit without a succeeded PaymentIntent", c);
+  }
+  const perAttempt = new Map<string, string[]>();
+  for (const [pi, attempt] of pis) if (attempt) perAttempt.set(attempt, [...(perAttempt.get(attempt) ?? []), pi]);
+  for (const [attempt, list] of perAttempt) if (list.length > 1) add("at most one PaymentIntent succeeded per attempt", { attempt, list });
+  if (final) {
+    const credited = new Set(credits.map((c) => c.key));
+    for (const [pi, attempt] of pis) if (attempt && !credited.has(`pi:${pi}`)) add("every succeeded PaymentIntent credited", { pi, attempt });
+    const open = await sql`SELECT id, org_id, status, trigger, last_error FROM recharge_attempts WHERE status IN ('pending', 'processing')`;
+    if (open.length) add("no attempt left open after the quiesce", open);
+  }
+
+  const spent = await sql<{ org_id: string; n: number; cents: number }[]>`
+    SELECT org_id, count(*)::int AS n, COALESCE(sum(amount_cents), 0)::int AS cents
+    FROM recharge_attempts WHERE trigger = 'auto' AND status = 'succeeded' GROUP BY org_id`;
+  for (const s of spent) {
+    const o = world.orgs.find((x) => x.id === s.org_id);
+    if (!o) continue;
+    if (s.n > o.maxCapEver) add("monthly recharge cap held", { ...s, cap: o.maxCapEver });
+    if (o.limitCents !== null && s.cents > o.limitCents) add("monthly spending limit held", { ...s, limit: o.limitCents });
+  }
+
+  out.push(...(await checkUsage(world, log, deep || final)));
+  return out;
+}
+
+/** Every 200 the client saw is in the ledger; nothing is debited that it did not send; usage entries add up. */
+async function checkUsage(world: World, log: ClientLog, deep: boolean): Promise<Violation[]> {
+  const sql = world.check;
+  const out: Violation[] = [];
+  const keys = log.newOk.splice(0);
+  const usageKeys = keys.filter((k) => log.sent.get(k)?.kind === "usage");
+  const rows = await sql<{ key: string; quantity: number; org_id: string }[]>`
+    SELECT idempotency_key AS key, quantity, org_id FROM usage_events WHERE idempotency_key = ANY(${usageKeys})`;
+  const found = new Map(rows.map((r) => [r.key, r]));
+  for (const k of usageKeys) {
+    const s = log.sent.get(k)!;
+    const r = found.get(k);
+    if (!r || r.quantity !== s.quantity || r.org_id !== world.orgs[s.org]!.id)
+      out.push({ invariant: "every usage 200 the client saw is in the ledger", details: { key: k, sent: s, row: r ?? null } });
+  }
+  const sums = await sql`
+    SELECT b.org_id,
+      (SELECT COALESCE(-sum(delta), 0)::bigint FROM ledger_entries e WHERE e.org_id = b.org_id AND e.kind = 'usage') AS debited,
+      (SELECT COALESCE(sum(quantity), 0)::bigint FROM usage_events u WHERE u.org_id = b.org_id) +
+      (SELECT COALESCE(sum(captured_quantity), 0)::bigint FROM credit_holds h WHERE h.org_id = b.org_id AND h.status = 'captured') AS reported
+    FROM credit_balances b`;
+  for (const s of sums) if (String(s.debited) !== String(s.reported)) out.push({ invariant: "usage debits == usage events + captured holds", details: s });
+  if (!deep) return out;
+  // the full scan (every row against what the client sent) only on deep checks: it reads every usage event
+  const recorded = await sql<{ key: string; quantity: number }[]>`
+    SELECT idempotency_key AS key, quantity FROM usage_events
+    UNION ALL SELECT idempotency_key, quantity FROM credit_holds
+    UNION ALL SELECT capture_idempotency_key, captured_quantity FROM credit_holds WHERE capture_idempotency_key IS NOT NULL`;
+  for (const r of recorded) {
+    const s = log.sent.get(r.key);
+    const refused = s && !log.ok.has(r.key) && !log.unknown.has(r.key);
+    if (!s || s.quantity !== r.quantity || refused)
+      out.push({ invariant: "nothing debited or held that the client did not send (or was told was refused)", details: { row: r, sent: s ?? null } });
+  }
+  return out;
+}

@@ -1,0 +1,127 @@
+import { newClientLog, usageOnce, type ClientLog } from "./client";
+import { checkInvariants, type Violation } from "./invariants";
+import { emulatorAdmin, OP_WEIGHTS, reconcileLater, runOp, runPendingJobs, type Background, type OpKind } from "./ops";
+import { createRng } from "./rng";
+import { startWorld, type World } from "./world";
+
+export interface SimOptions {
+  seed: number;
+  ops: number;
+  /** a fresh, migrated database for this run (the caller creates and drops it) */
+  dbUrl: string;
+  orgs?: number;
+  /** continuous check every this many ops (default: max(50, ops / 100)) */
+  checkEvery?: number;
+  log?: (line: string) => void;
+}
+
+export interface SimResult {
+  ok: boolean;
+  seed: number;
+  ops: number;
+  /** the op after which the failing check ran (ops when it failed at the final check) */
+  failedAtOp?: number;
+  violations: Violation[];
+  counts: Partial<Record<OpKind, number>>;
+  /** what the run exercised: attempts by trigger and status, usage answers */
+  stats: Record<string, number>;
+  /** background tasks that threw (expected under faults: a cut pool, a Stripe error) */
+  backgroundErrors: number;
+  ms: number;
+}
+
+/**
+ * One seeded run: starts the stack on `dbUrl`, performs `ops` seeded operations with continuous invariant
+ * checks, quiesces (faults off, background work done, webhooks drained, reconciliation until no attempt is
+ * open, the client's unknown usage retried with its key) and checks everything once more.
+ */
+export async function runSimulation(o: SimOptions): Promise<SimResult> {
+  const started = Date.now();
+  const rng = createRng(o.seed);
+  const world = await startWorld(o.dbUrl, rng, o.orgs ?? 4);
+  const log = newClientLog();
+  const bg: Background = { tasks: new Set(), errors: 0, jobCursor: world.harness.jobs.length };
+  const counts: SimResult["counts"] = {};
+  const stats: Record<string, number> = {};
+  const checkEvery = o.checkEvery ?? Math.max(50, Math.floor(o.ops / 100));
+  const result = (violations: Violation[], failedAtOp?: number): SimResult => ({
+    ok: violations.length === 0,
+    seed: o.seed,
+    ops: o.ops,
+    failedAtOp,
+    violations,
+    counts,
+    stats,
+    backgroundErrors: bg.errors,
+    ms: Date.now() - started,
+  });
+  try {
+    for (let i = 1; i <= o.ops; i++) {
+      const kind = rng.weighted(OP_WEIGHTS);
+      counts[kind] = (counts[kind] ?? 0) + 1;
+      await runOp(kind, rng, world, log, bg);
+      if (i % checkEvery === 0) {
+        const v = await checkInvariants(world, log, false, i % (checkEvery * 10) === 0);
+        if (v.length) return result(v, i);
+        o.log?.(`seed ${o.seed}: ${i}/${o.ops} ops, ${bg.tasks.size} in flight, invariants hold`);
+      }
+    }
+    await quiesce(world, log, bg);
+    const v = await checkInvariants(world, log, true);
+    Object.assign(stats, await runStats(world, log));
+    return result(v, v.length ? o.ops : undefined);
+  } finally {
+    await emulatorAdmin(world, "DELETE", "faults").catch(() => {});
+    await Promise.allSettled([...bg.tasks]);
+    await world.stop();
+  }
+}
+
+async function runStats(world: World, log: ClientLog): Promise<Record<string, number>> {
+  const rows = await world.check<{ k: string; n: number }[]>`
+    SELECT trigger || ':' || status AS k, count(*)::int AS n FROM recharge_attempts GROUP BY 1
+    UNION ALL SELECT 'usage_events', count(*)::int FROM usage_events`;
+  const stats = Object.fromEntries(rows.map((r) => [r.k, r.n]));
+  return { ...stats, "client:200": log.ok.size, "client:unknown": log.unknown.size, "client:sent": log.sent.size };
+}
+
+const OPEN_ATTEMPTS = "SELECT count(*)::int AS n FROM recharge_attempts WHERE status IN ('pending', 'processing')";
+
+/** Faults off, then converge: background work, webhooks, queued jobs and reconciliation until nothing is open. */
+async function quiesce(world: World, log: ClientLog, bg: Background): Promise<void> {
+  await emulatorAdmin(world, "DELETE", "faults");
+  for (const key of [...log.unknown]) {
+    const s = log.sent.get(key)!;
+    if (s.kind === "usage") await usageOnce(world, log, s.org, s.quantity, key);
+  }
+  for (let round = 0; round < 30; round++) {
+    while (bg.tasks.size) await Promise.allSettled([...bg.tasks]);
+    await world.harness.emu.webhooksIdle(60_000);
+    const queued = runPendingJobs(world, bg);
+    while (bg.tasks.size) await Promise.allSettled([...bg.tasks]);
+    await reconcileLater(world);
+    await world.harness.emu.webhooksIdle(60_000);
+    const [open] = await world.check.unsafe(OPEN_ATTEMPTS);
+    if (queued === 0 && open!.n === 0 && world.harness.handOffs.length === 0) return;
+  }
+}
+
+/**
+ * The shortest op-count prefix of `seed` that still fails (bisection on --ops, each a fresh run). The
+ * schedule of operations is a function of the seed; timings are not, so a prefix that fails once may pass on
+ * a re-run: the bisection keeps the shortest prefix it saw fail.
+ */
+export async function shortestFailingPrefix(seed: number, failedAt: number, run: (ops: number) => Promise<SimResult>): Promise<SimResult | null> {
+  let lo = 0;
+  let hi = failedAt;
+  let best: SimResult | null = null;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const r = await run(mid);
+    if (!r.ok) {
+      best = r;
+      hi = Math.min(mid, r.failedAtOp ?? mid);
+    } else lo = mid;
+  }
+  return best;
+}
