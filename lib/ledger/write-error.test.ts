@@ -18,6 +18,8 @@ describe("toLedgerWriteError: was the write applied?", () => {
     ["server error answering the statement (e.g. 57P01 shutdown)", pgError("57P01"), true, false],
     ["connection lost inside the transaction, before COMMIT", clientError("CONNECTION_CLOSED"), false, false],
     ["connection lost after COMMIT / the autocommit statement was sent", clientError("CONNECTION_CLOSED"), true, "unknown"],
+    ["pool ended with a timeout: connection terminated under the sent COMMIT", clientError("CONNECTION_DESTROYED"), true, "unknown"],
+    ["pool ended with a timeout, inside the transaction before COMMIT", clientError("CONNECTION_DESTROYED"), false, false],
     ["socket reset after sending", clientError("ECONNRESET"), true, "unknown"],
     ["anything unrecognised after sending", new Error("?"), true, "unknown"],
   ] as const)("%s → applied %s", (_what, err, committing, applied) => {

@@ -17,8 +17,13 @@ export class LedgerWriteError extends Error {
   }
 }
 
-/** Errors raised before anything reached the server (postgres.js codes and Node's socket errors on connect). */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "CONNECT_TIMEOUT", "CONNECTION_ENDED", "CONNECTION_DESTROYED"]);
+/**
+ * Errors raised before anything reached the server (postgres.js codes and Node's socket errors on connect).
+ * Not `CONNECTION_DESTROYED`: `sql.end({ timeout })` past its timeout terminates each connection and fails the
+ * queries already SENT on it with that code too — an autocommitted statement or a COMMIT among them may have
+ * committed (found by the fault simulation: a debit answered `applied: false` was in the ledger).
+ */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "CONNECT_TIMEOUT", "CONNECTION_ENDED"]);
 
 /** True when the server itself answered with an error (postgres.js `PostgresError`): that statement did not commit. */
 function isServerError(err: unknown): boolean {

@@ -12,11 +12,13 @@ export interface ClientLog {
   newOk: string[];
   /** single-usage keys whose request finished (candidates for a deliberate client retry) */
   done: string[];
+  /** key → every answer seen ("200", "402", "500:false", "0" for none…), for the failure report */
+  answers: Map<string, string[]>;
   seq: number;
 }
 
 export function newClientLog(): ClientLog {
-  return { sent: new Map(), ok: new Map(), unknown: new Set(), newOk: [], done: [], seq: 0 };
+  return { sent: new Map(), ok: new Map(), unknown: new Set(), newOk: [], done: [], answers: new Map(), seq: 0 };
 }
 
 export type Reply = { status: number; body: Record<string, unknown> } | { status: 0; body: { error: string } };
@@ -37,12 +39,14 @@ export async function call(world: World, org: number, path: string, body: unknow
 
 /** Records one answer for `key`: a 200 binds it; a 500 that may have applied (or no answer) leaves it unknown. */
 export function record(log: ClientLog, key: string, status: number, body: Record<string, unknown>): void {
+  const applied = (body.error as { applied?: unknown } | undefined)?.applied;
+  log.answers.set(key, [...(log.answers.get(key) ?? []), applied === undefined ? String(status) : `${status}:${String(applied)}`]);
   if (status === 200 || status === 202) {
     const q = (body.captured_quantity ?? body.quantity) as number;
     if (!log.ok.has(key)) log.newOk.push(key);
     log.ok.set(key, q);
     log.unknown.delete(key);
-  } else if (status === 0 || (status >= 500 && (body.error as { applied?: unknown } | undefined)?.applied !== false)) {
+  } else if (status === 0 || (status >= 500 && applied !== false)) {
     if (!log.ok.has(key)) log.unknown.add(key);
   }
 }

@@ -81,7 +81,7 @@ async function checkUsage(world: World, log: ClientLog, deep: boolean): Promise<
     const s = log.sent.get(k)!;
     const r = found.get(k);
     if (!r || r.quantity !== s.quantity || r.org_id !== world.orgs[s.org]!.id)
-      out.push({ invariant: "every usage 200 the client saw is in the ledger", details: { key: k, sent: s, row: r ?? null } });
+      out.push({ invariant: "every usage 200 the client saw is in the ledger", details: { key: k, sent: s, row: r ?? null, answers: log.answers.get(k) } });
   }
   const sums = await sql`
     SELECT b.org_id,
@@ -100,7 +100,7 @@ async function checkUsage(world: World, log: ClientLog, deep: boolean): Promise<
     const s = log.sent.get(r.key);
     const refused = s && !log.ok.has(r.key) && !log.unknown.has(r.key);
     if (!s || s.quantity !== r.quantity || refused)
-      out.push({ invariant: "nothing debited or held that the client did not send (or was told was refused)", details: { row: r, sent: s ?? null } });
+      out.push({ invariant: "nothing debited or held that the client did not send (or was told was refused)", details: { row: r, sent: s ?? null, answers: log.answers.get(r.key) ?? [] } });
   }
   return out;
 }

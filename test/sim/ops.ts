@@ -87,7 +87,7 @@ export async function runOp(kind: OpKind, rng: Rng, world: World, log: ClientLog
   const admin = (method: string, route: string, body?: unknown) => emulatorAdmin(world, method, route, body);
   switch (kind) {
     case "usage": {
-      const qs = Array.from({ length: rng.int(1, 4) }, () => rng.int(1, 60));
+      const qs = Array.from({ length: rng.int(1, 4) }, () => rng.int(1, 25));
       await Promise.all(qs.map((q) => usageOnce(world, log, org, q, newKey(log, "u"))));
       return;
     }
@@ -126,7 +126,7 @@ export async function runOp(kind: OpKind, rng: Rng, world: World, log: ClientLog
       spawn(bg, () => topUpNow(world.db(), { orgId: o.id, userId: null, packs: 1 }));
       return;
     case "card": {
-      const pm = rng.chance(0.4) ? "pm_card_chargeCustomerFail" : "pm_card_visa";
+      const pm = rng.chance(0.3) ? "pm_card_chargeCustomerFail" : "pm_card_visa";
       spawn(bg, () => attachTestCard(world.db(), o.id, pm));
       return;
     }
@@ -144,7 +144,7 @@ export async function runOp(kind: OpKind, rng: Rng, world: World, log: ClientLog
       return;
     case "crash": {
       // requests and jobs in flight when the process dies: the pool is cut under them, hand-offs are lost
-      const qs = Array.from({ length: rng.int(1, 4) }, () => rng.int(1, 60));
+      const qs = Array.from({ length: rng.int(1, 4) }, () => rng.int(1, 25));
       const delay = rng.int(0, 25);
       runPendingJobs(world, bg);
       const inFlight = Promise.all(qs.map((q) => usageOnce(world, log, org, q, newKey(log, "u"))));
