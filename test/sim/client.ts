@@ -21,9 +21,9 @@ export function newClientLog(): ClientLog {
   return { sent: new Map(), ok: new Map(), unknown: new Set(), newOk: [], done: [], answers: new Map(), seq: 0 };
 }
 
-export type Reply = { status: number; body: Record<string, unknown> } | { status: 0; body: { error: string } };
+type Reply = { status: number; body: Record<string, unknown> } | { status: 0; body: { error: string } };
 
-export async function call(world: World, org: number, path: string, body: unknown): Promise<Reply> {
+async function call(world: World, org: number, path: string, body: unknown): Promise<Reply> {
   try {
     const res = await fetch(`${world.ingestUrl}${path}`, {
       method: "POST",
@@ -38,7 +38,7 @@ export async function call(world: World, org: number, path: string, body: unknow
 }
 
 /** Records one answer for `key`: a 200 binds it; a 500 that may have applied (or no answer) leaves it unknown. */
-export function record(log: ClientLog, key: string, status: number, body: Record<string, unknown>): void {
+function record(log: ClientLog, key: string, status: number, body: Record<string, unknown>): void {
   const applied = (body.error as { applied?: unknown } | undefined)?.applied;
   log.answers.set(key, [...(log.answers.get(key) ?? []), applied === undefined ? String(status) : `${status}:${String(applied)}`]);
   if (status === 200 || status === 202) {

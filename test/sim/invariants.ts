@@ -100,7 +100,10 @@ async function checkUsage(world: World, log: ClientLog, deep: boolean): Promise<
     const s = log.sent.get(r.key);
     const refused = s && !log.ok.has(r.key) && !log.unknown.has(r.key);
     if (!s || s.quantity !== r.quantity || refused)
-      out.push({ invariant: "nothing debited or held that the client did not send (or was told was refused)", details: { row: r, sent: s ?? null, answers: log.answers.get(r.key) ?? [] } });
+      out.push({
+        invariant: "nothing debited or held that the client did not send (or was told was refused)",
+        details: { row: r, sent: s ?? null, answers: log.answers.get(r.key) ?? [] },
+      });
   }
   return out;
 }

@@ -34,7 +34,7 @@ export interface Background {
   jobCursor: number;
 }
 
-export function spawn(bg: Background, work: () => Promise<unknown>): void {
+function spawn(bg: Background, work: () => Promise<unknown>): void {
   const p: Promise<unknown> = work()
     .catch(() => void bg.errors++)
     .finally(() => bg.tasks.delete(p));
@@ -54,9 +54,12 @@ export function runPendingJobs(world: World, bg: Background): number {
   return work.length + jobs.length;
 }
 
-/** Reconciliation as its 1-minute job would run it three minutes from now (every open attempt is "stuck"). */
+/**
+ * Reconciliation as its 1-minute job would run it three minutes from now (every open attempt is "stuck"),
+ * plus a day per `forgetKeys` so far (the keys Stripe forgot are a day old to it as well).
+ */
 export function reconcileLater(world: World): Promise<unknown> {
-  return reconcileRechargeAttempts(world.db(), { now: new Date(Date.now() + 180_000) });
+  return reconcileRechargeAttempts(world.db(), { now: new Date(Date.now() + world.skewMs + 180_000) });
 }
 
 const STRIPE_FAULTS = (rng: Rng): Record<string, unknown> =>
@@ -140,7 +143,13 @@ export async function runOp(kind: OpKind, rng: Rng, world: World, log: ClientLog
       await admin("DELETE", "faults");
       return;
     case "forgetKeys":
+      // "a day passes": Stripe forgets the keys (24 h) only when nothing is in flight — a key cannot expire
+      // seconds after its request — and reconciliation's clock moves a day on with it
+      await admin("DELETE", "faults");
+      while (bg.tasks.size) await Promise.allSettled([...bg.tasks]);
+      await world.harness.emu.webhooksIdle(60_000);
       await admin("POST", "idempotency/forget");
+      world.skewMs += 25 * 3600_000;
       return;
     case "crash": {
       // requests and jobs in flight when the process dies: the pool is cut under them, hand-offs are lost

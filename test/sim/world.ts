@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { createDb, getDbHandle, type Db, type DbHandle } from "@/db/client";
+import { getDbHandle, type Db, type DbHandle } from "@/db/client";
 import { createApiKey } from "@/lib/api-keys/manage-api-keys";
 import { resetEnvCache } from "@/lib/env";
 import { startBillingHarness, type BillingHarness } from "../support/billing-harness";
@@ -8,7 +8,7 @@ import { startIngestServer } from "../support/ingest-server";
 import type { Rng } from "./rng";
 
 /** One simulated org: its API key (usage:write) and the bounds the simulation ever allowed it. */
-export interface SimOrg {
+interface SimOrg {
   id: string;
   key: string;
   /** the highest monthly cap ever saved (the cap invariant's bound) */
@@ -31,6 +31,8 @@ export interface World {
   /** the current app instance's database */
   db: () => Db;
   orgs: SimOrg[];
+  /** how far reconciliation's clock runs ahead of the wall clock (a day per forgotten-keys op) */
+  skewMs: number;
   crash: () => Promise<void>;
   stop: () => Promise<void>;
 }
@@ -79,6 +81,7 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number): Pro
     check,
     db: () => getDbHandle().db,
     orgs,
+    skewMs: 0,
     crash: async () => {
       const h = g.refillDb;
       g.refillDb = undefined;
@@ -112,5 +115,3 @@ export async function createSimDatabase(adminUrl: string): Promise<{ url: string
     },
   };
 }
-
-export { createDb };

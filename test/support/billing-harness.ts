@@ -40,7 +40,10 @@ export async function startBillingHarness(db: Db, opts: { queue?: "inline" | "ma
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
-      const r = await handleStripeWebhook(db, Buffer.concat(chunks).toString("utf8"), (req.headers["stripe-signature"] as string) ?? null);
+      // a throw (the database gone mid-request) is a 500, as Next.js answers for the real route: Stripe retries
+      const r = await handleStripeWebhook(db, Buffer.concat(chunks).toString("utf8"), (req.headers["stripe-signature"] as string) ?? null).catch(
+        (err: unknown) => ({ status: 500, body: { error: String(err) } as { type?: string; result?: string; error?: string } }),
+      );
       deliveries.push({ type: r.body.type, status: r.status, result: r.body.result ?? r.body.error });
       res.writeHead(r.status, { "content-type": "application/json" }).end(JSON.stringify(r.body));
     });
