@@ -47,6 +47,10 @@ export async function checkInvariants(world: World, log: ClientLog, final: boole
   const perAttempt = new Map<string, string[]>();
   for (const [pi, attempt] of pis) if (attempt) perAttempt.set(attempt, [...(perAttempt.get(attempt) ?? []), pi]);
   for (const [attempt, list] of perAttempt) if (list.length > 1) add("at most one PaymentIntent succeeded per attempt", { attempt, list });
+  const charged = [...perAttempt.keys()];
+  const toldFailed = await sql`SELECT attempt_id, kind, dedupe_key FROM billing_incidents
+    WHERE attempt_id = ANY(${charged}::uuid[]) AND dedupe_key LIKE 'attempt:%:failed'`;
+  if (toldFailed.length) add("no 'recharge failed' incident for an attempt whose charge succeeded", toldFailed);
   if (final) {
     const credited = new Set(credits.map((c) => c.key));
     for (const [pi, attempt] of pis) if (attempt && !credited.has(`pi:${pi}`)) add("every succeeded PaymentIntent credited", { pi, attempt });

@@ -17,6 +17,11 @@ const { values } = parseArgs({ options: { seed: { type: "string" }, ops: { type:
 const seed = values.seed ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
 const ops = Number(values.ops);
 process.env.LOG_LEVEL ??= "silent";
+// a promise the app dropped without a catch would end a production process: report it, keep simulating
+let unhandled = 0;
+process.on("unhandledRejection", (err) => {
+  if (unhandled++ === 0) console.error("unhandled rejection (first one):", err);
+});
 
 let adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 let stopPg = async () => {};
@@ -56,5 +61,6 @@ else {
   if (short) for (const v of short.violations.slice(0, 5)) console.error(`  ${v.invariant}: ${JSON.stringify(v.details)}`);
   code = 1;
 }
+if (unhandled) console.error(`${unhandled} unhandled rejection(s) during the run`);
 await stopPg();
 process.exit(code);

@@ -80,6 +80,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
 async function runStats(world: World, log: ClientLog): Promise<Record<string, number>> {
   const rows = await world.check<{ k: string; n: number }[]>`
     SELECT trigger || ':' || status || COALESCE(':' || failure_code, '') AS k, count(*)::int AS n FROM recharge_attempts GROUP BY 1
+    UNION ALL SELECT 'outcome_unknown_seen', count(*)::int FROM recharge_attempts WHERE last_error IS NOT NULL
     UNION ALL SELECT 'usage_events', count(*)::int FROM usage_events`;
   const stats = Object.fromEntries(rows.map((r) => [r.k, r.n]));
   return { ...stats, "client:200": log.ok.size, "client:unknown": log.unknown.size, "client:sent": log.sent.size };
