@@ -53,3 +53,5 @@ export function allocationPeriod(now: Date, timeZone: string): string {
 export function allocationCreditKey(subAccountId: string, period: string): string {
   return `allocation:${subAccountId}:${period}`;
 }
+
+export const OWNER_ONLY_ALLOCATION = "Only the agency's owner can manage a sub-account's auto allocation.";

@@ -92,7 +92,9 @@ describe("monthly auto allocation: charged on the agency's card, credited to the
     const other = await makeOrg(t.db, { planId: "starter" });
     await linkSubAccount(t.db, { agencyId: agency.id, subAccountId: sub.id });
     const before = await topupOf(sub.id);
-    expect(await saveAllocation(t.db, { agencyId: agency.id, subAccountId: sub.id, basicMinutes: 0, premiumMinutes: 0, userId: owner.id })).toEqual({ ok: true });
+    expect(await saveAllocation(t.db, { agencyId: agency.id, subAccountId: sub.id, basicMinutes: 0, premiumMinutes: 0, userId: owner.id })).toEqual({
+      ok: true,
+    });
     expect(await periodsOf(sub.id)).toEqual([]);
     await saveAllocation(t.db, { agencyId: agency.id, subAccountId: sub.id, basicMinutes: 100, premiumMinutes: 50, userId: owner.id });
     expect(await topupOf(sub.id)).toBe(before + CREDITS);
