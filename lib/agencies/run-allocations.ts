@@ -19,7 +19,7 @@ export interface StartedAllocation {
  * credited under `allocation:<sub>:<period>`) and its durable `recharge.charge` job commit together or not at
  * all. A concurrent or repeated call finds the row and starts nothing. Returns null when nothing was started.
  */
-export async function startAllocationPeriod(db: Db, p: { subAccountId: string; now: Date }): Promise<StartedAllocation | null> {
+async function startAllocationPeriod(db: Db, p: { subAccountId: string; now: Date }): Promise<StartedAllocation | null> {
   const started = await db.transaction(async (tx) => {
     const [row] = await tx
       .select({ agencyId: agencySubAccounts.agencyId, plan: organizations.plan, timeZone: organizations.timeZone, a: subAccountAllocations })
