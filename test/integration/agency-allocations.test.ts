@@ -5,6 +5,8 @@ import { getBalance } from "@/lib/ledger";
 import { runJob } from "@/lib/jobs/handlers";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { getStripe } from "@/lib/stripe/client";
+import { listSubAccounts } from "@/lib/queries/sub-accounts";
+import { orgIdBySlug, seedDemo } from "@/lib/seed/seed-demo";
 import { makeBillingOrg } from "../support/billing-factories";
 import { makeOrg } from "../support/factories";
 import { startBillingHarness, type BillingHarness } from "../support/billing-harness";
@@ -133,5 +135,15 @@ describe("monthly auto allocation: charged on the agency's card, credited to the
     expect(await topupOf(sub.id)).toBe(before + CREDITS);
     expect(await paymentIntentsOf(agency.id)).toHaveLength(1);
     expect(await allocationEntries(sub.id)).toHaveLength(1);
+  });
+
+  it("the seed: Northwind Agency's owner logs in to two sub-accounts, Northwind Dental allocated Basic and Premium minutes", async () => {
+    const creds = await seedDemo(t.db);
+    expect(creds.logins).toContainEqual(expect.objectContaining({ email: "owner@northwind.test", org: "northwind" }));
+    const subs = await listSubAccounts(t.db, (await orgIdBySlug(t.db, "northwind"))!);
+    expect(subs.map((s) => [s.slug, s.allocation])).toEqual([
+      ["northwind-dental", { basicMinutes: 500, premiumMinutes: 100 }],
+      ["northwind-realty", { basicMinutes: 0, premiumMinutes: 0 }],
+    ]);
   });
 });
