@@ -3,13 +3,15 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function SettingsNav({ orgSlug }: { orgSlug: string }) {
+/** `isAgency`: the org has sub-accounts, so the Sub-accounts page is listed. */
+export function SettingsNav({ orgSlug, isAgency = false }: { orgSlug: string; isAgency?: boolean }) {
   const pathname = usePathname();
   const items = [
     { href: `/${orgSlug}/settings/billing`, label: "Billing" },
     { href: `/${orgSlug}/settings/api-keys`, label: "API keys" },
     { href: `/${orgSlug}/settings/developers`, label: "Developers" },
     { href: `/${orgSlug}/settings/campaigns`, label: "Campaigns" },
+    ...(isAgency ? [{ href: `/${orgSlug}/settings/sub-accounts`, label: "Sub-accounts" }] : []),
   ];
   return (
     <nav aria-label="Settings" className="flex gap-1 overflow-x-auto">

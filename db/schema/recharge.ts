@@ -124,6 +124,10 @@ export const rechargeAttempts = pgTable(
     /** the default card's decline that sent the attempt to the backup card */
     primaryFailureCode: text("primary_failure_code"),
     primaryDeclineCode: text("primary_decline_code"),
+    /** the org credited when not the one charged (an agency's allocation for a sub-account); null = org_id */
+    creditOrgId: uuid("credit_org_id").references(() => organizations.id, { onDelete: "restrict" }),
+    /** the ledger idempotency key of that credit (e.g. `allocation:<sub-account>:<YYYY-MM>`); null = `pi:<PaymentIntent id>` */
+    creditKey: text("credit_key"),
   },
   (t) => [
     uniqueIndex("recharge_attempts_one_open_auto_uq")

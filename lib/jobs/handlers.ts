@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { runDueAllocations } from "@/lib/agencies/run-allocations";
 import { alertCheckDone } from "@/lib/alerts/alert-gate";
 import { checkBalanceAlerts } from "@/lib/alerts/check-alerts";
 import { sweepBalanceAlerts } from "@/lib/alerts/sweep-alerts";
@@ -50,5 +51,7 @@ export async function runJob(db: Db, name: JobName, data: Record<string, unknown
       return pauseLowBalanceCampaigns(db, String(data.orgId)).finally(() => campaignCheckDone(db, String(data.orgId)));
     case "campaigns.sweep":
       return sweepCampaignAutopause(db);
+    case "allocations.run":
+      return runDueAllocations(db, { subAccountId: typeof data.subAccountId === "string" ? data.subAccountId : undefined });
   }
 }

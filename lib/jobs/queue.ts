@@ -26,7 +26,8 @@ export type JobName =
   | "alerts.check"
   | "alerts.sweep"
   | "campaigns.check"
-  | "campaigns.sweep";
+  | "campaigns.sweep"
+  | "allocations.run";
 
 /** pg-boss's `db` option: runs one statement on the caller's connection (its transaction). */
 interface SqlExecutor {

@@ -18,6 +18,7 @@ export const JOB_NAMES: JobName[] = [
   "alerts.sweep",
   "campaigns.check",
   "campaigns.sweep",
+  "allocations.run",
 ];
 
 /** pg-boss as the process's queue; hand-offs without a `db` of their own run on `db`. */
@@ -98,6 +99,7 @@ export async function startJobWorker(p: { db: Db; connectionString: string; poll
   await boss.schedule("webhooks.sweep", "* * * * *");
   await boss.schedule("alerts.sweep", "* * * * *");
   await boss.schedule("campaigns.sweep", "* * * * *");
+  await boss.schedule("allocations.run", "*/5 * * * *");
   return {
     stop: async () => {
       setJobSender(null);

@@ -13,6 +13,8 @@ export interface NewAttempt {
   threshold?: number | null;
   createdBy?: string | null;
   createdAt?: Date;
+  /** credit another org than the one charged (an agency's allocation for a sub-account), under this ledger key */
+  creditTo?: { orgId: string; key: string };
 }
 
 /**
@@ -33,6 +35,8 @@ export async function createRechargeAttempt(db: DbOrTx, a: NewAttempt): Promise<
       balanceBefore: a.balanceBefore ?? null,
       threshold: a.threshold ?? null,
       createdBy: a.createdBy ?? null,
+      creditOrgId: a.creditTo?.orgId ?? null,
+      creditKey: a.creditTo?.key ?? null,
       createdAt: at,
       updatedAt: at,
     })

@@ -95,7 +95,7 @@ export async function settleRechargeAttempt(db: Db, attemptId: string, outcome: 
     // still below the threshold: a new trigger, durable with this commit (the hand-off below runs it at once)
     if (retrigger) await enqueueJob("recharge.trigger", { orgId: retrigger }, { tx, singletonKey: `retrigger:${a.id}`, startAfterSeconds: 5 });
     invoiceQueued = ctx.invoiceQueued;
-    if (ctx.credited) creditedOrgId = a.orgId;
+    if (ctx.credited) creditedOrgId = a.creditOrgId ?? a.orgId;
     return { attemptId, status: t.next ?? a.status, changed: t.next !== null, credited: ctx.credited };
   });
 
@@ -132,12 +132,13 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
   };
   switch (e.kind) {
     case "credit": {
+      // an agency's allocation credits the sub-account under its period's key; every other attempt its own org
       const credit = await creditTopup(tx, {
-        orgId: a.orgId,
+        orgId: a.creditOrgId ?? a.orgId,
         credits: a.credits,
         kind: a.trigger === "auto" ? "auto_recharge" : "top_up",
         reference: e.paymentIntentId,
-        idempotencyKey: `pi:${e.paymentIntentId}`,
+        idempotencyKey: a.creditKey ?? `pi:${e.paymentIntentId}`,
       });
       c.credited = credit.applied;
       c.balanceAfter = credit.balance.total;

@@ -6,6 +6,7 @@ import { createApiKey } from "@/lib/api-keys/manage-api-keys";
 import { creditTopup, resetPlanCredits } from "@/lib/ledger";
 import { createOrganization } from "@/lib/orgs/create-organization";
 import { createUser } from "@/lib/orgs/create-user";
+import { seedAgencies } from "./seed-agencies";
 
 const DEMO_PASSWORD = "refill-demo";
 /** Acme's starting balance: a 10,000-call job at 1 credit per call runs out at call 7,234. */
@@ -25,7 +26,8 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 
 /**
  * The demo data, built with the real domain functions: Acme Voice (Starter; owner + editor; plan credits
- * plus top-up credits; an all-scopes API key) and Globex (Free; its own owner). Not idempotent: run once
+ * plus top-up credits; an all-scopes API key), Globex (Free; its own owner) and the agency demo (seed-agencies).
+ * Not idempotent: run once
  * on an empty database.
  */
 export async function seedDemo(db: Db): Promise<DemoCredentials> {
@@ -59,18 +61,17 @@ export async function seedDemo(db: Db): Promise<DemoCredentials> {
   await resetPlanCredits(db, { orgId: globex.id, allotment: PLANS.free.monthlyCredits, resetsAt: periodEnd, reference: "seed", idempotencyKey: "seed:period" });
 
   const key = await createApiKey(db, acme.id, acmeOwner.id, { name: "Demo key (all scopes)", scopes: [...API_KEY_SCOPES] });
+  const agencies = await seedAgencies(db, DEMO_PASSWORD);
 
   return {
     logins: [
       { email: "owner@acme.test", password: DEMO_PASSWORD, role: "owner", org: "acme" },
       { email: "editor@acme.test", password: DEMO_PASSWORD, role: "editor", org: "acme" },
       { email: "owner@globex.test", password: DEMO_PASSWORD, role: "owner", org: "globex" },
+      ...agencies.logins,
     ],
     apiKey: key.secret,
-    orgs: [
-      { slug: "acme", name: "Acme Voice", plan: "starter" },
-      { slug: globex.slug, name: "Globex", plan: "free" },
-    ],
+    orgs: [{ slug: "acme", name: "Acme Voice", plan: "starter" }, { slug: globex.slug, name: "Globex", plan: "free" }, ...agencies.orgs],
   };
 }
 

@@ -11,7 +11,7 @@ import { orgIdBySlug } from "./seed-demo";
  * The Stripe side of the demo (emulator or Stripe test mode), idempotent: the plan catalog; Acme Voice
  * (`acme`) on Starter with an active subscription and `pm_card_visa` as its default card, so auto-recharge
  * can be enabled at once, and billing details (legal name, address, US EIN) for its invoices; Globex stays on
- * Free with no card.
+ * Free with no card; Northwind Agency gets `pm_card_visa` for its sub-accounts' allocations.
  */
 export async function seedStripe(db: Db, log: (s: string) => void = () => {}): Promise<void> {
   await ensureStripeCatalog();
@@ -40,5 +40,11 @@ export async function seedStripe(db: Db, log: (s: string) => void = () => {}): P
     };
     await saveBillingDetails(db, { orgId: acme, userId: null, details: { ...details, taxId: { type: "us_ein", value: "12-3456789" } } });
     log("Stripe: Acme Voice's billing details (legal name, address, US EIN) are on its customer.");
+  }
+  // the agency pays its sub-accounts' monthly allocations with this card
+  const agency = await orgIdBySlug(db, "northwind");
+  if (agency && !(await getStripeCustomer(db, agency))?.defaultPaymentMethodId) {
+    await attachTestCard(db, agency, "pm_card_visa");
+    log("Stripe: Northwind Agency has a Visa test card (pm_card_visa) for its sub-accounts' allocations.");
   }
 }

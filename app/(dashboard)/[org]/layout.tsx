@@ -15,11 +15,12 @@ import { getStripeCustomer } from "@/lib/stripe/customers";
 import { resumeCampaignsAction } from "./settings/campaigns/actions/resume-campaigns";
 import { resumeOptionsAction } from "./settings/campaigns/actions/resume-options";
 import { topUpNowAction } from "./settings/billing/actions/top-up-now";
+import { isAgency } from "@/lib/queries/sub-accounts";
 
 export default async function OrgLayout({ children, params }: { children: React.ReactNode; params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
   const ctx = await requireMember(slug);
-  const orgs = await listUserOrgs(getDb(), ctx.user.id);
+  const [orgs, agency] = await Promise.all([listUserOrgs(getDb(), ctx.user.id), isAgency(getDb(), ctx.org.id)]);
   const pausedCampaigns = await countPausedCampaigns(getDb(), ctx.org.id);
   async function signOutAction() {
     "use server";
@@ -56,7 +57,7 @@ export default async function OrgLayout({ children, params }: { children: React.
           </div>
         </div>
         <div className="mx-auto max-w-6xl px-4 pb-2">
-          <SettingsNav orgSlug={ctx.org.slug} />
+          <SettingsNav orgSlug={ctx.org.slug} isAgency={agency} />
         </div>
       </header>
       <main className="mx-auto max-w-6xl px-4 py-6">
