@@ -13,3 +13,4 @@ export * from "./key-budgets";
 export * from "./alerts";
 export * from "./refunds";
 export * from "./campaigns";
+export * from "./usage-rollups";
