@@ -1,4 +1,3 @@
-import "server-only";
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { usageMeterHourly, usagePropertyHourly } from "@/db/schema";
