@@ -6,6 +6,7 @@ import {
   isMeterId,
   isWithinUsageWindow,
   METER_IDS,
+  minutesBoughtText,
   RATE_CARDS,
   rateFor,
   tierMeter,
@@ -90,5 +91,16 @@ describe("isWithinUsageWindow", () => {
     ["an invalid date", "not a date", false],
   ])("%s", (_name, at, ok) => {
     expect(isWithinUsageWindow(new Date(at), now)).toBe(ok);
+  });
+});
+
+describe("minutesBoughtText", () => {
+  it.each([
+    ["starter", 2_500, "≈ 312 Premium or 500 Basic minutes"], // $50.00 at $0.02 a credit
+    ["pro", 10_000, "≈ 909 Premium or 1,666 Basic minutes"],
+    ["free", 3, "≈ 1 Premium or 3 Basic minutes"],
+    ["starter", 0, ""],
+  ] as const)("%s, %i credits → %s", (plan, credits, text) => {
+    expect(minutesBoughtText({ id: plan }, credits)).toBe(text);
   });
 });

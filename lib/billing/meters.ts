@@ -113,3 +113,14 @@ export function isWithinUsageWindow(at: Date, now: Date): boolean {
 export function meterList(): string {
   return METER_IDS.join(", ");
 }
+
+/**
+ * What `credits` buy of each minute tier on `plan`, whole minutes, Premium first: "≈ 312 Premium or 500 Basic
+ * minutes" (the Buy Credits dialog and the auto-recharge form). Empty for no credits.
+ */
+export function minutesBoughtText(plan: Pick<Plan, "id">, credits: number): string {
+  if (!Number.isSafeInteger(credits) || credits <= 0) return "";
+  const n = new Intl.NumberFormat("en-US");
+  const tiers = [...MINUTE_TIERS].reverse().map((tier) => `${n.format(unitsFor(plan, tierMeter(tier), credits))} ${tier === "premium" ? "Premium" : "Basic"}`);
+  return `≈ ${tiers.join(" or ")} minutes`;
+}

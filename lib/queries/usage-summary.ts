@@ -49,3 +49,38 @@ export async function readUsageSummary(db: DbOrTx, orgId: string, q: UsageSummar
   }));
   return summarizeUsage(parsed, { from, to: q.to, granularity: q.granularity, topN: SUMMARY_TOP_N });
 }
+
+/** The property keys an org's usage carried since `since` (at most 20, by name), for the breakdown's chooser. */
+export async function listUsagePropertyKeys(db: DbOrTx, orgId: string, since: Date): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ key: usagePropertyHourly.key })
+    .from(usagePropertyHourly)
+    .where(and(eq(usagePropertyHourly.orgId, orgId), gte(usagePropertyHourly.hour, since)))
+    .orderBy(usagePropertyHourly.key)
+    .limit(20);
+  return rows.map((r) => r.key);
+}
+
+export interface MeterUsageView {
+  byMeter: UsageSummary;
+  /** the chosen property key's breakdown (null when no key is chosen or the org reported none) */
+  byProperty: { key: string; summary: UsageSummary } | null;
+  propertyKeys: string[];
+}
+
+/**
+ * The Billing page's usage by meter and by one property, last 30 UTC days by day — rollup rows only (≤ 720 per
+ * meter or property value): the page's cost does not grow with history. `propertyKey`: the one asked for, else
+ * the first key reported.
+ */
+export async function loadMeterUsage(db: DbOrTx, orgId: string, propertyKey: string | null, now: Date): Promise<MeterUsageView> {
+  const to = new Date(bucketStart(now, "day").getTime() + 86_400_000);
+  const from = new Date(to.getTime() - 30 * 86_400_000);
+  const [byMeter, propertyKeys] = await Promise.all([
+    readUsageSummary(db, orgId, { from, to, granularity: "day", groupBy: { kind: "meter" } }),
+    listUsagePropertyKeys(db, orgId, from),
+  ]);
+  const key = propertyKey && propertyKeys.includes(propertyKey) ? propertyKey : (propertyKeys[0] ?? null);
+  const byProperty = key ? { key, summary: await readUsageSummary(db, orgId, { from, to, granularity: "day", groupBy: { kind: "property", key } }) } : null;
+  return { byMeter, byProperty, propertyKeys };
+}
