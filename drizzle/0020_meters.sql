@@ -29,3 +29,8 @@ CREATE TABLE "usage_property_hourly" (
 --> statement-breakpoint
 ALTER TABLE "usage_property_hourly" ADD CONSTRAINT "usage_property_hourly_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "usage_property_hourly_org_key_hour_idx" ON "usage_property_hourly" USING btree ("org_id","key","hour");
+--> statement-breakpoint
+ALTER TABLE "credit_holds" ADD COLUMN "meter" text DEFAULT 'call' NOT NULL;--> statement-breakpoint
+ALTER TABLE "credit_holds" ADD COLUMN "rate" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "credit_holds" ADD COLUMN "properties" jsonb;--> statement-breakpoint
+ALTER TABLE "credit_holds" ADD CONSTRAINT "credit_holds_rate_positive" CHECK ("credit_holds"."rate" >= 1);

@@ -160,8 +160,12 @@ export const creditHolds = pgTable(
     orgId: uuid("org_id")
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    /** credits held, 1..1,000,000 */
+    /** credits held, 1..1,000,000 (= units held × `rate`) */
     quantity: integer("quantity").notNull(),
+    /** the meter the hold measures (fixed at create), its rate then (credits per unit), and its properties */
+    meter: text("meter").notNull().default("call"),
+    rate: integer("rate").notNull().default(1),
+    properties: jsonb("properties").$type<Record<string, string>>(),
     /** credits captured (0..1,000,000; may exceed `quantity`); set iff status = captured */
     capturedQuantity: integer("captured_quantity"),
     status: holdStatusEnum("status").notNull().default("active"),
@@ -183,6 +187,7 @@ export const creditHolds = pgTable(
       .on(t.expiresAt)
       .where(sql`${t.status} = 'active'`),
     check("credit_holds_quantity_range", sql`${t.quantity} BETWEEN 1 AND 1000000`),
+    check("credit_holds_rate_positive", sql`${t.rate} >= 1`),
     check("credit_holds_captured_range", sql`${t.capturedQuantity} IS NULL OR ${t.capturedQuantity} BETWEEN 0 AND 1000000`),
     check("credit_holds_captured_iff_status", sql`(${t.status} = 'captured') = (${t.capturedQuantity} IS NOT NULL)`),
   ],

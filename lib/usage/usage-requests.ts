@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { organizations } from "@/db/schema";
 import type { DebitRequest } from "@/lib/billing/debit-plan";
-import { creditsFor, DEFAULT_METER, uniformRate, type MeterId } from "@/lib/billing/meters";
+import { creditsFor, DEFAULT_METER, rateFor, uniformRate, type MeterId } from "@/lib/billing/meters";
 import type { PlanId } from "@/lib/billing/plans";
 import type { UsageEventInput } from "./usage-schema";
 
@@ -30,4 +30,9 @@ export async function toDebitRequests(db: Db, orgId: string, events: readonly Us
 async function planOf(db: Db, orgId: string): Promise<PlanId> {
   const [org] = await db.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId)).limit(1);
   return org?.plan ?? "free";
+}
+
+/** Credits one unit of `meter` costs the org now (its plan's rate card; no query for a meter rated alike on every plan). */
+export async function rateForOrg(db: Db, orgId: string, meter: MeterId): Promise<number> {
+  return uniformRate(meter) ?? rateFor({ id: await planOf(db, orgId) }, meter);
 }
