@@ -1,8 +1,10 @@
 import { Card } from "@/components/ui/card";
 import { formatCredits } from "@/lib/billing/money";
-import { isMeterId, METERS } from "@/lib/billing/meters";
+import { CREDIT_LABEL, isMeterId, METERS } from "@/lib/billing/meters";
 import type { UsageSummary } from "@/lib/billing/usage-summary";
 import { MeterUsageChart } from "./meter-usage-chart";
+
+const CREDITS_HEADING = CREDIT_LABEL.plural[0]!.toUpperCase() + CREDIT_LABEL.plural.slice(1);
 
 function meterName(id: string): string {
   return isMeterId(id) ? METERS[id].name : id;
@@ -42,7 +44,7 @@ export function MeterUsageCard({
               <tr className="text-left text-slate-600">
                 <th className="py-1 font-medium">Meter</th>
                 <th className="py-1 text-right font-medium">Units</th>
-                <th className="py-1 text-right font-medium">Credits</th>
+                <th className="py-1 text-right font-medium">{CREDITS_HEADING}</th>
               </tr>
             </thead>
             <tbody>
@@ -77,7 +79,7 @@ export function MeterUsageCard({
                   <tr className="text-left text-slate-600">
                     <th className="py-1 font-medium">{byProperty.key}</th>
                     <th className="py-1 text-right font-medium">Events</th>
-                    <th className="py-1 text-right font-medium">Credits</th>
+                    <th className="py-1 text-right font-medium">{CREDITS_HEADING}</th>
                   </tr>
                 </thead>
                 <tbody>

@@ -127,7 +127,7 @@ export function planDebits(
       id,
       quantity: req.quantity,
       idempotencyKey: key,
-      measure: req.measure ?? null,
+      ...(req.measure ? { measure: req.measure } : {}),
       planCreditsAfter: bal.planCredits,
       topupCreditsAfter: bal.topupCredits,
     };

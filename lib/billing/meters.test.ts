@@ -6,6 +6,7 @@ import {
   isMeterId,
   isWithinUsageWindow,
   METER_IDS,
+  MINUTE_TIERS,
   minutesBoughtText,
   RATE_CARDS,
   rateFor,
@@ -102,5 +103,14 @@ describe("minutesBoughtText", () => {
     ["starter", 0, ""],
   ] as const)("%s, %i credits → %s", (plan, credits, text) => {
     expect(minutesBoughtText({ id: plan }, credits)).toBe(text);
+  });
+});
+
+describe("minute tiers", () => {
+  it("each tier has a meter that names it", () => {
+    expect(MINUTE_TIERS.map((t) => [t, tierMeter(t)])).toEqual([
+      ["basic", "minute.basic"],
+      ["premium", "minute.premium"],
+    ]);
   });
 });

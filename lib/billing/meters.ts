@@ -101,7 +101,7 @@ export function uniformRate(meter: MeterId): number | null {
 }
 
 /** How far a usage event's `timestamp` may lie from now: up to 24 h in the past, 5 min ahead (clock skew). */
-export const USAGE_TIME_WINDOW = { pastMs: 24 * 3_600_000, futureMs: 5 * 60_000 } as const;
+const USAGE_TIME_WINDOW = { pastMs: 24 * 3_600_000, futureMs: 5 * 60_000 } as const;
 
 /** Whether a usage event that occurred at `at` may be reported at `now`. */
 export function isWithinUsageWindow(at: Date, now: Date): boolean {

@@ -16,13 +16,13 @@ export interface RollupRow {
   events: number;
 }
 
-export interface UsageFigures {
+interface UsageFigures {
   units: number;
   credits: number;
   events: number;
 }
 
-export interface SummaryGroup extends UsageFigures {
+interface SummaryGroup extends UsageFigures {
   /** the meter id or property value; for the "other" group, "other" */
   group: string;
   /** true for the one group that folds every group beyond the top N */

@@ -7,7 +7,7 @@ import { bucketStart, summarizeUsage, type Granularity, type RollupRow, type Usa
 export type UsageGroupBy = { kind: "meter" } | { kind: "property"; key: string };
 
 /** How many groups a summary keeps before folding the rest into "other". */
-export const SUMMARY_TOP_N = 10;
+const SUMMARY_TOP_N = 10;
 
 export interface UsageSummaryQuery {
   from: Date;
@@ -51,7 +51,7 @@ export async function readUsageSummary(db: DbOrTx, orgId: string, q: UsageSummar
 }
 
 /** The property keys an org's usage carried since `since` (at most 20, by name), for the breakdown's chooser. */
-export async function listUsagePropertyKeys(db: DbOrTx, orgId: string, since: Date): Promise<string[]> {
+async function listUsagePropertyKeys(db: DbOrTx, orgId: string, since: Date): Promise<string[]> {
   const rows = await db
     .selectDistinct({ key: usagePropertyHourly.key })
     .from(usagePropertyHourly)

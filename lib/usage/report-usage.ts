@@ -97,7 +97,7 @@ export function usageResultReply(r: DebitResult, recharge: RechargeHint | null =
  * What a usage was measured in, beside the existing fields: `meter`, `units` (in the meter's unit), `credits`
  * debited and `rate` (credits per unit). `quantity` stays as it was: the credits debited.
  */
-export function meterJson(credits: number, measure: UsageMeasure | null | undefined) {
+function meterJson(credits: number, measure: UsageMeasure | null | undefined) {
   const meter = measure?.meter ?? DEFAULT_METER;
   const units = measure?.units ?? credits;
   return { meter, units, credits, rate: units > 0 ? credits / units : 0 };

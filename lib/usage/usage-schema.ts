@@ -29,14 +29,14 @@ export const propertiesSchema = z
   .optional();
 
 /** `timestamp`: ISO 8601 with an offset, within the last 24 h or at most 5 min ahead (checked at parse time). */
-export const timestampSchema = z
+const timestampSchema = z
   .string({ error: "timestamp must be an ISO 8601 date-time, e.g. 2026-12-04T12:00:00Z." })
   .refine((s) => z.iso.datetime({ offset: true }).safeParse(s).success, "timestamp must be an ISO 8601 date-time, e.g. 2026-12-04T12:00:00Z.")
   .transform((s) => new Date(s))
   .refine((d) => isWithinUsageWindow(d, new Date()), "timestamp must be within the last 24 hours and at most 5 minutes ahead.")
   .optional();
 
-export const idempotencyKeySchema = z
+const idempotencyKeySchema = z
   .string({ error: "idempotency_key must be a string." })
   .min(1, "idempotency_key must not be empty.")
   .max(255, "idempotency_key must be at most 255 characters.")

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { UsageGroupBy, UsageSummaryQuery } from "@/lib/queries/usage-summary";
 
 /** The longest window per granularity: 31 days of hours (744 buckets), 366 days of days. */
-export const MAX_SUMMARY_DAYS = { hour: 31, day: 366 } as const;
+const MAX_SUMMARY_DAYS = { hour: 31, day: 366 } as const;
 const DAY_MS = 86_400_000;
 const DATE_MESSAGE = (f: string) => `${f} must be an ISO 8601 date-time, e.g. 2026-12-01T00:00:00Z.`;
 const date = (f: string) =>
