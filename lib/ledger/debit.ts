@@ -1,4 +1,5 @@
 import { newUsageId } from "./usage-id";
+import { DEFAULT_METER } from "@/lib/billing/meters";
 import type postgres from "postgres";
 import type { Db } from "@/db/client";
 import { planDebits, type AppliedUsage, type DebitRequest, type PoolBalances, type UsageMeasure } from "@/lib/billing/debit-plan";
@@ -128,7 +129,8 @@ function priorMap(rows: readonly PriorUsageRow[]): Map<string, AppliedUsage> {
       id: u.id,
       quantity: u.quantity,
       idempotencyKey: u.idempotency_key,
-      measure: { meter: u.meter, units: u.units ?? u.quantity },
+      // a plain debit (the default meter, units = credits) replays as it was answered: without a measure
+      ...(u.meter !== DEFAULT_METER || (u.units ?? u.quantity) !== u.quantity ? { measure: { meter: u.meter, units: u.units ?? u.quantity } } : {}),
       planCreditsAfter: u.plan_credits_after,
       topupCreditsAfter: u.topup_credits_after,
     });
