@@ -34,6 +34,7 @@ async function newOrg(planId: "starter" | "pro" = "starter", topup = 10_000) {
   const auth = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
   return {
     org,
+    secret,
     post: (body: unknown) => usage.POST(new Request("http://x/api/v1/usage", { method: "POST", headers: auth, body: JSON.stringify(body) })),
     postBatch: (events: unknown[]) =>
       batch.POST(new Request("http://x/api/v1/usage/batch", { method: "POST", headers: auth, body: JSON.stringify({ events }) })),
@@ -163,6 +164,27 @@ describe("GET /api/v1/usage/summary", () => {
     expect(res.status).toBe(422);
     expect(Object.keys((await res.json()).error.fields)).toContain(field);
   });
+});
+
+it("the Node.js ingestion path (what `npm start` serves) prices meters the same way", async () => {
+  const { createServer } = await import("node:http");
+  const { handleIngestRequest } = await import("@/lib/http/ingest-handler");
+  const server = createServer((req, res) => {
+    if (!handleIngestRequest(req, res)) res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const o = await newOrg("pro");
+    const { port } = server.address() as import("node:net").AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/usage`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${o.secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ meter: "minute.premium", quantity: 2, properties: { model: "v2" } }),
+    });
+    expect(await res.json()).toMatchObject({ meter: "minute.premium", units: 2, credits: 22, rate: 11 });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 it("the ledger CSV carries each usage entry's meter and properties", async () => {
