@@ -158,7 +158,7 @@ test("the ledger CSV export is for members only", async ({ page, request }) => {
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
   const csv = await (await download.createReadStream()).toArray();
   const text = Buffer.concat(csv).toString("utf8");
-  expect(text.split("\n")[0]).toBe("id,created_at,kind,pool,delta,balance_after,reference");
+  expect(text.split("\n")[0]).toBe("id,created_at,kind,pool,delta,balance_after,reference,meter,properties");
   expect(text).toContain(",usage,plan,-10,1990,");
 });
 

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { formatCredits, formatMoney } from "@/lib/billing/money";
+import { minutesBoughtText } from "@/lib/billing/meters";
 import { buyPacksSchema } from "@/lib/billing/auto-recharge-schema";
 import type { ActionResult } from "@/lib/actions/action-result";
 import type { PackPricing } from "@/lib/billing/money";
@@ -122,6 +123,14 @@ export function PacksDialog({
           <dd className="text-right font-semibold tabular-nums" data-testid={`${mode}-total`}>
             {valid ? formatMoney(packs * pricing.packPriceCents, pricing.currency) : "—"}
           </dd>
+          {pricing.planId && valid ? (
+            <>
+              <dt className="text-slate-600">Buys</dt>
+              <dd className="text-right tabular-nums" data-testid={`${mode}-minutes`}>
+                {minutesBoughtText({ id: pricing.planId }, packs * pricing.packCredits)}
+              </dd>
+            </>
+          ) : null}
         </dl>
         {serverError ? (
           <p role="alert" className="text-sm font-medium text-red-700">

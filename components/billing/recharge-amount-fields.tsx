@@ -4,6 +4,7 @@ import type { UseFormReturn } from "react-hook-form";
 import { Field } from "@/components/ui/field";
 import type { AutoRechargeFormInput } from "@/lib/billing/auto-recharge-schema";
 import { formatCredits, formatMoney, type PackPricing } from "@/lib/billing/money";
+import { minutesBoughtText } from "@/lib/billing/meters";
 
 /** Recharge amount: a fixed number of packs, or "recharge to" a target balance (whole packs up to at least it). */
 export function RechargeAmountFields({ form, pricing, disabled }: { form: UseFormReturn<AutoRechargeFormInput>; pricing: PackPricing; disabled: boolean }) {
@@ -13,6 +14,11 @@ export function RechargeAmountFields({ form, pricing, disabled }: { form: UseFor
   const threshold = form.watch("threshold");
   const packsValid = Number.isInteger(packs) && packs >= 1 && packs <= 100;
   const label = packsValid ? `${formatCredits(packs * pricing.packCredits)} credits for ${formatMoney(packs * pricing.packPriceCents, pricing.currency)}` : "—";
+  // what the amount buys per minute tier: "$50.00 ≈ 312 Premium or 500 Basic minutes"
+  const buys =
+    packsValid && pricing.planId
+      ? `${formatMoney(packs * pricing.packPriceCents, pricing.currency)} ${minutesBoughtText({ id: pricing.planId }, packs * pricing.packCredits)}`
+      : "";
   const errors = form.formState.errors;
   const setMode = (m: "fixed" | "target") => {
     const suggested = (Number.isInteger(threshold) ? threshold : 0) + (packsValid ? packs : 1) * pricing.packCredits;
@@ -40,7 +46,16 @@ export function RechargeAmountFields({ form, pricing, disabled }: { form: UseFor
           min={1}
           max={100}
           suffix="packs"
-          hint={<span data-testid="recharge-amount-label">= {label}</span>}
+          hint={
+            <>
+              <span data-testid="recharge-amount-label">= {label}</span>
+              {buys ? (
+                <span className="block" data-testid="recharge-amount-minutes">
+                  {buys}
+                </span>
+              ) : null}
+            </>
+          }
           error={errors.rechargePacks?.message}
           {...form.register("rechargePacks", { valueAsNumber: true })}
         />

@@ -14,3 +14,4 @@ export * from "./alerts";
 export * from "./refunds";
 export * from "./campaigns";
 export * from "./agencies";
+export * from "./usage-rollups";

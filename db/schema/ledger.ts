@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
 export const creditPoolEnum = pgEnum("credit_pool", ["plan", "topup"]);
@@ -94,8 +94,9 @@ export const ledgerEntries = pgTable(
 /**
  * The first result of each usage request (`POST /api/v1/usage`) that carried an idempotency key: its id
  * is the API's `id` (UUIDv7, also the `reference` of its ledger entries), the key is unique per org, and the
- * stored balances let a replay return the first result exactly. A request without a key needs no record
- * beyond its ledger entries, so it writes none (half the rows per debit on the hot path).
+ * stored balances let a replay return the first result exactly. A request without a key on the default meter
+ * with no properties or timestamp needs no record beyond its ledger entries, so it writes none (half the rows
+ * per debit on the hot path); one that names another meter, properties or a timestamp is recorded (the CSV).
  */
 export const usageEvents = pgTable(
   "usage_events",
@@ -107,6 +108,14 @@ export const usageEvents = pgTable(
     quantity: integer("quantity").notNull(),
     planCreditsAfter: integer("plan_credits_after").notNull(),
     topupCreditsAfter: integer("topup_credits_after").notNull(),
+    /** the meter the usage was measured in (lib/billing/meters); `quantity` is the credits debited */
+    meter: text("meter").notNull().default("call"),
+    /** units of `meter` (null on rows from before meters: then `quantity`) */
+    units: integer("units"),
+    /** ≤ 10 string keys → strings ≤ 200 chars, as reported */
+    properties: jsonb("properties").$type<Record<string, string>>(),
+    /** the usage's own time when it reported one (else `created_at`) */
+    occurredAt: timestamp("occurred_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -151,8 +160,12 @@ export const creditHolds = pgTable(
     orgId: uuid("org_id")
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    /** credits held, 1..1,000,000 */
+    /** credits held, 1..1,000,000 (= units held × `rate`) */
     quantity: integer("quantity").notNull(),
+    /** the meter the hold measures (fixed at create), its rate then (credits per unit), and its properties */
+    meter: text("meter").notNull().default("call"),
+    rate: integer("rate").notNull().default(1),
+    properties: jsonb("properties").$type<Record<string, string>>(),
     /** credits captured (0..1,000,000; may exceed `quantity`); set iff status = captured */
     capturedQuantity: integer("captured_quantity"),
     status: holdStatusEnum("status").notNull().default("active"),
@@ -174,6 +187,7 @@ export const creditHolds = pgTable(
       .on(t.expiresAt)
       .where(sql`${t.status} = 'active'`),
     check("credit_holds_quantity_range", sql`${t.quantity} BETWEEN 1 AND 1000000`),
+    check("credit_holds_rate_positive", sql`${t.rate} >= 1`),
     check("credit_holds_captured_range", sql`${t.capturedQuantity} IS NULL OR ${t.capturedQuantity} BETWEEN 0 AND 1000000`),
     check("credit_holds_captured_iff_status", sql`(${t.status} = 'captured') = (${t.capturedQuantity} IS NOT NULL)`),
   ],

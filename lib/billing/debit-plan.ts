@@ -26,17 +26,32 @@ export interface DebitLimits {
 
 const NO_LIMITS: DebitLimits = { heldCredits: 0, graceCredits: 0 };
 
+/** What a usage was measured in (see lib/billing/meters): absent on a plain credit debit (the default meter). */
+export interface UsageMeasure {
+  /** a meter id (`MeterId`) */
+  meter: string;
+  /** units of `meter`, integer ≥ 1; `quantity` = units × the plan's rate */
+  units: number;
+  /** ≤ 10 string keys → strings, kept with the usage event and its rollups */
+  properties?: Record<string, string> | null;
+  /** when the usage occurred, if the caller said (else when it is debited) */
+  occurredAt?: Date | null;
+}
+
 export interface DebitRequest {
   /** credits, integer ≥ 1 */
   quantity: number;
   /** caller's key, ≤ 255 chars; same key → same result, applied once */
   idempotencyKey?: string | null;
+  measure?: UsageMeasure | null;
 }
 
 export interface AppliedUsage {
   id: string;
   quantity: number;
   idempotencyKey: string | null;
+  /** as requested (a replay: as first recorded); null: the default meter, units = quantity */
+  measure?: UsageMeasure | null;
   planCreditsAfter: number;
   topupCreditsAfter: number;
 }
@@ -112,6 +127,7 @@ export function planDebits(
       id,
       quantity: req.quantity,
       idempotencyKey: key,
+      ...(req.measure ? { measure: req.measure } : {}),
       planCreditsAfter: bal.planCredits,
       topupCreditsAfter: bal.topupCredits,
     };

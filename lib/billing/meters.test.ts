@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { centsForCredits, creditsFor, DEFAULT_METER, isMeterId, METER_IDS, RATE_CARDS, rateFor, tierMeter, unitsFor } from "./meters";
+import {
+  centsForCredits,
+  creditsFor,
+  DEFAULT_METER,
+  isMeterId,
+  isWithinUsageWindow,
+  METER_IDS,
+  MINUTE_TIERS,
+  minutesBoughtText,
+  RATE_CARDS,
+  rateFor,
+  tierMeter,
+  uniformRate,
+  unitsFor,
+} from "./meters";
 import { PLAN_IDS, PLANS } from "./plans";
 
 describe("rate cards", () => {
@@ -53,5 +67,50 @@ describe("rate cards", () => {
     expect(isMeterId("minute.gold")).toBe(false);
     expect(isMeterId(7)).toBe(false);
     expect(tierMeter("basic")).toBe("minute.basic");
+  });
+});
+
+describe("uniformRate", () => {
+  it.each([
+    ["call", 1],
+    ["request", 1],
+    ["minute.basic", null],
+    ["minute.premium", null],
+  ] as const)("%s → %s", (meter, rate) => {
+    expect(uniformRate(meter)).toBe(rate);
+  });
+});
+
+describe("isWithinUsageWindow", () => {
+  const now = new Date("2026-12-04T12:00:00Z");
+  it.each([
+    ["now", "2026-12-04T12:00:00Z", true],
+    ["exactly 24 h ago", "2026-12-03T12:00:00Z", true],
+    ["24 h and 1 ms ago", "2026-12-03T11:59:59.999Z", false],
+    ["5 min ahead", "2026-12-04T12:05:00Z", true],
+    ["5 min and 1 ms ahead", "2026-12-04T12:05:00.001Z", false],
+    ["an invalid date", "not a date", false],
+  ])("%s", (_name, at, ok) => {
+    expect(isWithinUsageWindow(new Date(at), now)).toBe(ok);
+  });
+});
+
+describe("minutesBoughtText", () => {
+  it.each([
+    ["starter", 2_500, "≈ 312 Premium or 500 Basic minutes"], // $50.00 at $0.02 a credit
+    ["pro", 10_000, "≈ 909 Premium or 1,666 Basic minutes"],
+    ["free", 3, "≈ 1 Premium or 3 Basic minutes"],
+    ["starter", 0, ""],
+  ] as const)("%s, %i credits → %s", (plan, credits, text) => {
+    expect(minutesBoughtText({ id: plan }, credits)).toBe(text);
+  });
+});
+
+describe("minute tiers", () => {
+  it("each tier has a meter that names it", () => {
+    expect(MINUTE_TIERS.map((t) => [t, tierMeter(t)])).toEqual([
+      ["basic", "minute.basic"],
+      ["premium", "minute.premium"],
+    ]);
   });
 });

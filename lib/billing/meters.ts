@@ -93,3 +93,34 @@ export function centsForCredits(plan: Pick<Plan, "packCredits" | "packPriceCents
   if (!Number.isSafeInteger(credits) || credits <= 0) return 0;
   return Math.ceil((credits * plan.packPriceCents) / plan.packCredits);
 }
+
+/** The rate of `meter` when every plan's card gives it the same one (e.g. a call: 1 credit), else null. */
+export function uniformRate(meter: MeterId): number | null {
+  const rates = new Set(Object.values(RATE_CARDS).map((card) => card[meter]));
+  return rates.size === 1 ? [...rates][0]! : null;
+}
+
+/** How far a usage event's `timestamp` may lie from now: up to 24 h in the past, 5 min ahead (clock skew). */
+const USAGE_TIME_WINDOW = { pastMs: 24 * 3_600_000, futureMs: 5 * 60_000 } as const;
+
+/** Whether a usage event that occurred at `at` may be reported at `now`. */
+export function isWithinUsageWindow(at: Date, now: Date): boolean {
+  const d = at.getTime() - now.getTime();
+  return Number.isFinite(d) && d >= -USAGE_TIME_WINDOW.pastMs && d <= USAGE_TIME_WINDOW.futureMs;
+}
+
+/** "call, request, minute.basic, minute.premium" — the meters, for an error that lists them. */
+export function meterList(): string {
+  return METER_IDS.join(", ");
+}
+
+/**
+ * What `credits` buy of each minute tier on `plan`, whole minutes, Premium first: "≈ 312 Premium or 500 Basic
+ * minutes" (the Buy Credits dialog and the auto-recharge form). Empty for no credits.
+ */
+export function minutesBoughtText(plan: Pick<Plan, "id">, credits: number): string {
+  if (!Number.isSafeInteger(credits) || credits <= 0) return "";
+  const n = new Intl.NumberFormat("en-US");
+  const tiers = [...MINUTE_TIERS].reverse().map((tier) => `${n.format(unitsFor(plan, tierMeter(tier), credits))} ${tier === "premium" ? "Premium" : "Basic"}`);
+  return `≈ ${tiers.join(" or ")} minutes`;
+}

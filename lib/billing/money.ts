@@ -1,3 +1,4 @@
+import type { PlanId } from "./plans";
 import type { Plan } from "./plans";
 
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -35,6 +36,8 @@ export function formatPackPrice(plan: Plan): string {
 /** Pricing facts of the org's plan, serialisable for client islands. */
 export interface PackPricing {
   planName: string;
+  /** the plan, for what an amount buys per meter (lib/billing/meters); absent: no estimate shown */
+  planId?: PlanId;
   packCredits: number;
   packPriceCents: number;
   currency: string;

@@ -2,7 +2,8 @@ import type { z } from "zod";
 import { getDb } from "@/db/client";
 import type { CreditHold } from "@/db/schema";
 import { apiEndpoint } from "@/lib/api/endpoint";
-import { errorReply, type ApiReply } from "@/lib/api/responses";
+import { errorReply, invalidRequest, type ApiReply } from "@/lib/api/responses";
+import { rateForOrg } from "@/lib/usage/usage-requests";
 import type { Balance } from "@/lib/ledger";
 import { captureHold, type CaptureHoldResult } from "@/lib/ledger/hold-capture";
 import { createHold, getHold, releaseHold, type HoldConflict } from "@/lib/ledger/holds";
@@ -29,6 +30,11 @@ function holdJson(h: CreditHold) {
     status: h.status,
     quantity: h.quantity,
     captured_quantity: h.capturedQuantity,
+    meter: h.meter,
+    rate: h.rate,
+    units: h.quantity / h.rate,
+    captured_units: h.capturedQuantity === null ? null : h.capturedQuantity / h.rate,
+    properties: h.properties ?? {},
     usage_id: h.usageId,
     expires_at: h.expiresAt.toISOString(),
     created_at: h.createdAt.toISOString(),
@@ -40,15 +46,20 @@ const HOLDS = { rateLimit: usageRateLimit, onError: usageFailureReply, component
 type HoldParams = { id: string };
 
 /**
- * POST /api/v1/holds — `{ quantity: 1..1000000, expires_in?: 1..86400 s (default 3600), idempotency_key? }`.
- * 202 `{ id, status: "active", quantity, expires_at, …, balance }` (balance with `held`, `available`); 402
+ * POST /api/v1/holds — `{ meter?, properties?, quantity: 1..1000000 units, expires_in?: 1..86400 s (default 3600), idempotency_key? }`.
+ * Holds units × the plan's rate credits (≤ 1,000,000, else 422); meter, rate and properties are fixed for the capture.
+ * 202 `{ id, status: "active", quantity (credits), meter, rate, units, properties, expires_at, …, balance }` (balance with `held`, `available`); 402
  * `insufficient_credits` (nothing held) when the balance plus grace cannot cover it. The same key again
  * returns that hold (as it is now, with the current balance).
  */
 export const postHold = apiEndpoint(
   ["usage:write"],
-  async ({ key, body: { quantity, expires_in, idempotency_key } }) => {
-    const r = await createHold(getDb(), { orgId: key.orgId, quantity, expiresInSeconds: expires_in, idempotencyKey: idempotency_key });
+  async ({ key, body: { meter, properties, quantity, expires_in, idempotency_key } }) => {
+    const db = getDb();
+    const rate = await rateForOrg(db, key.orgId, meter);
+    if (quantity * rate > 1_000_000) return tooLarge(quantity * rate);
+    const measure = { meter, rate, properties: properties ?? null };
+    const r = await createHold(db, { orgId: key.orgId, quantity: quantity * rate, measure, expiresInSeconds: expires_in, idempotencyKey: idempotency_key });
     if (!r.ok) return insufficient(r.quantity, r.balance);
     return { status: 202, body: { ...holdJson(r.hold), balance: balanceJson(r.balance) } };
   },
@@ -56,8 +67,8 @@ export const postHold = apiEndpoint(
 );
 
 /**
- * POST /api/v1/holds/{id}/capture — `{ quantity: 0..1000000, idempotency_key? }`: debits the call's actual
- * usage and releases the hold. 200 `{ id, status: "captured", captured_quantity, usage_id, …, balance }`.
+ * POST /api/v1/holds/{id}/capture — `{ quantity: 0..1000000 units of the hold's meter, idempotency_key? }`: debits
+ * the call's actual usage (units × the hold's rate credits; over 1,000,000 → 422) and releases the hold. 200 `{ id, status: "captured", captured_quantity, usage_id, …, balance }`.
  * More than held is accepted up to the balance plus grace (a call is never cut mid-call), beyond that 402
  * and the hold stays active. The same key again replays; 409 `conflict` for a hold captured (with another
  * key or none), released or expired. Then, as after every usage flush, the auto-recharge trigger looks.
@@ -108,11 +119,16 @@ type Refusal = Exclude<CaptureHoldResult, { ok: true }>;
 function refusal(r: Refusal): ApiReply {
   if (r.code === "not_found") return noSuchHold();
   if (r.code === "insufficient_credits") return insufficient(r.quantity, r.balance);
+  if (r.code === "too_large") return tooLarge(r.credits);
   return errorReply("conflict", CONFLICT_MESSAGES[r.reason], { reason: r.reason, hold: holdJson(r.hold) });
 }
 
 function insufficient(quantity: number, balance: Balance): ApiReply {
   return errorReply("insufficient_credits", `Insufficient credits: ${quantity} requested, ${balance.available} available.`, { balance: balanceJson(balance) });
+}
+
+function tooLarge(credits: number): ApiReply {
+  return invalidRequest({ quantity: [`quantity × the meter's rate is ${credits} credits; a hold covers at most 1000000 credits.`] });
 }
 
 function noSuchHold(): ApiReply {

@@ -1,5 +1,6 @@
 import type postgres from "postgres";
-import type { DebitPlan } from "@/lib/billing/debit-plan";
+import type { AppliedUsage, DebitPlan } from "@/lib/billing/debit-plan";
+import { DEFAULT_METER } from "@/lib/billing/meters";
 
 /**
  * The debit's SQL, on the postgres.js client directly: its statements are prepared once per connection
@@ -26,6 +27,9 @@ export interface PriorUsageRow {
   idempotency_key: string;
   plan_credits_after: number;
   topup_credits_after: number;
+  meter: string;
+  /** null on rows from before meters (then `quantity`) */
+  units: number | null;
 }
 
 /** Locks the balance row (inside `tx`) and reads the first results of `keys` already applied. */
@@ -38,7 +42,8 @@ export async function lockBalanceAndPrior(
     SELECT b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, b.held_credits, b.grace_credits, b.grace_attempt_id,
            s.enabled AS ar_enabled, s.threshold AS ar_threshold,
            (SELECT json_agg(json_build_object('id', u.id, 'quantity', u.quantity, 'idempotency_key', u.idempotency_key,
-                    'plan_credits_after', u.plan_credits_after, 'topup_credits_after', u.topup_credits_after))
+                    'plan_credits_after', u.plan_credits_after, 'topup_credits_after', u.topup_credits_after,
+                    'meter', u.meter, 'units', u.units))
               FROM usage_events u
              WHERE u.org_id = b.org_id AND u.idempotency_key IN (SELECT json_array_elements_text(${JSON.stringify(keys)}::json))) AS prior
       FROM credit_balances b LEFT JOIN auto_recharge_settings s ON s.org_id = b.org_id
@@ -57,7 +62,7 @@ export async function lockBalanceAndPrior(
 export async function readPriorUsages(tx: postgres.TransactionSql, orgId: string, keys: readonly string[]): Promise<PriorUsageRow[]> {
   if (keys.length === 0) return [];
   return tx<PriorUsageRow[]>`
-    SELECT u.id, u.quantity, u.idempotency_key, u.plan_credits_after, u.topup_credits_after
+    SELECT u.id, u.quantity, u.idempotency_key, u.plan_credits_after, u.topup_credits_after, u.meter, u.units
       FROM usage_events u
      WHERE u.org_id = ${orgId} AND u.idempotency_key IN (SELECT json_array_elements_text(${JSON.stringify(keys)}::json))`;
 }
@@ -91,9 +96,7 @@ export async function writeDebitsIfUnchanged(
   // once; each usage's ledger entries — plan pool, then top-up pool, the non-zero ones — are derived from it
   // in SQL exactly as the plan made them (delta = the pool's share, balance_after = the pool after the usage).
   const fromPlan = new Map(plan.entries.filter((e) => e.pool === "plan").map((e) => [e.usageId, -e.delta]));
-  const usages = JSON.stringify(
-    plan.newUsages.map((u) => ({ id: u.id, key: u.idempotencyKey, q: u.quantity, fp: fromPlan.get(u.id) ?? 0, p: u.planCreditsAfter, t: u.topupCreditsAfter })),
-  );
+  const usages = JSON.stringify(plan.newUsages.map((u) => usageJson(u, fromPlan.get(u.id) ?? 0)));
   const keys = JSON.stringify(plan.newUsages.flatMap((u) => (u.idempotencyKey === null ? [] : [u.idempotencyKey])));
   const credits = plan.newUsages.reduce((n, u) => n + u.quantity, 0);
   const [row] = await sql<BalanceRow[]>`
@@ -107,16 +110,29 @@ export async function writeDebitsIfUnchanged(
                           WHERE u.org_id = ${orgId} AND u.idempotency_key IN (SELECT json_array_elements_text(${keys}::json)))
       RETURNING plan_credits, topup_credits, plan_allotment, plan_resets_at, held_credits, grace_credits, grace_attempt_id
     ), usages AS MATERIALIZED (
-      SELECT u.* FROM ROWS FROM (json_to_recordset(${usages}::json) AS (id uuid, key text, q int, fp int, p int, t int))
-                      WITH ORDINALITY AS u(id, key, q, fp, p, t, n), balance
+      SELECT u.*, date_trunc('hour', coalesce(u.ts, now())) AS h
+        FROM ROWS FROM (json_to_recordset(${usages}::json) AS (id uuid, key text, q int, fp int, p int, t int, m text, un int, pr jsonb, ts timestamptz, rec boolean))
+                      WITH ORDINALITY AS u(id, key, q, fp, p, t, m, un, pr, ts, rec, n), balance
     ), usage AS (
-      INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after)
-      SELECT id, ${orgId}, key, q, p, t FROM usages WHERE key IS NOT NULL
+      INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after, meter, units, properties, occurred_at)
+      SELECT id, ${orgId}, key, q, p, t, m, un, pr, ts FROM usages WHERE rec
     ), hourly AS (
       INSERT INTO usage_hourly (org_id, hour, credits, events)
       SELECT ${orgId}, date_trunc('hour', now()), ${credits}, ${plan.newUsages.length} FROM balance
       ON CONFLICT (org_id, hour) DO UPDATE
         SET credits = usage_hourly.credits + excluded.credits, events = usage_hourly.events + excluded.events
+    ), by_meter AS (
+      INSERT INTO usage_meter_hourly (org_id, meter, hour, units, credits, events)
+      SELECT ${orgId}, m, h, sum(un), sum(q), count(*) FROM usages GROUP BY m, h
+      ON CONFLICT (org_id, meter, hour) DO UPDATE SET units = usage_meter_hourly.units + excluded.units,
+        credits = usage_meter_hourly.credits + excluded.credits, events = usage_meter_hourly.events + excluded.events
+    ), by_property AS (
+      INSERT INTO usage_property_hourly (org_id, key, value, hour, units, credits, events)
+      SELECT ${orgId}, e.key, e.value, u.h, sum(u.un), sum(u.q), count(*)
+        FROM usages u CROSS JOIN LATERAL jsonb_each_text(u.pr) AS e(key, value)
+       WHERE u.pr IS NOT NULL GROUP BY e.key, e.value, u.h
+      ON CONFLICT (org_id, key, value, hour) DO UPDATE SET units = usage_property_hourly.units + excluded.units,
+        credits = usage_property_hourly.credits + excluded.credits, events = usage_property_hourly.events + excluded.events
     ), entries AS (
       INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, balance_after)
       SELECT ${orgId}, e.pool, e.delta, 'usage', u.id::text, e.after
@@ -129,4 +145,30 @@ export async function writeDebitsIfUnchanged(
            s.enabled AS ar_enabled, s.threshold AS ar_threshold
       FROM balance b LEFT JOIN auto_recharge_settings s ON s.org_id = ${orgId}`;
   return row;
+}
+
+/**
+ * One new usage as the debit statement's JSON parameter. `rec`: whether it gets a `usage_events` row — when it
+ * has an idempotency key (its replay), or names another meter than the default, properties or a timestamp (the
+ * CSV's meter and properties); a plain keyless debit on the default meter writes none (the hot path).
+ */
+function usageJson(u: AppliedUsage, fromPlan: number) {
+  const m = u.measure;
+  const meter = m?.meter ?? DEFAULT_METER;
+  const pr = m?.properties && Object.keys(m.properties).length > 0 ? m.properties : undefined;
+  const ts = m?.occurredAt ? m.occurredAt.toISOString() : undefined;
+  const rec = u.idempotencyKey !== null || meter !== DEFAULT_METER || pr !== undefined || ts !== undefined;
+  return {
+    id: u.id,
+    key: u.idempotencyKey,
+    q: u.quantity,
+    fp: fromPlan,
+    p: u.planCreditsAfter,
+    t: u.topupCreditsAfter,
+    m: meter,
+    un: m?.units ?? u.quantity,
+    pr,
+    ts,
+    rec,
+  };
 }

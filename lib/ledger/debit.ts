@@ -1,7 +1,8 @@
 import { newUsageId } from "./usage-id";
+import { DEFAULT_METER } from "@/lib/billing/meters";
 import type postgres from "postgres";
 import type { Db } from "@/db/client";
-import { planDebits, type AppliedUsage, type DebitRequest, type PoolBalances } from "@/lib/billing/debit-plan";
+import { planDebits, type AppliedUsage, type DebitRequest, type PoolBalances, type UsageMeasure } from "@/lib/billing/debit-plan";
 import { assertCredits, debitLimits, LedgerError, toBalance, type Balance, type BalanceColumns } from "./balance";
 import { lockBalanceAndPrior, readPriorUsages, writeDebitsIfUnchanged, type BalanceRow, type PriorUsageRow } from "./debit-sql";
 import { isUniqueViolation, toLedgerWriteError } from "./write-error";
@@ -10,7 +11,7 @@ import { addBudgetUse, lockBudgetCounter, type BudgetAlerts, type BudgetState } 
 export type { DebitRequest } from "@/lib/billing/debit-plan";
 
 export type DebitResult =
-  | { ok: true; id: string; quantity: number; balance: Balance; replayed: boolean }
+  | { ok: true; id: string; quantity: number; balance: Balance; replayed: boolean; measure?: UsageMeasure | null }
   | { ok: false; code: "insufficient_credits"; quantity: number; balance: Balance }
   | { ok: false; code: "budget_exceeded"; quantity: number; balance: Balance; budget: BudgetState };
 
@@ -128,6 +129,8 @@ function priorMap(rows: readonly PriorUsageRow[]): Map<string, AppliedUsage> {
       id: u.id,
       quantity: u.quantity,
       idempotencyKey: u.idempotency_key,
+      // a plain debit (the default meter, units = credits) replays as it was answered: without a measure
+      ...(u.meter !== DEFAULT_METER || (u.units ?? u.quantity) !== u.quantity ? { measure: { meter: u.meter, units: u.units ?? u.quantity } } : {}),
       planCreditsAfter: u.plan_credits_after,
       topupCreditsAfter: u.topup_credits_after,
     });
@@ -182,7 +185,7 @@ function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: Balan
       return { ok: false, code: "insufficient_credits", quantity: o.quantity, balance };
     }
     const balance = toBalance({ ...extra, planCredits: o.usage.planCreditsAfter, topupCredits: o.usage.topupCreditsAfter });
-    return { ok: true, id: o.usage.id, quantity: o.usage.quantity, balance, replayed: o.replayed };
+    return { ok: true, id: o.usage.id, quantity: o.usage.quantity, balance, replayed: o.replayed, measure: o.usage.measure ?? null };
   });
   return {
     results,

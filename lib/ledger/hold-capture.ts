@@ -5,11 +5,12 @@ import { splitDebit } from "@/lib/billing/debit-plan";
 import { getBalance, LedgerError, toBalance, type Balance } from "./balance";
 import { lockHold, type HoldConflict } from "./holds";
 import { newUsageId } from "./usage-id";
+import { recordCapturedUsage } from "./hold-usage-sql";
 
 export interface CaptureHoldInput {
   orgId: string;
   holdId: string;
-  /** the call's actual usage, credits, integer 0..1,000,000 (may exceed the hold) */
+  /** the call's actual usage in units of the hold's meter, integer 0..1,000,000 (may exceed the hold); credits = units × the hold's rate */
   quantity: number;
   /** the same key again replays the capture; a different one on a captured hold is a conflict */
   idempotencyKey?: string | null;
@@ -26,6 +27,7 @@ export type CaptureHoldResult =
       autoRecharge: { enabled: boolean; threshold: number } | null;
     }
   | { ok: false; code: "not_found" }
+  | { ok: false; code: "too_large"; credits: number; hold: CreditHold }
   | { ok: false; code: "conflict"; reason: HoldConflict; hold: CreditHold }
   | { ok: false; code: "insufficient_credits"; quantity: number; balance: Balance; hold: CreditHold };
 
@@ -54,19 +56,22 @@ export async function captureHold(db: Db, input: CaptureHoldInput): Promise<Capt
       return locked;
     }
     const { row, hold } = locked;
+    const units = input.quantity;
+    const credits = units * hold.rate;
+    if (credits > 1_000_000) return { ok: false, code: "too_large", credits, hold };
     const before = toBalance(row);
     const heldAfter = row.heldCredits - hold.quantity;
     const pools = { planCredits: row.planCredits, topupCredits: row.topupCredits };
     // Within the hold: always (reserved). Beyond it: the whole capture as a new debit, the other holds still held.
     const split =
-      input.quantity <= hold.quantity
-        ? { fromPlan: Math.min(row.planCredits, input.quantity), fromTopup: input.quantity - Math.min(row.planCredits, input.quantity) }
-        : splitDebit(pools, input.quantity, { heldCredits: heldAfter, graceCredits: before.graceCredits });
-    if (!split) return { ok: false, code: "insufficient_credits", quantity: input.quantity, balance: before, hold };
+      credits <= hold.quantity
+        ? { fromPlan: Math.min(row.planCredits, credits), fromTopup: credits - Math.min(row.planCredits, credits) }
+        : splitDebit(pools, credits, { heldCredits: heldAfter, graceCredits: before.graceCredits });
+    if (!split) return { ok: false, code: "insufficient_credits", quantity: credits, balance: before, hold };
 
     const planCredits = row.planCredits - split.fromPlan;
     const topupCredits = row.topupCredits - split.fromTopup;
-    const usageId = input.quantity > 0 ? newUsageId() : null;
+    const usageId = credits > 0 ? newUsageId() : null;
     const entries = [
       { pool: "plan" as const, delta: -split.fromPlan, balanceAfter: planCredits },
       { pool: "topup" as const, delta: -split.fromTopup, balanceAfter: topupCredits },
@@ -75,14 +80,15 @@ export async function captureHold(db: Db, input: CaptureHoldInput): Promise<Capt
       await tx.insert(ledgerEntries).values(entries.map((e) => ({ ...e, orgId: input.orgId, kind: "usage" as const, reference: usageId })));
       await tx.execute(sql`
         INSERT INTO usage_hourly (org_id, hour, credits, events)
-        VALUES (${input.orgId}, date_trunc('hour', now()), ${input.quantity}, 1)
+        VALUES (${input.orgId}, date_trunc('hour', now()), ${credits}, 1)
         ON CONFLICT (org_id, hour) DO UPDATE
           SET credits = usage_hourly.credits + excluded.credits, events = usage_hourly.events + excluded.events`);
+      await recordCapturedUsage(tx, input.orgId, hold, { usageId: usageId!, units, credits, planCredits, topupCredits });
     }
     await tx.update(creditBalances).set({ planCredits, topupCredits, heldCredits: heldAfter, updatedAt: now }).where(eq(creditBalances.orgId, input.orgId));
     const [captured] = await tx
       .update(creditHolds)
-      .set({ status: "captured", capturedQuantity: input.quantity, captureIdempotencyKey: key, usageId, updatedAt: now })
+      .set({ status: "captured", capturedQuantity: credits, captureIdempotencyKey: key, usageId, updatedAt: now })
       .where(eq(creditHolds.id, hold.id))
       .returning();
     return {

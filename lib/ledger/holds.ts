@@ -23,8 +23,10 @@ export type HoldConflict = "captured" | "released" | "expired";
 
 export interface CreateHoldInput {
   orgId: string;
-  /** credits to reserve, integer 1..1,000,000 */
+  /** credits to reserve, integer 1..1,000,000 (= units × `measure.rate`) */
   quantity: number;
+  /** the meter the hold measures, its rate (credits per unit) and properties, fixed for its capture (default: the default meter at 1) */
+  measure?: { meter: string; rate: number; properties?: Record<string, string> | null };
   /** seconds until the sweep releases it, integer 1..86,400 */
   expiresInSeconds: number;
   /** unique per org: the same key again returns the first hold, holding nothing more */
@@ -68,6 +70,7 @@ export async function createHold(db: Db, input: CreateHoldInput): Promise<Create
         id: newUsageId(),
         orgId: input.orgId,
         quantity: input.quantity,
+        ...(input.measure ? { meter: input.measure.meter, rate: input.measure.rate, properties: input.measure.properties ?? null } : {}),
         idempotencyKey: key,
         expiresAt: new Date(now.getTime() + input.expiresInSeconds * 1000),
         createdAt: now,

@@ -12,6 +12,9 @@ import { logger } from "@/lib/log";
 import { budgetJson } from "@/lib/api-keys/key-budgets";
 import type { BudgetState } from "@/lib/ledger/key-budget-sql";
 import type { UsageEventInput } from "./usage-schema";
+import { toDebitRequests } from "./usage-requests";
+import { DEFAULT_METER } from "@/lib/billing/meters";
+import type { UsageMeasure } from "@/lib/billing/debit-plan";
 
 const coalescers = new WeakMap<object, DebitCoalescer>();
 /** every queue of this process, for `drainUsageQueues` (globalThis: the server script and Next's bundle share it) */
@@ -45,7 +48,7 @@ export async function drainUsageQueues(): Promise<void> {
  * new balance. The caller never waits for Stripe: the trigger only records an attempt; a worker charges.
  */
 export async function reportUsage(db: Db, orgId: string, events: readonly UsageEventInput[], budgetKeyId: string | null = null): Promise<DebitResult[]> {
-  const requests = events.map((e) => ({ quantity: e.quantity, idempotencyKey: e.idempotency_key ?? null }));
+  const requests = await toDebitRequests(db, orgId, events);
   if (budgetKeyId === null) return coalescerFor(db).debit(orgId, requests);
   // A key with a budget: its own locked transaction (balance row, then the key's period counter), not the
   // group-commit queue; the queue's next compare-and-set sees the balance moved and takes the lock too.
@@ -78,7 +81,7 @@ export function balanceJson(b: Balance) {
  * `Retry-After` header (whole seconds), or `{status: "requires_action"}` when it waits for the owner.
  */
 export function usageResultReply(r: DebitResult, recharge: RechargeHint | null = null): ApiReply {
-  if (r.ok) return { status: 200, body: { id: r.id, quantity: r.quantity, balance: balanceJson(r.balance) } };
+  if (r.ok) return { status: 200, body: { id: r.id, quantity: r.quantity, balance: balanceJson(r.balance), ...meterJson(r.quantity, r.measure) } };
   if (r.code === "budget_exceeded") return budgetExceededReply(r.quantity, r.budget);
   metrics().usageRefusals.inc();
   const retryAfter = retryAfterHeader(recharge);
@@ -88,6 +91,16 @@ export function usageResultReply(r: DebitResult, recharge: RechargeHint | null =
     { balance: balanceJson(r.balance), ...(recharge ? { recharge } : {}) },
     retryAfter ? { "retry-after": retryAfter } : undefined,
   );
+}
+
+/**
+ * What a usage was measured in, beside the existing fields: `meter`, `units` (in the meter's unit), `credits`
+ * debited and `rate` (credits per unit). `quantity` stays as it was: the credits debited.
+ */
+function meterJson(credits: number, measure: UsageMeasure | null | undefined) {
+  const meter = measure?.meter ?? DEFAULT_METER;
+  const units = measure?.units ?? credits;
+  return { meter, units, credits, rate: units > 0 ? credits / units : 0 };
 }
 
 /**

@@ -57,6 +57,8 @@ describe("ledgerCsvStream", () => {
       "-1",
       expect.any(String),
       expect.stringMatching(/^u-\d+$/),
+      "call", // a usage entry without an event row: a plain debit on the default meter
+      "",
     ]);
     expect(rows.at(-1)!.slice(2, 6)).toEqual(["adjustment", "topup", "20000", "20000"]);
   });
@@ -71,12 +73,12 @@ describe("ledgerCsvStream", () => {
     expect(text.replace(/^\d+,\d{4}-\d\d-\d\dT[\d:.]+Z,/gm, "")).toBe(
       [
         HEADER,
-        "usage,topup,-1,4,",
-        "adjustment,topup,1,5,plain",
-        'adjustment,topup,1,4,"cr\rhere"',
-        'adjustment,topup,1,3,"line1\nline2"',
-        'adjustment,topup,1,2,"say ""hi"""',
-        'adjustment,topup,1,1,"a,b"',
+        "usage,topup,-1,4,,call,",
+        "adjustment,topup,1,5,plain,,",
+        'adjustment,topup,1,4,"cr\rhere",,',
+        'adjustment,topup,1,3,"line1\nline2",,',
+        'adjustment,topup,1,2,"say ""hi""",,',
+        'adjustment,topup,1,1,"a,b",,',
         "",
       ].join("\n"),
     );

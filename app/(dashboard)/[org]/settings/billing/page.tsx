@@ -27,6 +27,8 @@ import {
   OWNER_ONLY_REFUND,
 } from "@/lib/billing/messages";
 import { UsageCard } from "@/components/billing/usage-card";
+import { MeterUsageCard } from "@/components/billing/meter-usage-card";
+import { loadMeterUsage } from "@/lib/queries/usage-summary";
 import { INCIDENT_ACTIONS } from "@/lib/billing/incident-actions";
 import { requireMember } from "@/lib/auth/guards";
 import { syncCheckoutReturn } from "@/lib/billing-events/checkout-return";
@@ -53,7 +55,7 @@ import { upgradePlanAction } from "./actions/upgrade-plan";
 
 export const metadata: Metadata = { title: "Billing" };
 
-type Search = { before?: string; checkout?: string; setup?: string; upgrade?: string; session_id?: string; verify?: string };
+type Search = { before?: string; checkout?: string; setup?: string; upgrade?: string; session_id?: string; verify?: string; usage_by?: string };
 
 function incidentFix(i: IncidentView, base: string): IncidentBanner["fix"] {
   switch (INCIDENT_ACTIONS[i.kind]) {
@@ -85,12 +87,13 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
   if (sessionId && (search.checkout === "success" || search.setup === "success" || search.upgrade === "success")) {
     await syncCheckoutReturn(db, { orgId: org.id, sessionId }).catch(() => null);
   }
-  const [data, ledger, billingDetails, savedCards, alerts] = await Promise.all([
+  const [data, ledger, billingDetails, savedCards, alerts, meterUsage] = await Promise.all([
     loadBillingPage(db, org),
     listLedgerEntries(db, org.id, { before: beforeId }),
     getBillingDetails(db, org.id),
     listOrgCards(db, org.id).catch(() => []), // Stripe unreachable: the backup chooser shows no cards
     getBalanceAlertSettings(db, org.id),
+    loadMeterUsage(db, org.id, typeof search.usage_by === "string" ? search.usage_by : null, new Date()),
   ]);
   const { plan, balance, settings } = data;
 
@@ -115,6 +118,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
 
   const pricing: PackPricing = {
     planName: plan.name,
+    planId: plan.id,
     packCredits: plan.packCredits,
     packPriceCents: plan.packPriceCents,
     currency: CURRENCY,
@@ -259,6 +263,8 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
         showSuggestion={plan.autoRechargeAllowed}
         suggestion={data.burnRate.suggestedThreshold}
       />
+
+      <MeterUsageCard {...meterUsage} />
 
       <BalanceAlertsCard
         thresholds={alerts.thresholds}
