@@ -9,6 +9,18 @@ export type Db = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
+/**
+ * Drizzle over a postgres.js transaction, so its queries run inside that transaction (for code that mixes the
+ * ledger's tagged statements with Drizzle queries in one transaction). Drizzle's constructor installs its
+ * pass-through date parsers on `client.options`, which a transaction handle lacks; the pool it came from already
+ * has them, so a throw-away `options` is enough.
+ */
+export function drizzleOn(sqlTx: postgres.TransactionSql): Tx {
+  const client = sqlTx as unknown as postgres.Sql & { options?: unknown };
+  if (!client.options) Object.defineProperty(client, "options", { value: { parsers: {}, serializers: {} } });
+  return drizzle(client, { schema }) as unknown as Tx;
+}
+
 export interface DbHandle {
   db: Db;
   sql: postgres.Sql;

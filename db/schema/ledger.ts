@@ -176,6 +176,8 @@ export const creditHolds = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     /** the capture's usage id (its ledger entries' reference) */
     usageId: uuid("usage_id"),
+    /** the API key that created it when that key has a credit budget: the capture counts against it */
+    budgetKeyId: uuid("budget_key_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

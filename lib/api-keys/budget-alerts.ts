@@ -1,7 +1,6 @@
-import { drizzle } from "drizzle-orm/postgres-js";
 import { eq } from "drizzle-orm";
 import type postgres from "postgres";
-import type { Tx } from "@/db/client";
+import { drizzleOn } from "@/db/client";
 import * as schema from "@/db/schema";
 import { env } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
@@ -50,15 +49,4 @@ export async function writeBudgetAlerts(sqlTx: postgres.TransactionSql, alerts: 
       data: { level, api_key: { id: budget.keyId, name: row.keyName }, budget: budgetJson({ ...budget }) },
     });
   }
-}
-
-/**
- * Drizzle over a postgres.js transaction, so its queries run inside that transaction. Drizzle's constructor
- * installs its pass-through date parsers on `client.options`, which a transaction handle lacks; the pool it
- * came from already has them, so a throw-away `options` is enough.
- */
-function drizzleOn(sqlTx: postgres.TransactionSql): Tx {
-  const client = sqlTx as unknown as postgres.Sql & { options?: unknown };
-  if (!client.options) Object.defineProperty(client, "options", { value: { parsers: {}, serializers: {} } });
-  return drizzle(client, { schema }) as unknown as Tx;
 }

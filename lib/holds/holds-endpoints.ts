@@ -8,7 +8,8 @@ import type { Balance } from "@/lib/ledger";
 import { captureHold, type CaptureHoldResult } from "@/lib/ledger/hold-capture";
 import { createHold, getHold, releaseHold, type HoldConflict } from "@/lib/ledger/holds";
 import { afterDebitFlush } from "@/lib/usage/after-debit";
-import { balanceJson, usageFailureReply } from "@/lib/usage/report-usage";
+import { balanceJson, budgetExceededReply, usageFailureReply } from "@/lib/usage/report-usage";
+import { writeBudgetAlerts } from "@/lib/api-keys/budget-alerts";
 import { usageRateLimit } from "@/lib/rate-limit/usage-limit";
 import { captureHoldSchema, createHoldSchema, isHoldId, releaseHoldSchema } from "./holds-schema";
 import { logger } from "@/lib/log";
@@ -49,8 +50,9 @@ type HoldParams = { id: string };
  * POST /api/v1/holds — `{ meter?, properties?, quantity: 1..1000000 units, expires_in?: 1..86400 s (default 3600), idempotency_key? }`.
  * Holds units × the plan's rate credits (≤ 1,000,000, else 422); meter, rate and properties are fixed for the capture.
  * 202 `{ id, status: "active", quantity (credits), meter, rate, units, properties, expires_at, …, balance }` (balance with `held`, `available`); 402
- * `insufficient_credits` (nothing held) when the balance plus grace cannot cover it. The same key again
- * returns that hold (as it is now, with the current balance).
+ * `insufficient_credits` (nothing held) when the balance plus grace cannot cover it; 402 `budget_exceeded` (nothing
+ * held) when the key has a budget that cannot cover its use this period + its active holds + this one (the capture
+ * then counts as use). The same key again returns that hold (as it is now, with the current balance).
  */
 export const postHold = apiEndpoint(
   ["usage:write"],
@@ -59,8 +61,15 @@ export const postHold = apiEndpoint(
     const rate = await rateForOrg(db, key.orgId, meter);
     if (quantity * rate > 1_000_000) return tooLarge(quantity * rate);
     const measure = { meter, rate, properties: properties ?? null };
-    const r = await createHold(db, { orgId: key.orgId, quantity: quantity * rate, measure, expiresInSeconds: expires_in, idempotencyKey: idempotency_key });
-    if (!r.ok) return insufficient(r.quantity, r.balance);
+    const r = await createHold(db, {
+      orgId: key.orgId,
+      quantity: quantity * rate,
+      measure,
+      expiresInSeconds: expires_in,
+      idempotencyKey: idempotency_key,
+      budgetKeyId: key.hasBudget ? key.keyId : null,
+    });
+    if (!r.ok) return r.code === "budget_exceeded" ? budgetExceededReply(r.quantity, r.budget) : insufficient(r.quantity, r.balance);
     return { status: 202, body: { ...holdJson(r.hold), balance: balanceJson(r.balance) } };
   },
   { ...HOLDS, body: createHoldSchema },
@@ -77,7 +86,13 @@ export const postHoldCapture = apiEndpoint<z.output<typeof captureHoldSchema>, u
   ["usage:write"],
   async ({ key, body, params: { id } }) => {
     if (!isHoldId(id)) return noSuchHold();
-    const r = await captureHold(getDb(), { orgId: key.orgId, holdId: id, quantity: body.quantity, idempotencyKey: body.idempotency_key });
+    const r = await captureHold(getDb(), {
+      orgId: key.orgId,
+      holdId: id,
+      quantity: body.quantity,
+      idempotencyKey: body.idempotency_key,
+      onBudgetAlerts: writeBudgetAlerts,
+    });
     if (!r.ok) return refusal(r);
     if (!r.replayed) await triggerAfterCapture(key.orgId, r);
     return { status: 200, body: { ...holdJson(r.hold), balance: balanceJson(r.balance) } };

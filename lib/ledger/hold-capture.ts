@@ -1,11 +1,13 @@
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type postgres from "postgres";
+import { drizzleOn, type Db, type Tx } from "@/db/client";
 import { autoRechargeSettings, creditBalances, creditHolds, ledgerEntries, type CreditHold } from "@/db/schema";
 import { splitDebit } from "@/lib/billing/debit-plan";
 import { getBalance, LedgerError, toBalance, type Balance } from "./balance";
 import { lockHold, type HoldConflict } from "./holds";
 import { newUsageId } from "./usage-id";
 import { recordCapturedUsage } from "./hold-usage-sql";
+import { addBudgetUse, lockBudgetCounter, type BudgetAlerts } from "./key-budget-sql";
 
 export interface CaptureHoldInput {
   orgId: string;
@@ -14,6 +16,8 @@ export interface CaptureHoldInput {
   quantity: number;
   /** the same key again replays the capture; a different one on a captured hold is a conflict */
   idempotencyKey?: string | null;
+  /** a hold made through a key with a budget: the 80 % / 100 % alerts its capture crossed, written in its transaction */
+  onBudgetAlerts?: (tx: postgres.TransactionSql, alerts: BudgetAlerts) => Promise<void>;
   now?: Date;
 }
 
@@ -40,6 +44,8 @@ export type CaptureHoldResult =
  * 0 releases it. A captured hold with the same capture key replays (current balance); any other capture or
  * release of a captured, released or expired hold is a `conflict` (an active hold past its expiry is expired
  * first); another org's or an unknown id is `not_found`. Throws `LedgerError` for a bad quantity.
+ * A hold made through a key with a budget (`budget_key_id`) adds the captured credits to that key's use this
+ * period (never refused: the call has happened — the budget was checked when the hold was created).
  */
 export async function captureHold(db: Db, input: CaptureHoldInput): Promise<CaptureHoldResult> {
   if (!Number.isSafeInteger(input.quantity) || input.quantity < 0 || input.quantity > 1_000_000) {
@@ -47,7 +53,8 @@ export async function captureHold(db: Db, input: CaptureHoldInput): Promise<Capt
   }
   const now = input.now ?? new Date();
   const key = input.idempotencyKey ?? null;
-  return db.transaction(async (tx): Promise<CaptureHoldResult> => {
+  return (await db.$client.begin(async (sqlTx): Promise<CaptureHoldResult> => {
+    const tx = drizzleOn(sqlTx);
     const locked = await lockHold(tx, input.orgId, input.holdId, now);
     if (!locked.ok) {
       if (locked.code === "conflict" && locked.reason === "captured" && key !== null && locked.hold.captureIdempotencyKey === key) {
@@ -86,6 +93,13 @@ export async function captureHold(db: Db, input: CaptureHoldInput): Promise<Capt
       await recordCapturedUsage(tx, input.orgId, hold, { usageId: usageId!, units, credits, planCredits, topupCredits });
     }
     await tx.update(creditBalances).set({ planCredits, topupCredits, heldCredits: heldAfter, updatedAt: now }).where(eq(creditBalances.orgId, input.orgId));
+    if (hold.budgetKeyId && credits > 0) {
+      const budget = await lockBudgetCounter(sqlTx, hold.budgetKeyId, now); // after the balance row and the hold
+      if (budget) {
+        const { state, levels } = await addBudgetUse(sqlTx, budget, credits);
+        if (levels.length > 0 && input.onBudgetAlerts) await input.onBudgetAlerts(sqlTx, { orgId: input.orgId, budget: state, levels });
+      }
+    }
     const [captured] = await tx
       .update(creditHolds)
       .set({ status: "captured", capturedQuantity: credits, captureIdempotencyKey: key, usageId, updatedAt: now })
@@ -98,10 +112,10 @@ export async function captureHold(db: Db, input: CaptureHoldInput): Promise<Capt
       replayed: false,
       autoRecharge: await settingsOf(tx, input.orgId),
     };
-  });
+  })) as CaptureHoldResult;
 }
 
-async function settingsOf(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], orgId: string) {
+async function settingsOf(tx: Tx, orgId: string) {
   const [s] = await tx
     .select({ enabled: autoRechargeSettings.enabled, threshold: autoRechargeSettings.threshold })
     .from(autoRechargeSettings)

@@ -1,8 +1,10 @@
 import { and, eq, lte, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
+import { drizzleOn, type Db, type DbOrTx } from "@/db/client";
 import { creditBalances, creditHolds, type CreditHold } from "@/db/schema";
 import { splitDebit } from "@/lib/billing/debit-plan";
+import { wouldExceedBudget } from "@/lib/billing/key-budget";
 import { assertCredits, debitLimits, lockBalance, toBalance, type Balance } from "./balance";
+import { lockBudgetCounter, type BudgetState } from "./key-budget-sql";
 import { newUsageId } from "./usage-id";
 
 /**
@@ -31,11 +33,18 @@ export interface CreateHoldInput {
   expiresInSeconds: number;
   /** unique per org: the same key again returns the first hold, holding nothing more */
   idempotencyKey?: string | null;
+  /**
+   * the creating API key when it has a credit budget: the hold is refused (`budget_exceeded`) unless the budget
+   * covers what the key used this period + its other active holds + `quantity`; its capture counts as use
+   */
+  budgetKeyId?: string | null;
   now?: Date;
 }
 
 export type CreateHoldResult =
-  { ok: true; hold: CreditHold; balance: Balance; replayed: boolean } | { ok: false; code: "insufficient_credits"; quantity: number; balance: Balance };
+  | { ok: true; hold: CreditHold; balance: Balance; replayed: boolean }
+  | { ok: false; code: "insufficient_credits"; quantity: number; balance: Balance }
+  | { ok: false; code: "budget_exceeded"; quantity: number; balance: Balance; budget: BudgetState };
 
 /**
  * Reserves `quantity` credits (one transaction). Accepted when the balance could take a debit of that size
@@ -49,7 +58,10 @@ export async function createHold(db: Db, input: CreateHoldInput): Promise<Create
   }
   const now = input.now ?? new Date();
   const key = input.idempotencyKey ?? null;
-  return db.transaction(async (tx) => {
+  const budgetKeyId = input.budgetKeyId ?? null;
+  // postgres.js's transaction (the budget counter's tagged statements) with Drizzle over it for the rest
+  return (await db.$client.begin(async (sqlTx) => {
+    const tx = drizzleOn(sqlTx);
     const row = await lockBalance(tx, input.orgId);
     const balance = toBalance(row);
     if (key !== null) {
@@ -64,6 +76,17 @@ export async function createHold(db: Db, input: CreateHoldInput): Promise<Create
     if (!splitDebit(pools, input.quantity, debitLimits(balance))) {
       return { ok: false, code: "insufficient_credits", quantity: input.quantity, balance };
     }
+    // The key's budget, its counter locked after the balance row (the debit path's lock order).
+    const budget = budgetKeyId ? await lockBudgetCounter(sqlTx, budgetKeyId, now) : undefined;
+    if (budget) {
+      const [held] = await sqlTx<{ n: string }[]>`
+        SELECT COALESCE(SUM(quantity), 0) AS n FROM credit_holds
+         WHERE org_id = ${input.orgId} AND budget_key_id = ${budget.keyId} AND status = 'active' AND expires_at > ${now.toISOString()}`;
+      if (wouldExceedBudget(budget.used + Number(held!.n), input.quantity, budget.credits)) {
+        const { alerted: _alerted, ...state } = budget;
+        return { ok: false, code: "budget_exceeded", quantity: input.quantity, balance, budget: state };
+      }
+    }
     const [hold] = await tx
       .insert(creditHolds)
       .values({
@@ -72,6 +95,7 @@ export async function createHold(db: Db, input: CreateHoldInput): Promise<Create
         quantity: input.quantity,
         ...(input.measure ? { meter: input.measure.meter, rate: input.measure.rate, properties: input.measure.properties ?? null } : {}),
         idempotencyKey: key,
+        budgetKeyId: budget ? budget.keyId : null,
         expiresAt: new Date(now.getTime() + input.expiresInSeconds * 1000),
         createdAt: now,
         updatedAt: now,
@@ -80,7 +104,7 @@ export async function createHold(db: Db, input: CreateHoldInput): Promise<Create
     const heldCredits = row.heldCredits + input.quantity;
     await setHeld(tx, input.orgId, heldCredits);
     return { ok: true, hold: hold!, balance: toBalance({ ...row, heldCredits }), replayed: false };
-  });
+  })) as CreateHoldResult;
 }
 
 export type ReleaseHoldResult =

@@ -123,7 +123,7 @@ export function usageFailureReply(err: unknown): ApiReply {
  * 402 `budget_exceeded`: the API key's budget (credits per period) cannot cover `quantity`; nothing debited.
  * `error.budget` names it: `{credits, period, time_zone, used, remaining, period_start, resets_at}`.
  */
-function budgetExceededReply(quantity: number, b: BudgetState): ApiReply {
+export function budgetExceededReply(quantity: number, b: BudgetState): ApiReply {
   return errorReply(
     "budget_exceeded",
     `This API key's budget of ${b.credits} credits per ${b.period} would be exceeded: ${b.used} used, ${quantity} requested. It resets at ${b.resetsAt.toISOString()}.`,

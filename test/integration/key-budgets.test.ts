@@ -180,3 +180,47 @@ describe("debits with a budget", () => {
     ]);
   });
 });
+
+describe("holds with a budget", () => {
+  const postHold = async (key: string, body: unknown) => {
+    const holds = await import("@/app/api/v1/holds/route");
+    return holds.POST(new Request("http://x/api/v1/holds", { method: "POST", headers: auth(key), body: JSON.stringify(body) }));
+  };
+  const capture = async (key: string, id: string, body: unknown) => {
+    const route = await import("@/app/api/v1/holds/[id]/capture/route");
+    return route.POST(new Request(`http://x/api/v1/holds/${id}/capture`, { method: "POST", headers: auth(key), body: JSON.stringify(body) }), {
+      params: Promise.resolve({ id }),
+    });
+  };
+
+  it("a hold the budget cannot cover (use + active holds + this one) is 402 budget_exceeded, nothing held; a capture counts as use and alerts", async () => {
+    const { org, agent, admin } = await orgWithKeys();
+    expect((await putBudget(admin.secret, agent.id, { credits: 10, period: "day", time_zone: "UTC" })).status).toBe(200);
+    const first = await postHold(agent.secret, { quantity: 6 });
+    expect(first.status).toBe(202);
+    const refused = await postHold(agent.secret, { quantity: 5 }); // 0 used + 6 held + 5 > 10
+    expect(refused.status).toBe(402);
+    expect((await refused.json()).error).toMatchObject({ code: "budget_exceeded", budget: { credits: 10, used: 0 } });
+    const [held] = await t.sql`SELECT held_credits FROM credit_balances WHERE org_id = ${org.id}`;
+    expect(held!.held_credits).toBe(6);
+
+    // the call used 9 (3 more than held: a capture is never refused by the budget — the call has happened)
+    const { id } = await first.json();
+    expect((await capture(agent.secret, id, { quantity: 9 })).status).toBe(200);
+    const [counter] = await t.sql`SELECT used::int, alerted_80_at IS NOT NULL AS a80 FROM api_key_budget_usage WHERE key_id = ${agent.id}`;
+    expect(counter).toMatchObject({ used: 9, a80: true });
+    const events = await t.sql`SELECT data FROM outgoing_events WHERE org_id = ${org.id} AND type = 'budget.alert'`;
+    expect(events.map((e) => e.data.level)).toEqual([80]);
+    expect((await postHold(agent.secret, { quantity: 2 })).status).toBe(402); // 9 used + 2 > 10
+    expect((await postUsage(agent.secret, { quantity: 2 })).status).toBe(402);
+    expect((await postHold(agent.secret, { quantity: 1 })).status).toBe(202);
+  });
+
+  it("concurrent holds through one budgeted key never reserve more than the budget", async () => {
+    const { agent, admin } = await orgWithKeys();
+    expect((await putBudget(admin.secret, agent.id, { credits: 10, period: "day", time_zone: "UTC" })).status).toBe(200);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => postHold(agent.secret, { quantity: 3 })));
+    expect(answers.filter((r) => r.status === 202)).toHaveLength(3); // 3 × 3 = 9 ≤ 10 < 12
+    expect(answers.filter((r) => r.status === 402)).toHaveLength(17);
+  });
+});
