@@ -28,7 +28,7 @@ test("the owner signs in and sees the seeded credits", async ({ page }) => {
   await expect(page.getByTestId("plan-credits")).toContainText("of 2,000 left");
   await expect(page.getByTestId("topup-credits")).toHaveText("5,233");
   await expect(page.getByText("Never expire")).toBeVisible();
-  await expect(page.getByRole("table")).toContainText("Plan credits granted");
+  await expect(page.getByRole("table", { name: "Ledger entries" })).toContainText("Plan credits granted");
 });
 
 test("the editor sees the same page with no control that changes anything", async ({ page }) => {
@@ -72,7 +72,7 @@ test("an API key created in the UI debits through POST /api/v1/usage and the pag
 
   await page.getByRole("link", { name: "Billing" }).click();
   await expect(page.getByTestId("total-balance")).toHaveText("7,200");
-  await expect(page.getByRole("table")).toContainText("Usage");
+  await expect(page.getByRole("table", { name: "Ledger entries" })).toContainText("Usage");
 
   // Revoking the key in the UI makes it useless at once.
   await page.getByRole("link", { name: "API keys" }).click();

@@ -32,7 +32,7 @@ export function LedgerHistory({ page, basePath, timeZone, exportHref }: { page: 
         <p className="py-6 text-center text-sm text-slate-600">No ledger entries yet.</p>
       ) : (
         <div className="relative -mx-5 overflow-x-auto" tabIndex={0} role="region" aria-label="Ledger entries (scrollable)">
-          <table className="w-full min-w-[560px] text-left text-sm">
+          <table className="w-full min-w-[560px] text-left text-sm" aria-label="Ledger entries">
             <thead className="border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
               <tr>
                 <th scope="col" className="px-5 py-2 font-medium">

@@ -10,12 +10,17 @@ export async function openBilling(page: Page, email: string, slug: string): Prom
 }
 
 /**
- * Resolves when the next server action that `page` posts has been answered in full (the action ran and
- * committed). Call it before the click that starts the action, await it after.
+ * Resolves when the next server action that `page` posts has been answered (the action ran and committed:
+ * Next.js starts the response only after the action returns). Call it before the click that starts the
+ * action, await it after. The rest of the body (the re-rendered tree) is waited for up to 10 s: on a loaded
+ * machine Chromium sometimes abandons that stream when the page refreshes, and Playwright's `finished()`
+ * then never resolves.
  */
 export async function serverActionDone(page: Page): Promise<void> {
   const response = await page.waitForResponse((r) => r.request().method() === "POST" && r.request().headers()["next-action"] !== undefined);
-  await response.finished();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([response.finished(), new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+  clearTimeout(timer);
 }
 
 /** A full-page screenshot attached to the test's report (and kept under test-results/). */
