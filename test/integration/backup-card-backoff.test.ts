@@ -160,6 +160,9 @@ describe("back-off on declines", () => {
     expect((await getAutoTopupJson(t.db, org.id)).status).toBe("backing_off");
     // a new default card ends the wait and is tried at once
     await attachTestCard(t.db, org.id, "pm_card_visa");
+    // the card change reaches the engine through the customer sync (the attach, or its webhook): wait for the try
+    await eventually(async () => (await attempts(org.id)).length === 3, 10_000, "the try on the new card");
+    await idle();
     expect((await attempts(org.id)).map((a) => a.status)).toEqual(["failed", "failed", "succeeded"]);
     expect(await getAutoTopupJson(t.db, org.id)).toMatchObject({ status: "active", next_retry_at: null });
     const [s] = await t.sql`SELECT consecutive_failures, retry_not_before FROM auto_recharge_settings WHERE org_id = ${org.id}`;
