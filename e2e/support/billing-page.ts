@@ -10,17 +10,14 @@ export async function openBilling(page: Page, email: string, slug: string): Prom
 }
 
 /**
- * Resolves when the next server action that `page` posts has been answered (the action ran and committed:
- * Next.js starts the response only after the action returns). Call it before the click that starts the
- * action, await it after. The rest of the body (the re-rendered tree) is waited for up to 10 s: on a loaded
- * machine Chromium sometimes abandons that stream when the page refreshes, and Playwright's `finished()`
- * then never resolves.
+ * Resolves when the next server action that `page` posts has been answered: Next.js starts the response only
+ * after the action returned, so its writes are committed. Call it before the click that starts the action,
+ * await it after. (It does not wait for the rest of the body: on a loaded machine Chromium sometimes abandons
+ * that stream when the page refreshes, Playwright's `finished()` then never resolves, and a toast shown
+ * meanwhile is gone by the time it gives up.)
  */
 export async function serverActionDone(page: Page): Promise<void> {
-  const response = await page.waitForResponse((r) => r.request().method() === "POST" && r.request().headers()["next-action"] !== undefined);
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([response.finished(), new Promise((r) => (timer = setTimeout(r, 10_000)))]);
-  clearTimeout(timer);
+  await page.waitForResponse((r) => r.request().method() === "POST" && r.request().headers()["next-action"] !== undefined);
 }
 
 /** A full-page screenshot attached to the test's report (and kept under test-results/). */
