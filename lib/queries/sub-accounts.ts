@@ -34,8 +34,18 @@ export async function isAgency(db: Db, orgId: string): Promise<boolean> {
   return !!row;
 }
 
-/** The agency's sub-accounts for the Sub-accounts page: balance, usage this month (its own time zone), auto-recharge, allocation. */
+/**
+ * The agency's sub-accounts for the Sub-accounts page: balance, usage this month (its own time zone), auto-recharge,
+ * allocation. Read in one REPEATABLE READ snapshot, so a row never shows a month's allocation as succeeded beside the
+ * balance from before its credit (the credit and the attempt's status commit together; separate reads could straddle it).
+ */
 export async function listSubAccounts(db: Db, agencyId: string, now = new Date()): Promise<SubAccountRow[]> {
+  return db.transaction((tx) => readSubAccounts(tx, agencyId, now), { isolationLevel: "repeatable read", accessMode: "read only" });
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+async function readSubAccounts(db: Tx, agencyId: string, now: Date): Promise<SubAccountRow[]> {
   const subs = await db
     .select({
       id: organizations.id,
