@@ -9,15 +9,19 @@ import { createDb } from "@/db/client";
 import { orgIdBySlug } from "@/lib/seed/seed-demo";
 import { BENCH_PASSWORD, growHistory, makeBenchOwner, makeLoadOrg } from "./fixtures";
 import { balanceMismatches, checkRechargeExactlyOnce } from "./invariants";
-import { load, rawSqlDebits, renderTimes, signInCookie, signedWebhookRequests } from "./measure";
+import { load, renderTimes, signInCookie, signedWebhookRequests } from "./measure";
 import { burstRounds } from "./burst-rounds";
 import { processRounds } from "./processes";
+import { throughputRounds } from "./throughput";
 import { APP_URL, peakRssMiB, STACK, startStack } from "./stack";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = 16;
 const BIG_HISTORY = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
-/** `BENCH_ONLY=burst`: only the burst and fault rounds (8)–(9), on the same stack; `BENCH_ONLY=processes`: only (10). */
+/**
+ * `BENCH_ONLY=throughput`: only (1)–(4c), the usage write path; `BENCH_ONLY=burst`: only the burst and fault
+ * rounds (8)–(9), on the same stack; `BENCH_ONLY=processes`: only (10).
+ */
 const ONLY = process.env.BENCH_ONLY;
 const log = (s: string) => console.log(`[bench] ${s}`);
 
@@ -33,61 +37,19 @@ if (ONLY !== "processes") {
   const stack = await startStack(process.env);
   const db = createDb(stack.databaseUrl, { max: 4 });
   try {
-    if (ONLY !== "burst") {
-      log("fixtures: hot org, 1,000 orgs, page-history orgs…");
+    if (!ONLY || ONLY === "throughput") {
+      const tp = await throughputRounds(db, stack.databaseUrl, SECONDS, CLIENTS, log);
+      rows.push(...tp.rows);
+      Object.assign(json, tp.figures);
+    }
+    if (!ONLY) {
+      log("fixtures: page-history orgs…");
       const owner = await makeBenchOwner(db.db);
-      const hot = await makeLoadOrg(db.db, "bench-hot", 50_000_000);
-      const rawOrg = await makeLoadOrg(db.db, "bench-raw", 50_000_000);
-      const many: { key: string }[] = [];
-      for (let i = 0; i < 1000; i++) many.push(await makeLoadOrg(db.db, `bench-org-${i}`, 1_000_000));
       const small = await makeLoadOrg(db.db, "bench-small", 1, [{ userId: owner.id, role: "owner" }]);
       const large = await makeLoadOrg(db.db, "bench-large", 1, [{ userId: owner.id, role: "owner" }]);
       await growHistory(db.sql, small.id, 1_000, 10);
       log(`growing a history of ${fmt(BIG_HISTORY)} ledger entries and 10,000 recharge attempts…`);
       await growHistory(db.sql, large.id, BIG_HISTORY, 10_000);
-
-      log("(1) raw SQL baseline…");
-      const raw = await rawSqlDebits(stack.databaseUrl, rawOrg.id, CLIENTS, SECONDS);
-      log(`    ${fmt(raw.perSecond)} debits/s, p99 ${fmt(raw.p99, 1)} ms`);
-      // A 3-second warm-up (JIT, the pool's prepared statements), not recorded: every figure is a steady state.
-      await load({
-        url: `${APP_URL}/api/v1/usage`,
-        connections: CLIENTS,
-        seconds: 3,
-        headers: { authorization: `Bearer ${hot.key}` },
-        body: JSON.stringify({ quantity: 1 }),
-      });
-      log("(2) POST /api/v1/usage, hot org…");
-      const api = await load({
-        url: `${APP_URL}/api/v1/usage`,
-        connections: CLIENTS,
-        seconds: SECONDS,
-        headers: { authorization: `Bearer ${hot.key}` },
-        body: JSON.stringify({ quantity: 1 }),
-      });
-      log(`    ${fmt(api.perSecond)} debits/s, p99 ${fmt(api.p99, 1)} ms`);
-      log("(3) POST /api/v1/usage over 1,000 orgs…");
-      let k = 0;
-      const spread = await load({
-        url: `${APP_URL}/api/v1/usage`,
-        connections: CLIENTS,
-        seconds: SECONDS,
-        setupRequest: (req) => ({
-          ...req,
-          headers: { ...req.headers, "content-type": "application/json", authorization: `Bearer ${many[k++ % many.length]!.key}` },
-          body: JSON.stringify({ quantity: 1 }),
-        }),
-      });
-      log("(4) POST /api/v1/usage/batch, hot org…");
-      const batchBody = JSON.stringify({ events: Array.from({ length: 1000 }, () => ({ quantity: 1 })) });
-      const batch = await load({
-        url: `${APP_URL}/api/v1/usage/batch`,
-        connections: 4,
-        seconds: SECONDS,
-        headers: { authorization: `Bearer ${hot.key}` },
-        body: batchBody,
-        perRequest: 1000,
-      });
 
       log("(5) Billing page render at 1,000 and at 1,000,000 entries…");
       const cookie = await signInCookie(APP_URL, "bench@refill.test", BENCH_PASSWORD);
@@ -139,24 +101,6 @@ if (ONLY !== "processes") {
       const memory = peakRssMiB(stack.serverPid());
 
       rows.push(
-        { name: "(1) raw SQL debit tx, hot org, 16 clients", value: `${fmt(raw.perSecond)} debits/s · p50 ${fmt(raw.p50, 1)} ms · p99 ${fmt(raw.p99, 1)} ms` },
-        {
-          name: "(2) POST /api/v1/usage, hot org, 16 conns",
-          value: `${fmt(api.perSecond)} debits/s · p50 ${fmt(api.p50, 1)} ms · p99 ${fmt(api.p99, 1)} ms`,
-          target: "≥ 4,000/s, p99 < 50 ms",
-          pass: api.perSecond >= 4000 && api.p99 < 50,
-        },
-        { name: "    ratio (2)/(1)", value: fmt(api.perSecond / raw.perSecond, 2), target: "≥ 1.5", pass: api.perSecond / raw.perSecond >= 1.5 },
-        {
-          name: "(3) POST /api/v1/usage, 1,000 orgs, 16 conns",
-          value: `${fmt(spread.perSecond)} debits/s · p50 ${fmt(spread.p50, 1)} ms · p99 ${fmt(spread.p99, 1)} ms`,
-        },
-        {
-          name: "(4) POST /api/v1/usage/batch (1,000/req), hot org",
-          value: `${fmt(batch.perSecond)} debits/s`,
-          target: "≥ 50,000/s",
-          pass: batch.perSecond >= 50_000,
-        },
         { name: "(5) Billing page render, 1,000 entries", value: `p50 ${fmt(pageSmall.p50, 1)} ms · p99 ${fmt(pageSmall.p99, 1)} ms` },
         {
           name: `    … ${fmt(BIG_HISTORY)} entries + 10,000 attempts`,
@@ -178,24 +122,22 @@ if (ONLY !== "processes") {
         { name: "Peak server memory (RSS high-water mark)", value: memory === null ? "unknown" : `${fmt(memory)} MiB` },
       );
       Object.assign(json, {
-        raw,
-        api,
-        spread,
-        batch,
         pageSmall,
         pageLarge,
         hooks,
         recharge,
         mismatches,
         peakServerRssMiB: memory,
-        errors: { api: api.errors + api.non2xx, spread: spread.errors + spread.non2xx, batch: batch.errors + batch.non2xx, hooks: hooks.errors + hooks.non2xx },
+        hookErrors: hooks.errors + hooks.non2xx,
       });
     }
 
-    log("(8) burst survival: 10,000 calls, 16 connections, auto-recharge on, card on file…");
-    const burst = await burstRounds(db, APP_URL, `http://127.0.0.1:${STACK.emulatorPort}`, log);
-    rows.push(...burst.rows);
-    Object.assign(json, { burst: burst.figures });
+    if (!ONLY || ONLY === "burst") {
+      log("(8) burst survival: 10,000 calls, 16 connections, auto-recharge on, card on file…");
+      const burst = await burstRounds(db, APP_URL, `http://127.0.0.1:${STACK.emulatorPort}`, log);
+      rows.push(...burst.rows);
+      Object.assign(json, { burst: burst.figures });
+    }
   } finally {
     await db.close();
     await stack.stop();

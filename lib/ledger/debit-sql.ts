@@ -95,8 +95,7 @@ export async function writeDebitsIfUnchanged(
   // The usages travel as ONE JSON parameter (the statement text is the same for every batch size), parsed
   // once; each usage's ledger entries — plan pool, then top-up pool, the non-zero ones — are derived from it
   // in SQL exactly as the plan made them (delta = the pool's share, balance_after = the pool after the usage).
-  const fromPlan = new Map(plan.entries.filter((e) => e.pool === "plan").map((e) => [e.usageId, -e.delta]));
-  const usages = JSON.stringify(plan.newUsages.map((u) => usageJson(u, fromPlan.get(u.id) ?? 0)));
+  const usages = JSON.stringify(usagesJson(plan));
   const keys = JSON.stringify(plan.newUsages.flatMap((u) => (u.idempotencyKey === null ? [] : [u.idempotencyKey])));
   const credits = plan.newUsages.reduce((n, u) => n + u.quantity, 0);
   const [row] = await sql<BalanceRow[]>`
@@ -145,6 +144,12 @@ export async function writeDebitsIfUnchanged(
            s.enabled AS ar_enabled, s.threshold AS ar_threshold
       FROM balance b LEFT JOIN auto_recharge_settings s ON s.org_id = ${orgId}`;
   return row;
+}
+
+/** The plan's new usages as the debit statement's JSON rows (each with the credits its plan pool gave). */
+export function usagesJson(plan: DebitPlan) {
+  const fromPlan = new Map(plan.entries.filter((e) => e.pool === "plan").map((e) => [e.usageId, -e.delta]));
+  return plan.newUsages.map((u) => usageJson(u, fromPlan.get(u.id) ?? 0));
 }
 
 /**

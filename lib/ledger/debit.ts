@@ -164,7 +164,7 @@ export async function debitIfUnchanged(db: Db, orgId: string, requests: readonly
 }
 
 /** The hot path's snake_case row as the columns `toBalance` reads. */
-function rowColumns(row: BalanceRow): BalanceColumns {
+export function rowColumns(row: BalanceRow): BalanceColumns {
   return {
     planCredits: row.plan_credits,
     topupCredits: row.topup_credits,
@@ -176,7 +176,7 @@ function rowColumns(row: BalanceRow): BalanceColumns {
   };
 }
 
-function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: BalanceRow, via: DebitFlush["via"], budget?: BudgetState): DebitFlush {
+export function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: BalanceRow, via: DebitFlush["via"], budget?: BudgetState): DebitFlush {
   const extra = rowColumns(row);
   const results = outcomes.map((o): DebitResult => {
     if (!o.ok) {

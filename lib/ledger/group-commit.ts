@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { assertCredits, type Balance } from "./balance";
-import { debitIfUnchanged, debitLocked, type DebitFlush, type DebitRequest, type DebitResult } from "./debit";
+import { debitLocked, type DebitFlush, type DebitRequest, type DebitResult } from "./debit";
+import { createCasCombiner } from "./cas-combiner";
 import { logger } from "@/lib/log";
 
 /**
@@ -10,7 +11,8 @@ import { logger } from "@/lib/log";
  * lone request is flushed at once (no timer, no added latency at low load).
  *
  * A flush is one round trip when it can be: the queue remembers the balance its last flush wrote and
- * applies the next batch with a compare-and-set (`debitIfUnchanged`). When that balance moved (another
+ * applies the next batch with a compare-and-set (`debitIfUnchanged`) — and the compare-and-sets of many orgs
+ * waiting at the same moment share ONE statement and commit (`createCasCombiner`, cross-org group commit). When that balance moved (another
  * process, a top-up), a key was seen before, or a request would be refused, the flush falls back to the
  * locked transaction (`debitLocked`). Either way each request gets its own exact answer, in arrival order,
  * decided on the true balance, and its own idempotency; other processes are serialized by the row.
@@ -59,6 +61,10 @@ export function createDebitCoalescer(
   db: Db,
   opts: {
     maxBatch?: number;
+    /** the compare-and-set statements this process keeps in flight across orgs (see `createCasCombiner`) */
+    maxCasInFlight?: number;
+    /** called with the number of orgs of each compare-and-set statement sent (metrics, tests) */
+    onCasStatement?: (orgs: number) => void;
     /** runs after each committed flush, before its requests are answered (e.g. the recharge trigger) */
     afterFlush?: (orgId: string, flush: DebitFlush) => Promise<unknown>;
     onFlushed?: (orgId: string, flush: DebitFlush) => void;
@@ -67,6 +73,7 @@ export function createDebitCoalescer(
   const maxBatch = opts.maxBatch ?? 1000;
   const queues = new Map<string, Pending[]>();
   const lastWritten = new Map<string, Balance>();
+  const combiner = createCasCombiner(db, { maxInFlight: opts.maxCasInFlight, onStatement: opts.onCasStatement });
   const inFlight = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     const settled: Promise<unknown> = p.then(
@@ -78,7 +85,7 @@ export function createDebitCoalescer(
 
   async function flush(orgId: string, requests: DebitRequest[]): Promise<DebitFlush> {
     const expected = lastWritten.get(orgId);
-    const flushed = (expected && (await debitIfUnchanged(db, orgId, requests, expected))) || (await debitLocked(db, orgId, requests));
+    const flushed = (expected && (await combiner.debit({ orgId, requests, expected }))) || (await debitLocked(db, orgId, requests));
     if (lastWritten.size >= MAX_REMEMBERED_ORGS && !lastWritten.has(orgId)) lastWritten.clear();
     lastWritten.set(orgId, flushed.balance);
     return flushed;

@@ -9,11 +9,25 @@ const PEAK_WRITE_INTERVAL_MS = 2000;
 const HOUR_MS = 3600_000;
 const written = new Map<string, { at: number; hour: number; peak: number }>();
 
+interface PeakRow {
+  orgId: string;
+  hour: Date;
+  peakCreditsPerSecond: number;
+  measuredAt: Date;
+}
+
+/** The peaks waiting for the next write (one row per org and hour), and that write's promise. */
+let open: Map<string, PeakRow> | null = null;
+let openWrite: Promise<void> = Promise.resolve();
+let lastWrite: Promise<void> = Promise.resolve();
+
 /**
  * Raises the org's stored peak burn rate for the current hour to `ratePerSecond` (rounded up) when it is
  * higher than what this process last wrote for that hour and the last write is PEAK_WRITE_INTERVAL_MS old.
- * Cheap: one upsert per org every few seconds at most, none while the rate stays below the stored peak.
- * Returns the write's promise, or null when nothing was written; never rejects (logged).
+ * Cheap: at most one row per org every few seconds, none while the rate stays below the stored peak — and the
+ * rows of every org are written together, ONE upsert at a time (while it runs, the next rows gather), so usage
+ * spread over many orgs costs no more statements than usage of one. Returns the promise of the write that
+ * carries this peak, or null when nothing was queued; never rejects (logged).
  */
 export function maybeRecordPeak(db: DbOrTx, orgId: string, ratePerSecond: number, nowMs = Date.now()): Promise<void> | null {
   const peak = Math.ceil(ratePerSecond);
@@ -23,15 +37,30 @@ export function maybeRecordPeak(db: DbOrTx, orgId: string, ratePerSecond: number
   if (last && last.hour === hour && (peak <= last.peak || nowMs - last.at < PEAK_WRITE_INTERVAL_MS)) return null;
   if (written.size >= 10_000 && !last) written.clear();
   written.set(orgId, { at: nowMs, hour, peak: Math.max(peak, last?.hour === hour ? last.peak : 0) });
-  return db
+  if (!open) {
+    const rows = new Map<string, PeakRow>();
+    open = rows;
+    openWrite = lastWrite.then(() => {
+      if (open === rows) open = null; // from here on, new peaks form the next write
+      return writePeaks(db, [...rows.values()]);
+    });
+    lastWrite = openWrite;
+  }
+  const key = `${orgId}:${hour}`;
+  const row = open.get(key);
+  open.set(key, { orgId, hour: new Date(hour), peakCreditsPerSecond: Math.max(peak, row?.peakCreditsPerSecond ?? 0), measuredAt: new Date(nowMs) });
+  return openWrite;
+}
+
+async function writePeaks(db: DbOrTx, rows: PeakRow[]): Promise<void> {
+  await db
     .insert(usagePeaks)
-    .values({ orgId, hour: new Date(hour), peakCreditsPerSecond: peak, measuredAt: new Date(nowMs) })
+    .values(rows)
     .onConflictDoUpdate({
       target: [usagePeaks.orgId, usagePeaks.hour],
       set: { peakCreditsPerSecond: sql`GREATEST(${usagePeaks.peakCreditsPerSecond}, excluded.peak_credits_per_second)`, measuredAt: sql`excluded.measured_at` },
     })
-    .then(() => undefined)
-    .catch((err: unknown) => logger.error({ err, orgId, component: "burn-rate" }, "could not record the peak burn rate"));
+    .catch((err: unknown) => logger.error({ err, orgs: rows.length, component: "burn-rate" }, "could not record the peak burn rates"));
 }
 
 /** The org's highest measured burn rate over the last `days` (default 7), credits/s, or null if none. */

@@ -1,0 +1,142 @@
+import type postgres from "postgres";
+import type { Db } from "@/db/client";
+import { planDebits, type DebitPlan, type DebitRequest } from "@/lib/billing/debit-plan";
+import { assertCredits, debitLimits, type Balance } from "./balance";
+import { toFlush, type DebitFlush } from "./debit";
+import { usagesJson, type BalanceRow } from "./debit-sql";
+import { newUsageId } from "./usage-id";
+import { isUniqueViolation, toLedgerWriteError } from "./write-error";
+
+/** One org's compare-and-set debit: its requests, decided on `expected` (the balance this process last wrote). */
+export interface CasDebit {
+  orgId: string;
+  requests: readonly DebitRequest[];
+  expected: Balance;
+}
+
+/** Deadlock (40P01) or serialization failure (40001): the statement was rolled back whole, nothing written. */
+function isRolledBackConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "40P01" || code === "40001";
+}
+
+/**
+ * `debitIfUnchanged` for many orgs in ONE autocommitted statement (cross-org group commit): each org's
+ * requests are decided by the pure `planDebits` on its own `expected` balance, and each org's part is written
+ * only if ITS balance row still holds `expected` and none of ITS new keys was applied — so every answer is
+ * exactly what the org's own compare-and-set would have given. Orgs whose guard fails (or whose plan would
+ * refuse a request, or has nothing new) get `null` and nothing of theirs is written: the caller takes each
+ * of them through the locked path. The rows are locked in `org_id` order, so two such statements (two
+ * processes) never deadlock each other.
+ *
+ * `items`: distinct orgs, each with 1..n requests (integer quantities ≥ 1, credits). Returns one entry per
+ * item, in order. A unique violation (a key raced in by another writer), a deadlock or a serialization
+ * failure rolls the whole statement back: every entry is `null`. Any other database error is thrown as a
+ * `LedgerWriteError` (`applied: "unknown"` when the connection was lost after the statement was sent).
+ */
+export async function debitManyIfUnchanged(db: Db, items: readonly CasDebit[]): Promise<(DebitFlush | null)[]> {
+  const planned = items.map((item) => {
+    for (const r of item.requests) assertCredits(r.quantity, "quantity");
+    const start = { planCredits: item.expected.planCredits, topupCredits: item.expected.topupCredits };
+    const limits = debitLimits(item.expected);
+    const plan = planDebits(start, item.requests, new Map(), newUsageId, limits);
+    if (plan.newUsages.length === 0 || plan.outcomes.some((o) => !o.ok)) return null;
+    return { orgId: item.orgId, expected: { ...start, ...limits }, plan };
+  });
+  const toWrite = planned.filter((p): p is NonNullable<typeof p> => p !== null);
+  if (toWrite.length === 0) return planned.map(() => null);
+  let rows: Map<string, BalanceRow>;
+  try {
+    rows = await writeManyDebitsIfUnchanged(db.$client, toWrite);
+  } catch (err) {
+    if (isUniqueViolation(err) || isRolledBackConflict(err)) return planned.map(() => null);
+    throw toLedgerWriteError(err, true);
+  }
+  return planned.map((p) => {
+    const row = p && rows.get(p.orgId);
+    return p && row ? toFlush(p.plan.outcomes, row, "compare-and-set") : null;
+  });
+}
+
+interface OrgWrite {
+  orgId: string;
+  expected: { planCredits: number; topupCredits: number; heldCredits: number; graceCredits: number };
+  plan: DebitPlan;
+}
+
+/**
+ * The statement: `writeDebitsIfUnchanged` (lib/ledger/debit-sql.ts) with every org's part in the same two JSON
+ * parameters — the orgs (their guard and final pools) and the usages (each tagged with its org). Returns the
+ * balance rows (plus auto-recharge settings) of the orgs it wrote, by org id.
+ */
+async function writeManyDebitsIfUnchanged(sql: postgres.Sql, writes: readonly OrgWrite[]): Promise<Map<string, BalanceRow>> {
+  const orgs = JSON.stringify(
+    writes.map((w) => ({
+      o: w.orgId,
+      ep: w.expected.planCredits,
+      et: w.expected.topupCredits,
+      eh: w.expected.heldCredits,
+      eg: w.expected.graceCredits,
+      fp: w.plan.final.planCredits,
+      ft: w.plan.final.topupCredits,
+      keys: w.plan.newUsages.flatMap((u) => (u.idempotencyKey === null ? [] : [u.idempotencyKey])),
+      c: w.plan.newUsages.reduce((n, u) => n + u.quantity, 0),
+      ev: w.plan.newUsages.length,
+    })),
+  );
+  const usages = JSON.stringify(writes.flatMap((w) => usagesJson(w.plan).map((u) => ({ o: w.orgId, ...u }))));
+  const rows = await sql<(BalanceRow & { org_id: string })[]>`
+    WITH input AS MATERIALIZED (
+      SELECT * FROM json_to_recordset(${orgs}::json) AS i(o uuid, ep int, et int, eh int, eg int, fp int, ft int, keys json, c int, ev int)
+    ), locked AS MATERIALIZED (
+      SELECT b.org_id FROM credit_balances b WHERE b.org_id IN (SELECT o FROM input) ORDER BY b.org_id FOR UPDATE
+    ), balance AS (
+      UPDATE credit_balances b
+         SET plan_credits = i.fp, topup_credits = i.ft, updated_at = now()
+        FROM input i
+       WHERE b.org_id = i.o AND b.org_id IN (SELECT org_id FROM locked)
+         AND b.plan_credits = i.ep AND b.topup_credits = i.et AND b.held_credits = i.eh
+         AND (CASE WHEN b.grace_attempt_id IS NULL THEN 0 ELSE b.grace_credits END) = i.eg
+         AND NOT EXISTS (SELECT 1 FROM usage_events u
+                          WHERE u.org_id = i.o AND u.idempotency_key IN (SELECT json_array_elements_text(i.keys)))
+      RETURNING b.org_id, b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, b.held_credits, b.grace_credits,
+                b.grace_attempt_id, i.c, i.ev
+    ), usages AS MATERIALIZED (
+      SELECT u.*, date_trunc('hour', coalesce(u.ts, now())) AS h
+        FROM ROWS FROM (json_to_recordset(${usages}::json)
+               AS (o uuid, id uuid, key text, q int, fp int, p int, t int, m text, un int, pr jsonb, ts timestamptz, rec boolean))
+             WITH ORDINALITY AS u(o, id, key, q, fp, p, t, m, un, pr, ts, rec, n)
+       WHERE u.o IN (SELECT org_id FROM balance)
+    ), usage AS (
+      INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after, meter, units, properties, occurred_at)
+      SELECT id, o, key, q, p, t, m, un, pr, ts FROM usages WHERE rec
+    ), hourly AS (
+      INSERT INTO usage_hourly (org_id, hour, credits, events)
+      SELECT org_id, date_trunc('hour', now()), c, ev FROM balance
+      ON CONFLICT (org_id, hour) DO UPDATE
+        SET credits = usage_hourly.credits + excluded.credits, events = usage_hourly.events + excluded.events
+    ), by_meter AS (
+      INSERT INTO usage_meter_hourly (org_id, meter, hour, units, credits, events)
+      SELECT o, m, h, sum(un), sum(q), count(*) FROM usages GROUP BY o, m, h
+      ON CONFLICT (org_id, meter, hour) DO UPDATE SET units = usage_meter_hourly.units + excluded.units,
+        credits = usage_meter_hourly.credits + excluded.credits, events = usage_meter_hourly.events + excluded.events
+    ), by_property AS (
+      INSERT INTO usage_property_hourly (org_id, key, value, hour, units, credits, events)
+      SELECT u.o, e.key, e.value, u.h, sum(u.un), sum(u.q), count(*)
+        FROM usages u CROSS JOIN LATERAL jsonb_each_text(u.pr) AS e(key, value)
+       WHERE u.pr IS NOT NULL GROUP BY u.o, e.key, e.value, u.h
+      ON CONFLICT (org_id, key, value, hour) DO UPDATE SET units = usage_property_hourly.units + excluded.units,
+        credits = usage_property_hourly.credits + excluded.credits, events = usage_property_hourly.events + excluded.events
+    ), entries AS (
+      INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, balance_after)
+      SELECT u.o, e.pool, e.delta, 'usage', u.id::text, e.after
+        FROM usages u
+             CROSS JOIN LATERAL (VALUES (1, 'plan'::credit_pool, -u.fp, u.p), (2, 'topup'::credit_pool, u.fp - u.q, u.t)) AS e(k, pool, delta, after)
+       WHERE e.delta <> 0
+       ORDER BY u.n, e.k
+    )
+    SELECT b.org_id, b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, b.held_credits, b.grace_credits, b.grace_attempt_id,
+           s.enabled AS ar_enabled, s.threshold AS ar_threshold
+      FROM balance b LEFT JOIN auto_recharge_settings s ON s.org_id = b.org_id`;
+  return new Map(rows.map((r) => [r.org_id, r]));
+}

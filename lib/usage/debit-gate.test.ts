@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
+import { setJobSender } from "@/lib/jobs/queue";
+import { createDebitGate, type GateLevel } from "./debit-gate";
+
+// The after-debit gate's batching: usage spread over many orgs reads their gates in a few batches (one
+// `loadMany` at a time; the orgs that want a gate meanwhile form the next), and each org's check is handed
+// off exactly when a flush left it at or below its level — including a flush seen while its gate was read.
+const db = null as unknown as Db;
+let n = 0;
+
+function recordingGate(levelOf: (orgId: string) => number | null) {
+  const loads: string[][] = [];
+  const checks: string[] = [];
+  setJobSender({ send: async () => {}, handOff: async (_db, _name, data) => void checks.push(String(data.orgId)) });
+  const gate = createDebitGate({
+    name: `test-${++n}`,
+    job: "alerts.check",
+    mayFire: (available, level) => available <= level,
+    loadMany: async (_db, orgIds, nowMs) => {
+      loads.push(orgIds);
+      await new Promise((r) => setTimeout(r, 5)); // a query's round trip
+      return new Map(orgIds.map((id): [string, GateLevel] => [id, { level: levelOf(id), validUntil: nowMs + 5_000 }]));
+    },
+  });
+  return { gate, loads, checks };
+}
+
+afterEach(() => setJobSender(null));
+
+describe("createDebitGate", () => {
+  it("1,000 orgs' first flushes read their gates in 3 batches, not 1,000 reads", async () => {
+    const { gate, loads } = recordingGate(() => null);
+    for (let i = 0; i < 1000; i++) gate.afterDebit(db, `org-${i}`, 500);
+    await gate.loadsIdle();
+    expect(loads.map((l) => l.length)).toEqual([1, 500, 499]);
+    expect(new Set(loads.flat()).size).toBe(1000);
+    for (let i = 0; i < 1000; i++) gate.afterDebit(db, `org-${i}`, 400); // fresh gates: no read at all
+    await gate.loadsIdle();
+    expect(loads).toHaveLength(3);
+  });
+
+  it("hands off a check exactly for the orgs a flush took to their level, counting flushes during the read", async () => {
+    const { gate, checks } = recordingGate((id) => (id === "quiet" ? null : 100));
+    gate.afterDebit(db, "first", 50); // starts the read: at its level
+    gate.afterDebit(db, "above", 500);
+    gate.afterDebit(db, "dips", 500);
+    gate.afterDebit(db, "quiet", 0);
+    gate.afterDebit(db, "dips", 90); // while its gate is wanted: the lowest balance decides
+    gate.afterDebit(db, "first", 700); // while its gate is read
+    await gate.loadsIdle();
+    expect(checks.sort()).toEqual(["dips", "first"]);
+    gate.afterDebit(db, "above", 100); // with its gate in memory: at once, no read
+    expect(checks).toContain("above");
+  });
+});
