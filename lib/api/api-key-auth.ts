@@ -1,7 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { apiKeyBudgets, apiKeys, type ApiKeyScope } from "@/db/schema";
+import { apiKeys, type ApiKeyScope } from "@/db/schema";
 import { cacheApiKey, getCachedApiKey } from "@/lib/api-keys/api-key-cache";
+import { lookupApiKey } from "@/lib/api-keys/api-key-lookup";
 import { hashApiKey } from "@/lib/api-keys/api-key-secret";
 import { errorReply, type ApiReply } from "./responses";
 
@@ -13,7 +14,7 @@ const lastUsedWrites = new Map<string, number>();
 /**
  * `Authorization: Bearer rfk_…` (the raw header value) → the key's org. 401 `unauthorized` for a missing,
  * unknown or revoked key; 403 `forbidden` when the key has none of `anyOfScopes`. One indexed lookup by
- * hash, cached briefly in-process (lib/api-keys/api-key-cache: revocation clears it). Framework-neutral:
+ * hash (batched across concurrent requests: lib/api-keys/api-key-lookup), cached briefly in-process (lib/api-keys/api-key-cache: revocation clears it). Framework-neutral:
  * the refusal is an `ApiReply`. Called by the endpoint shell (./endpoint).
  */
 export async function authorizeApiKey(
@@ -25,17 +26,7 @@ export async function authorizeApiKey(
   const hash = hashApiKey(match[1]!);
   let key = getCachedApiKey(hash);
   if (key === undefined) {
-    [key = null] = await getDb()
-      .select({
-        id: apiKeys.id,
-        orgId: apiKeys.orgId,
-        scopes: apiKeys.scopes,
-        revokedAt: apiKeys.revokedAt,
-        hasBudget: sql<boolean>`${apiKeyBudgets.keyId} IS NOT NULL`,
-      })
-      .from(apiKeys)
-      .leftJoin(apiKeyBudgets, eq(apiKeyBudgets.keyId, apiKeys.id))
-      .where(eq(apiKeys.hash, hash));
+    key = await lookupApiKey(hash);
     cacheApiKey(hash, key);
   }
   if (!key || key.revokedAt) return { ok: false, reply: errorReply("unauthorized", "Invalid or revoked API key.") };

@@ -29,3 +29,16 @@ it("a cached key that is revoked is refused on the next call; other keys keep wo
   expect(refused).toMatchObject({ ok: false, reply: { status: 401 } });
   expect(await auth.authorizeApiKey(`Bearer ${b.secret}`, ["usage:write"])).toMatchObject({ ok: true, keyId: b.id });
 });
+
+it("300 concurrent first calls with 300 keys (and unknown ones) each get their own key's org, read in batches", async () => {
+  const orgs = await Promise.all(Array.from({ length: 30 }, () => makeOrg(t.db)));
+  const keys = await Promise.all(
+    Array.from({ length: 300 }, (_, i) =>
+      createApiKey(t.db, orgs[i % 30]!.id, null, { name: `k${i}`, scopes: ["usage:write"] }).then((k) => ({ ...k, orgId: orgs[i % 30]!.id })),
+    ),
+  );
+  const answers = await Promise.all(keys.map((k) => auth.authorizeApiKey(`Bearer ${k.secret}`, ["usage:write"])));
+  answers.forEach((a, i) => expect(a).toMatchObject({ ok: true, keyId: keys[i]!.id, orgId: keys[i]!.orgId }));
+  const unknown = await Promise.all(Array.from({ length: 20 }, (_, i) => auth.authorizeApiKey(`Bearer rfk_test_unknown_${i}`, ["usage:write"])));
+  for (const u of unknown) expect(u).toMatchObject({ ok: false, reply: { status: 401 } });
+});
