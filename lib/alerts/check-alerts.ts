@@ -7,7 +7,7 @@ import { recordEvent } from "@/lib/events/record-event";
 import { getBalance } from "@/lib/ledger";
 import { enqueueEmails, listOwnerEmails, recordEmail } from "@/lib/notifications/emails";
 import { balanceDepletedEmail, balanceLowEmail } from "@/lib/notifications/templates";
-import { balanceJson } from "@/lib/usage/report-usage";
+import { balanceJson } from "@/lib/api/usage-replies";
 import { getBalanceAlertSettings } from "./alert-settings";
 import { rememberAlertStates } from "./alert-gate";
 

@@ -9,7 +9,7 @@ import { takeBackCredits } from "@/lib/ledger/take-back";
 import { enqueueEmails, recordEmail } from "@/lib/notifications/emails";
 import { openIncident } from "@/lib/notifications/incidents";
 import { creditsTakenBackEmail } from "@/lib/notifications/templates";
-import { balanceJson } from "@/lib/usage/report-usage";
+import { balanceJson } from "@/lib/api/usage-replies";
 import type { ChargePurchase } from "./charge-purchase";
 
 type Cause = "refund" | "dispute" | "dispute_lost";

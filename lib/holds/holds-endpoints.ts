@@ -8,7 +8,7 @@ import type { Balance } from "@/lib/ledger";
 import { captureHold, type CaptureHoldResult } from "@/lib/ledger/hold-capture";
 import { createHold, getHold, releaseHold, type HoldConflict } from "@/lib/ledger/holds";
 import { afterDebitFlush } from "@/lib/usage/after-debit";
-import { balanceJson, budgetExceededReply, usageFailureReply } from "@/lib/usage/report-usage";
+import { balanceJson, budgetExceededReply, usageFailureReply } from "@/lib/api/usage-replies";
 import { writeBudgetAlerts } from "@/lib/api-keys/budget-alerts";
 import { usageRateLimit } from "@/lib/rate-limit/usage-limit";
 import { captureHoldSchema, createHoldSchema, isHoldId, releaseHoldSchema } from "./holds-schema";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { usageFailureReply } from "@/lib/usage/report-usage";
+import { usageFailureReply } from "@/lib/api/usage-replies";
 import { LedgerWriteError, toLedgerWriteError } from "./write-error";
 
 function pgError(code: string): Error {

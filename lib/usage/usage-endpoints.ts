@@ -4,7 +4,8 @@ import { apiEndpoint } from "@/lib/api/endpoint";
 import { BODY_LIMITS } from "@/lib/api/read-body";
 import { usageRateLimit } from "@/lib/rate-limit/usage-limit";
 import { rechargeHintFor } from "@/lib/recharge/recharge-hint";
-import { reportUsage, usageFailureReply, usageResultReply } from "./report-usage";
+import { reportUsage } from "./report-usage";
+import { usageFailureReply, usageResultReply } from "@/lib/api/usage-replies";
 import { usageBatchSchema, usageEventSchema } from "./usage-schema";
 
 /**
