@@ -19,6 +19,31 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  * through the driver by `clients` concurrent connections, one transaction per debit.
  */
 export async function rawSqlDebits(databaseUrl: string, orgId: string, clients: number, seconds: number): Promise<Throughput> {
+  return clientLoops(databaseUrl, clients, seconds, 1, async (sql) => {
+    await sql.begin(async (tx) => {
+      const [b] = await tx`SELECT plan_credits, topup_credits FROM credit_balances WHERE org_id = ${orgId} FOR UPDATE`;
+      const fromPlan = Math.min(b!.plan_credits, 1);
+      const plan = b!.plan_credits - fromPlan;
+      const topup = b!.topup_credits - (1 - fromPlan);
+      await tx`UPDATE credit_balances SET plan_credits = ${plan}, topup_credits = ${topup}, updated_at = now() WHERE org_id = ${orgId}`;
+      const id = uuidv7();
+      await tx`INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, balance_after)
+               VALUES (${orgId}, ${fromPlan ? "plan" : "topup"}, -1, 'usage', ${id}, ${fromPlan ? plan : topup})`;
+    });
+  });
+}
+
+/**
+ * `clients` connections each running `op` in a loop for `seconds`: `perSecond` counts `rowsPerOp` per op that
+ * succeeded; p50/p99 are op latencies (ms); a failed op counts as an error.
+ */
+export async function clientLoops(
+  databaseUrl: string,
+  clients: number,
+  seconds: number,
+  rowsPerOp: number,
+  op: (sql: postgres.Sql) => Promise<void>,
+): Promise<Throughput> {
   const sql = postgres(databaseUrl, { max: clients, onnotice: () => {} });
   const latencies: number[] = [];
   let errors = 0;
@@ -27,16 +52,7 @@ export async function rawSqlDebits(databaseUrl: string, orgId: string, clients: 
     while (Date.now() < end) {
       const t0 = performance.now();
       try {
-        await sql.begin(async (tx) => {
-          const [b] = await tx`SELECT plan_credits, topup_credits FROM credit_balances WHERE org_id = ${orgId} FOR UPDATE`;
-          const fromPlan = Math.min(b!.plan_credits, 1);
-          const plan = b!.plan_credits - fromPlan;
-          const topup = b!.topup_credits - (1 - fromPlan);
-          await tx`UPDATE credit_balances SET plan_credits = ${plan}, topup_credits = ${topup}, updated_at = now() WHERE org_id = ${orgId}`;
-          const id = uuidv7();
-          await tx`INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, balance_after)
-                   VALUES (${orgId}, ${fromPlan ? "plan" : "topup"}, -1, 'usage', ${id}, ${fromPlan ? plan : topup})`;
-        });
+        await op(sql);
         latencies.push(performance.now() - t0);
       } catch {
         errors++;
@@ -48,7 +64,7 @@ export async function rawSqlDebits(databaseUrl: string, orgId: string, clients: 
   const elapsed = (Date.now() - t0) / 1000;
   await sql.end({ timeout: 5 });
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+  return { perSecond: (latencies.length * rowsPerOp) / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
 }
 
 /** autocannon against one endpoint; `perRequest` debits (or events) counted per 2xx response. */

@@ -1,10 +1,9 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import postgres from "postgres";
 import { v7 as uuidv7 } from "uuid";
 import type { DbHandle } from "@/db/client";
 import { makeLoadOrg } from "./fixtures";
-import { load, rawSqlDebits, type Throughput } from "./measure";
+import { clientLoops, load, rawSqlDebits, type Throughput } from "./measure";
 import { APP_URL } from "./stack";
 
 export interface Row {
@@ -24,38 +23,19 @@ const figure = (t: Throughput, unit = "debits/s") => `${fmt(t.perSecond)} ${unit
  * Rows/s.
  */
 export async function copyCeiling(databaseUrl: string, orgId: string, clients: number, seconds: number): Promise<Throughput> {
-  const sql = postgres(databaseUrl, { max: clients, onnotice: () => {} });
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = Date.now() + seconds * 1000;
   // balance_after: one running count across the clients (the rows have the app's shape, not its exact values)
   let after = 50_000_000;
-  async function loop() {
-    while (Date.now() < end) {
-      const t0 = performance.now();
-      try {
-        let rows = "";
-        for (let i = 0; i < 1000; i++) rows += `${orgId}\ttopup\t-1\tusage\t${uuidv7()}\t${--after}\n`;
-        await sql.begin(async (tx) => {
-          const copy = await tx`COPY ledger_entries (org_id, pool, delta, kind, reference, balance_after) FROM STDIN`.writable();
-          await pipeline(Readable.from([rows]), copy);
-          await tx`INSERT INTO usage_hourly (org_id, hour, credits, events) VALUES (${orgId}, date_trunc('hour', now()), 1000, 1000)
-                   ON CONFLICT (org_id, hour) DO UPDATE SET credits = usage_hourly.credits + 1000, events = usage_hourly.events + 1000`;
-          await tx`UPDATE credit_balances SET topup_credits = topup_credits - 1000, updated_at = now() WHERE org_id = ${orgId}`;
-        });
-        latencies.push(performance.now() - t0);
-      } catch {
-        errors++;
-      }
-    }
-  }
-  const t0 = Date.now();
-  await Promise.all(Array.from({ length: clients }, loop));
-  const elapsed = (Date.now() - t0) / 1000;
-  await sql.end({ timeout: 5 });
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-  return { perSecond: (latencies.length * 1000) / elapsed, p50: pct(50), p99: pct(99), errors };
+  return clientLoops(databaseUrl, clients, seconds, 1000, async (sql) => {
+    let rows = "";
+    for (let i = 0; i < 1000; i++) rows += `${orgId}\ttopup\t-1\tusage\t${uuidv7()}\t${--after}\n`;
+    await sql.begin(async (tx) => {
+      const copy = await tx`COPY ledger_entries (org_id, pool, delta, kind, reference, balance_after) FROM STDIN`.writable();
+      await pipeline(Readable.from([rows]), copy);
+      await tx`INSERT INTO usage_hourly (org_id, hour, credits, events) VALUES (${orgId}, date_trunc('hour', now()), 1000, 1000)
+               ON CONFLICT (org_id, hour) DO UPDATE SET credits = usage_hourly.credits + 1000, events = usage_hourly.events + 1000`;
+      await tx`UPDATE credit_balances SET topup_credits = topup_credits - 1000, updated_at = now() WHERE org_id = ${orgId}`;
+    });
+  });
 }
 
 /**
