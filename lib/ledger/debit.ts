@@ -6,7 +6,7 @@ import { planDebits, type AppliedUsage, type DebitRequest, type PoolBalances, ty
 import { assertCredits, debitLimits, LedgerError, toBalance, type Balance, type BalanceColumns } from "./balance";
 import { lockBalanceAndPrior, readPriorUsages, writeDebitsIfUnchanged, type BalanceRow, type PriorUsageRow } from "./debit-sql";
 import { isUniqueViolation, toLedgerWriteError } from "./write-error";
-import { addBudgetUse, lockBudgetCounter, type BudgetAlerts, type BudgetState } from "./key-budget-sql";
+import { activeHeldCredits, addBudgetUse, lockBudgetCounter, type BudgetAlerts, type BudgetState } from "./key-budget-sql";
 
 export type { DebitRequest } from "@/lib/billing/debit-plan";
 
@@ -93,8 +93,10 @@ async function debitUnderLock(
   const row = await lockBalanceAndPrior(tx, orgId, keys);
   if (!row) throw new LedgerError("balance_missing", `No credit balance for org ${orgId}`);
   // The key's budget and its period's counter, locked after the balance row (the debit path's lock order).
-  const budget = budgeted ? await lockBudgetCounter(tx, budgeted.keyId, budgeted.now ?? new Date()) : undefined;
-  const remaining = budget ? Math.max(0, budget.credits - budget.used) : null;
+  const now = budgeted?.now ?? new Date();
+  const budget = budgeted ? await lockBudgetCounter(tx, budgeted.keyId, now) : undefined;
+  // what the key's active holds reserve stays theirs: their captures are never refused by the budget
+  const remaining = budget ? Math.max(0, budget.credits - budget.used - (await activeHeldCredits(tx, orgId, budget.keyId, now))) : null;
   const start = { planCredits: row.plan_credits, topupCredits: row.topup_credits };
   const limits = debitLimits(toBalance(rowColumns(row)));
   const expected = { ...start, ...limits };

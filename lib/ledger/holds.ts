@@ -4,7 +4,7 @@ import { creditBalances, creditHolds, type CreditHold } from "@/db/schema";
 import { splitDebit } from "@/lib/billing/debit-plan";
 import { wouldExceedBudget } from "@/lib/billing/key-budget";
 import { assertCredits, debitLimits, lockBalance, toBalance, type Balance } from "./balance";
-import { lockBudgetCounter, type BudgetState } from "./key-budget-sql";
+import { activeHeldCredits, lockBudgetCounter, type BudgetState } from "./key-budget-sql";
 import { newUsageId } from "./usage-id";
 
 /**
@@ -79,10 +79,8 @@ export async function createHold(db: Db, input: CreateHoldInput): Promise<Create
     // The key's budget, its counter locked after the balance row (the debit path's lock order).
     const budget = budgetKeyId ? await lockBudgetCounter(sqlTx, budgetKeyId, now) : undefined;
     if (budget) {
-      const [held] = await sqlTx<{ n: string }[]>`
-        SELECT COALESCE(SUM(quantity), 0) AS n FROM credit_holds
-         WHERE org_id = ${input.orgId} AND budget_key_id = ${budget.keyId} AND status = 'active' AND expires_at > ${now.toISOString()}`;
-      if (wouldExceedBudget(budget.used + Number(held!.n), input.quantity, budget.credits)) {
+      const held = await activeHeldCredits(sqlTx, input.orgId, budget.keyId, now);
+      if (wouldExceedBudget(budget.used + held, input.quantity, budget.credits)) {
         const { alerted: _alerted, ...state } = budget;
         return { ok: false, code: "budget_exceeded", quantity: input.quantity, balance, budget: state };
       }

@@ -49,6 +49,17 @@ export async function lockBudgetCounter(
 }
 
 /**
+ * Credits reserved by the key's active holds (not expired at `now`): what its budget must keep for their
+ * captures, which are never refused. Read under the counter's lock (every hold of the key is created under it).
+ */
+export async function activeHeldCredits(tx: postgres.TransactionSql, orgId: string, keyId: string, now: Date): Promise<number> {
+  const [held] = await tx<{ n: string }[]>`
+    SELECT COALESCE(SUM(quantity), 0) AS n FROM credit_holds
+     WHERE org_id = ${orgId} AND budget_key_id = ${keyId} AND status = 'active' AND expires_at > ${now.toISOString()}`;
+  return Number(held!.n);
+}
+
+/**
  * Adds `credits` to the locked counter and marks the alert levels it crosses as sent; returns the levels
  * (for the caller's email + event in the same transaction) and the budget state after the debit.
  */

@@ -8,8 +8,11 @@ import { createApiKey } from "@/lib/api-keys/manage-api-keys";
 import { setKeyBudget } from "@/lib/api-keys/key-budgets";
 import { writeBudgetAlerts } from "@/lib/api-keys/budget-alerts";
 import { debitLocked } from "@/lib/ledger/debit";
+import { createHold } from "@/lib/ledger/holds";
+import { captureHold } from "@/lib/ledger/hold-capture";
 import { createUser } from "@/lib/orgs/create-user";
 import { makeOrg } from "../support/factories";
+import { ledgerMismatches } from "../support/invariants";
 import { createTestDb, type TestDb } from "../support/test-db";
 
 // Budgets per API key against a real database: the REST endpoints, 402 budget_exceeded on the usage
@@ -222,5 +225,41 @@ describe("holds with a budget", () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => postHold(agent.secret, { quantity: 3 })));
     expect(answers.filter((r) => r.status === 202)).toHaveLength(3); // 3 × 3 = 9 ≤ 10 < 12
     expect(answers.filter((r) => r.status === 402)).toHaveLength(17);
+  });
+
+  it("32 callers on two pools (two processes): holds, captures and debits through one budgeted key never pass the budget, across the plan and top-up pools", async () => {
+    const org = await makeOrg(t.db, { plan: 20, topup: 1000 }); // the budget's use spans both credit pools
+    const agent = await createApiKey(t.db, org.id, null, { name: "agent", scopes: ["usage:write"] });
+    await setKeyBudget(t.db, { orgId: org.id, keyId: agent.id, userId: null, input: { credits: 100, period: "day" } });
+    const pools = [createDb(t.url, { max: 8 }), createDb(t.url, { max: 8 })];
+    let accepted = 0;
+    try {
+      await Promise.all(
+        Array.from({ length: 32 }, async (_, w) => {
+          const { db } = pools[w % 2]!;
+          for (let i = 0; i < 4; i++) {
+            if ((w + i) % 3 === 0) {
+              const [r] = (await debitLocked(db, org.id, [{ quantity: 2 }], { keyId: agent.id, onAlerts: writeBudgetAlerts })).results;
+              if (r!.ok) accepted += 2;
+              continue;
+            }
+            const hold = await createHold(db, { orgId: org.id, quantity: 5, expiresInSeconds: 60, budgetKeyId: agent.id });
+            if (!hold.ok) continue;
+            const captured = await captureHold(db, { orgId: org.id, holdId: hold.hold.id, quantity: 5, onBudgetAlerts: writeBudgetAlerts });
+            expect(captured.ok).toBe(true);
+            accepted += 5;
+          }
+        }),
+      );
+    } finally {
+      await Promise.all(pools.map((p) => p.close()));
+    }
+    const [counter] = await t.sql`SELECT used::int FROM api_key_budget_usage WHERE key_id = ${agent.id}`;
+    expect(counter!.used).toBe(accepted);
+    expect(accepted).toBeLessThanOrEqual(100);
+    expect(accepted).toBeGreaterThanOrEqual(95); // refused only when the next call could not fit
+    const [bal] = await t.sql`SELECT plan_credits, topup_credits, held_credits FROM credit_balances WHERE org_id = ${org.id}`;
+    expect(bal).toMatchObject({ plan_credits: 0, topup_credits: 1020 - accepted, held_credits: 0 });
+    expect(await ledgerMismatches(t.sql)).toEqual([]);
   });
 });
