@@ -137,6 +137,30 @@ describe("monthly auto allocation: charged on the agency's card, credited to the
     expect(await allocationEntries(sub.id)).toHaveLength(1);
   });
 
+  it("the month's webhook late and delivered twice, the create's answer lost: credited once, whichever comes first", async () => {
+    const { agency, sub } = await agencyWithSub();
+    const before = await topupOf(sub.id);
+    const seen = h.deliveries.length;
+    await h.emu.admin("POST", "faults", {
+      duplicate_deliveries: true,
+      delay_ms: 400,
+      drop_response_next_requests: 10,
+      drop_path_prefix: "/v1/payment_intents",
+    });
+    await runDueAllocations(t.db, { now: FEB });
+    await h.emu.admin("POST", "faults", { drop_response_next_requests: 0 });
+    const succeeded = () => h.deliveries.slice(seen).filter((d) => d.type === "payment_intent.succeeded" && d.status === 200);
+    for (let i = 0; i < 100 && succeeded().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(succeeded()).toHaveLength(2); // the same event, twice
+    await reconcileRechargeAttempts(t.db, { now: new Date(Date.now() + 5 * 60_000) });
+    expect(await attemptsOf(agency.id)).toMatchObject([{ status: "succeeded", credits: CREDITS, amount_cents: CENTS }]);
+    expect(await topupOf(sub.id)).toBe(before + CREDITS);
+    expect(await paymentIntentsOf(agency.id)).toHaveLength(1);
+    expect(await allocationEntries(sub.id)).toHaveLength(1);
+    expect((await t.sql`SELECT kind FROM outgoing_emails WHERE org_id = ${agency.id}`).filter((e) => e.kind === "recharge_succeeded")).toHaveLength(1);
+    expect(await ledgerMismatches(t.sql)).toEqual([]);
+  });
+
   it("the seed: Northwind Agency's owner logs in to two sub-accounts, Northwind Dental allocated Basic and Premium minutes", async () => {
     const creds = await seedDemo(t.db);
     expect(creds.logins).toContainEqual(expect.objectContaining({ email: "owner@northwind.test", org: "northwind" }));
