@@ -11,6 +11,10 @@ const kindLabels: Record<string, string> = {
   top_up: "Top up",
   auto_recharge: "Auto-recharge",
   adjustment: "Adjustment",
+  refund: "Refund",
+  dispute: "Disputed charge",
+  dispute_reversal: "Dispute won",
+  allocation: "Agency allocation",
 };
 
 /** The ledger, newest first, with "Older entries" keyset paging via `?before=<id>`. */

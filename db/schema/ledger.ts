@@ -14,6 +14,7 @@ export const ledgerEntryKindEnum = pgEnum("ledger_entry_kind", [
   "refund", // credits taken back for a refunded charge (reference: the charge)
   "dispute", // credits taken back for a disputed charge, when Stripe withdraws the funds (reference: the charge)
   "dispute_reversal", // those credits returned when the dispute is won (reference: the charge)
+  "allocation", // credits the org's agency bought for it (monthly auto allocation; reference: the agency's PaymentIntent)
 ]);
 
 /**

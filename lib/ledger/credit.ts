@@ -7,7 +7,7 @@ export interface CreditTopupInput {
   orgId: string;
   /** credits, integer ≥ 1 */
   credits: number;
-  kind: Extract<LedgerEntryKind, "purchase" | "top_up" | "auto_recharge" | "adjustment" | "dispute_reversal">;
+  kind: Extract<LedgerEntryKind, "purchase" | "top_up" | "auto_recharge" | "adjustment" | "dispute_reversal" | "allocation">;
   /** what paid for it: a PaymentIntent id, Checkout Session id, … */
   reference: string;
   /** unique per org: e.g. `pi:<PaymentIntent id>`; the same key twice credits once */

@@ -166,7 +166,7 @@ export async function debitIfUnchanged(db: Db, orgId: string, requests: readonly
 }
 
 /** The hot path's snake_case row as the columns `toBalance` reads. */
-export function rowColumns(row: BalanceRow): BalanceColumns {
+function rowColumns(row: BalanceRow): BalanceColumns {
   return {
     planCredits: row.plan_credits,
     topupCredits: row.topup_credits,

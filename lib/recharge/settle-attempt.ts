@@ -136,7 +136,7 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
       const credit = await creditTopup(tx, {
         orgId: a.creditOrgId ?? a.orgId,
         credits: a.credits,
-        kind: a.trigger === "auto" ? "auto_recharge" : "top_up",
+        kind: a.creditOrgId && a.creditOrgId !== a.orgId ? "allocation" : a.trigger === "auto" ? "auto_recharge" : "top_up",
         reference: e.paymentIntentId,
         idempotencyKey: a.creditKey ?? `pi:${e.paymentIntentId}`,
       });
