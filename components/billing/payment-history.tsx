@@ -5,7 +5,7 @@ import { formatDateTime } from "@/lib/format";
 import type { PaymentRow } from "@/lib/queries/billing-page";
 import { RefundButton, type RefundAction } from "./refund-button";
 
-const kindLabel: Record<PaymentRow["kind"], string> = { auto: "Auto-recharge", manual: "Top Up Now", purchase: "Buy Credits" };
+const kindLabel: Record<PaymentRow["kind"], string> = { auto: "Auto-recharge", manual: "Top Up Now", purchase: "Buy Credits", allocation: "Auto allocation" };
 const statusTone: Record<string, "success" | "danger" | "warning" | "neutral" | "info"> = {
   succeeded: "success",
   failed: "danger",

@@ -5,6 +5,7 @@ import { entryExists } from "@/lib/ledger/credit";
 
 /** What a charge bought: the purchase (recharge attempt or Checkout Session) and the credits it was credited. */
 export interface ChargePurchase {
+  /** the org its credits went to (an agency's allocation: the sub-account, not the agency charged) */
   orgId: string;
   /** recharge attempt id or cs_… */
   purchaseId: string;
@@ -12,7 +13,7 @@ export interface ChargePurchase {
   credits: number;
   amountCents: number;
   currency: string;
-  /** the ledger key that credited it (`pi:<id>` / `checkout:<id>`) */
+  /** the ledger key that credited it (`pi:<id>` / `checkout:<id>` / `allocation:<sub-account>:<period>`) */
   creditKey: string;
 }
 
@@ -27,13 +28,13 @@ export async function findChargePurchase(db: DbOrTx, paymentIntentId: string | n
   let found: ChargePurchase | null = null;
   if (attempt) {
     found = {
-      orgId: attempt.orgId,
+      orgId: attempt.creditOrgId ?? attempt.orgId,
       purchaseId: attempt.id,
       paymentIntentId,
       credits: attempt.credits,
       amountCents: attempt.amountCents,
       currency: attempt.currency,
-      creditKey: `pi:${paymentIntentId}`,
+      creditKey: attempt.creditKey ?? `pi:${paymentIntentId}`,
     };
   } else {
     const [session] = await db

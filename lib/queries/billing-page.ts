@@ -31,7 +31,8 @@ export interface DailyUsage {
 
 export interface PaymentRow {
   id: string;
-  kind: "auto" | "manual" | "purchase";
+  /** `allocation`: an agency's monthly auto allocation for a sub-account (its credits are the sub-account's: not refundable here) */
+  kind: "auto" | "manual" | "purchase" | "allocation";
   date: Date;
   credits: number;
   amountCents: number;
@@ -163,7 +164,7 @@ async function listPayments(db: DbOrTx, orgId: string, limit = 20): Promise<Paym
   const rows: PaymentRow[] = [
     ...attempts.map((a) => ({
       id: a.id,
-      kind: a.trigger,
+      kind: a.creditOrgId && a.creditOrgId !== a.orgId ? ("allocation" as const) : a.trigger,
       date: a.createdAt,
       credits: a.credits,
       amountCents: a.amountCents,
@@ -201,7 +202,11 @@ async function listPayments(db: DbOrTx, orgId: string, limit = 20): Promise<Paym
   const refunded = new Set(refunds.filter((r) => r.status !== "failed").map((r) => r.purchaseId));
   const requested = new Set(refunds.map((r) => r.purchaseId));
   // refundable here = paid and never refunded; the loader adds the unspent-credits rule
-  return newest.map((r) => ({ ...r, refunded: refunded.has(r.id), refundable: r.status === "succeeded" && r.credits > 0 && !requested.has(r.id) }));
+  return newest.map((r) => ({
+    ...r,
+    refunded: refunded.has(r.id),
+    refundable: r.status === "succeeded" && r.kind !== "allocation" && r.credits > 0 && !requested.has(r.id),
+  }));
 }
 
 export type { Organization };

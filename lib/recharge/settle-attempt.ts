@@ -154,8 +154,14 @@ async function applyEffect(c: EffectContext, e: SettlementEffect): Promise<"retr
         dedupeKey: `attempt:${a.id}:${EMAIL_EVENTS[e.email]}`,
       });
       if (e.email === "recharge_succeeded") {
+        // an agency's allocation: the credits went to the sub-account, and so does the balance named
+        const [sub] =
+          a.creditOrgId && a.creditOrgId !== a.orgId
+            ? await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, a.creditOrgId))
+            : [];
         const content = await tpl.rechargeSucceededEmail({
           orgName: org.name,
+          creditedTo: sub?.name ?? null,
           trigger: a.trigger,
           amountCents: a.amountCents,
           currency: a.currency,

@@ -21,7 +21,14 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   h.queue = "inline";
-  await h.emu.admin("POST", "faults", { hang_next_requests: 0, fail_next_requests: 0, drop_response_next_requests: 0, drop_webhooks: false });
+  await h.emu.admin("POST", "faults", {
+    hang_next_requests: 0,
+    fail_next_requests: 0,
+    drop_response_next_requests: 0,
+    drop_webhooks: false,
+    duplicate_deliveries: false,
+    delay_ms: 0,
+  });
 });
 afterAll(async () => {
   await h?.stop();
@@ -49,7 +56,7 @@ const CENTS = 1800;
 
 const topupOf = async (orgId: string) => (await getBalance(t.db, orgId)).topupCredits;
 const allocationEntries = (orgId: string) =>
-  t.sql`SELECT delta, idempotency_key FROM ledger_entries WHERE org_id = ${orgId} AND idempotency_key LIKE 'allocation:%' ORDER BY created_at`;
+  t.sql`SELECT delta, kind, idempotency_key FROM ledger_entries WHERE org_id = ${orgId} AND idempotency_key LIKE 'allocation:%' ORDER BY created_at`;
 const periodsOf = (subId: string) => t.sql`SELECT period, credits, amount_cents FROM allocation_periods WHERE sub_account_id = ${subId} ORDER BY period`;
 const attemptsOf = (agencyId: string) =>
   t.sql`SELECT status, amount_cents, credits, credit_org_id, payment_intent_id FROM recharge_attempts WHERE org_id = ${agencyId} ORDER BY created_at`;
@@ -73,7 +80,7 @@ describe("monthly auto allocation: charged on the agency's card, credited to the
     expect(await runDueAllocations(t.db, { now: FEB })).toEqual([]);
 
     expect(await topupOf(sub.id)).toBe(subBefore + CREDITS);
-    expect(await allocationEntries(sub.id)).toEqual([{ delta: CREDITS, idempotency_key: `allocation:${sub.id}:2026-02` }]);
+    expect(await allocationEntries(sub.id)).toEqual([{ delta: CREDITS, kind: "allocation", idempotency_key: `allocation:${sub.id}:2026-02` }]);
     expect(await attemptsOf(agency.id)).toMatchObject([{ status: "succeeded", amount_cents: CENTS, credits: CREDITS, credit_org_id: sub.id }]);
     expect(await paymentIntentsOf(agency.id)).toHaveLength(1);
     // the agency's own credits are never moved: its balance is untouched
@@ -157,7 +164,27 @@ describe("monthly auto allocation: charged on the agency's card, credited to the
     expect(await topupOf(sub.id)).toBe(before + CREDITS);
     expect(await paymentIntentsOf(agency.id)).toHaveLength(1);
     expect(await allocationEntries(sub.id)).toHaveLength(1);
-    expect((await t.sql`SELECT kind FROM outgoing_emails WHERE org_id = ${agency.id}`).filter((e) => e.kind === "recharge_succeeded")).toHaveLength(1);
+    const receipts = await t.sql`SELECT subject, text FROM outgoing_emails WHERE org_id = ${agency.id} AND kind = 'recharge_succeeded'`;
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]!.subject).toContain(`Auto allocation for ${sub.name} successful`);
+    expect(receipts[0]!.text).toContain(`${sub.name}'s new balance`);
+    expect(await ledgerMismatches(t.sql)).toEqual([]);
+  });
+
+  it("a refund of the month's charge at Stripe takes the credits back from the sub-account that got them; the agency's page offers no refund", async () => {
+    const { agency, sub } = await agencyWithSub();
+    await runDueAllocations(t.db, { now: FEB });
+    const agencyBefore = await getBalance(t.db, agency.id);
+    const subBefore = await topupOf(sub.id);
+    const [pi] = await paymentIntentsOf(agency.id);
+    await getStripe().refunds.create({ charge: pi!.latest_charge as string });
+    await h.emu.webhooksIdle();
+    expect(await t.sql`SELECT delta, kind FROM ledger_entries WHERE org_id = ${sub.id} AND kind = 'refund'`).toEqual([{ delta: -CREDITS, kind: "refund" }]);
+    expect(await topupOf(sub.id)).toBe(subBefore - CREDITS);
+    expect(await getBalance(t.db, agency.id)).toEqual(agencyBefore); // never the agency's own credits
+    const { loadBillingPage } = await import("@/lib/queries/billing-page");
+    const page = await loadBillingPage(t.db, agency);
+    expect(page.payments.filter((p) => p.kind === "allocation").map((p) => p.refundable)).toEqual([false]);
     expect(await ledgerMismatches(t.sql)).toEqual([]);
   });
 

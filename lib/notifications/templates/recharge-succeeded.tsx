@@ -4,6 +4,8 @@ import { Action, Details, EmailLayout, Paragraph } from "./layout";
 export interface RechargeSucceededProps {
   orgName: string;
   trigger: "auto" | "manual";
+  /** an agency's auto allocation: the sub-account credited (the balances named are its own); null otherwise */
+  creditedTo?: string | null;
   amountCents: number;
   currency: string;
   credits: number;
@@ -19,7 +21,8 @@ export interface RechargeSucceededProps {
   invoiceUrl?: string;
 }
 
-export const rechargeSucceededTitle = (p: Pick<RechargeSucceededProps, "trigger">) => (p.trigger === "auto" ? "Auto-recharge successful" : "Top-up successful");
+export const rechargeSucceededTitle = (p: Pick<RechargeSucceededProps, "trigger" | "creditedTo">) =>
+  p.creditedTo ? `Auto allocation for ${p.creditedTo} successful` : p.trigger === "auto" ? "Auto-recharge successful" : "Top-up successful";
 
 export function RechargeSucceededEmail(p: RechargeSucceededProps) {
   const title = rechargeSucceededTitle(p);
@@ -28,16 +31,19 @@ export function RechargeSucceededEmail(p: RechargeSucceededProps) {
     ...(p.cardLabel
       ? [["Card charged", `${p.cardLabel}${p.backupAfterDecline ? " (your backup card: the default card was declined)" : ""}`] as [string, string]]
       : []),
-    ["Credits added", formatCredits(p.credits)],
-    ["New balance", `${formatCredits(p.newBalance)} credits`],
+    [p.creditedTo ? `Credits added to ${p.creditedTo}` : "Credits added", formatCredits(p.credits)],
+    [p.creditedTo ? `${p.creditedTo}'s new balance` : "New balance", `${formatCredits(p.newBalance)} credits`],
   ];
-  if (p.previousBalance !== null) rows.push(["Previous balance", `${formatCredits(p.previousBalance)} credits`]);
+  if (p.previousBalance !== null && !p.creditedTo) rows.push(["Previous balance", `${formatCredits(p.previousBalance)} credits`]);
   if (p.threshold !== null) rows.push(["Trigger threshold", `${formatCredits(p.threshold)} credits`]);
   return (
-    <EmailLayout orgName={p.orgName} billingUrl={p.billingUrl} heading={title} preview={`${formatCredits(p.credits)} credits added to ${p.orgName}`}>
-      <Paragraph>
-        {title} for {p.orgName}.
-      </Paragraph>
+    <EmailLayout
+      orgName={p.orgName}
+      billingUrl={p.billingUrl}
+      heading={title}
+      preview={`${formatCredits(p.credits)} credits added to ${p.creditedTo ?? p.orgName}`}
+    >
+      <Paragraph>{p.creditedTo ? `${title}: charged to ${p.orgName}.` : `${title} for ${p.orgName}.`}</Paragraph>
       <Details rows={rows} />
       {p.invoiceUrl ? <Action label="View invoice" href={p.invoiceUrl} /> : null}
     </EmailLayout>
