@@ -7,6 +7,12 @@ export async function openBilling(page: Page, email: string, slug: string): Prom
   await signIn(page, email);
   await page.goto(`/${slug}/settings/billing`);
   await expect(page.getByRole("heading", { name: "Billing", level: 1 })).toBeVisible();
+  await billingHydrated(page);
+}
+
+/** Resolves once the Billing page's content has hydrated (`HydrationMark`): a field typed into before can be reset. */
+async function billingHydrated(page: Page): Promise<void> {
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
 }
 
 /**

@@ -52,6 +52,7 @@ import { saveAutoRechargeAction } from "./actions/save-auto-recharge";
 import { setBackupCardAction } from "./actions/set-backup-card";
 import { topUpNowAction } from "./actions/top-up-now";
 import { upgradePlanAction } from "./actions/upgrade-plan";
+import { HydrationMark } from "@/components/ui/hydration-mark";
 
 export const metadata: Metadata = { title: "Billing" };
 
@@ -166,6 +167,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
 
   return (
     <div className="space-y-6">
+      <HydrationMark />
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Billing</h1>
