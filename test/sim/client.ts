@@ -14,11 +14,13 @@ export interface ClientLog {
   done: string[];
   /** key → every answer seen ("200", "402", "500:false", "0" for none…), for the failure report */
   answers: Map<string, string[]>;
+  /** usage answered 402 since the last look (org, when the request was sent): checked after each op */
+  refused: { org: number; key: string; sentAt: number }[];
   seq: number;
 }
 
 export function newClientLog(): ClientLog {
-  return { sent: new Map(), ok: new Map(), unknown: new Set(), newOk: [], done: [], answers: new Map(), seq: 0 };
+  return { sent: new Map(), ok: new Map(), unknown: new Set(), newOk: [], done: [], answers: new Map(), refused: [], seq: 0 };
 }
 
 type Reply = { status: number; body: Record<string, unknown> } | { status: 0; body: { error: string } };
@@ -58,20 +60,24 @@ export function newKey(log: ClientLog, prefix: string): string {
 /** One POST /api/v1/usage with `key` (a new one, or a deliberate retry of an earlier one). */
 export async function usageOnce(world: World, log: ClientLog, org: number, quantity: number, key: string): Promise<void> {
   log.sent.set(key, { org, quantity, kind: "usage" });
+  const sentAt = Date.now();
   const r = await call(world, org, "/api/v1/usage", { quantity, idempotency_key: key });
   record(log, key, r.status, r.body);
+  if (r.status === 402) log.refused.push({ org, key, sentAt });
   log.done.push(key);
 }
 
 export async function usageBatch(world: World, log: ClientLog, org: number, quantities: number[]): Promise<void> {
   const events = quantities.map((quantity) => ({ quantity, idempotency_key: newKey(log, "b") }));
   for (const e of events) log.sent.set(e.idempotency_key, { org, quantity: e.quantity, kind: "usage" });
+  const sentAt = Date.now();
   const r = await call(world, org, "/api/v1/usage/batch", { events });
   // each result is the single endpoint's answer with its `status` inlined
   const results = (r.status === 200 ? r.body.results : null) as ({ status: number } & Record<string, unknown>)[] | null;
   events.forEach((e, i) => {
     const one = results?.[i];
     record(log, e.idempotency_key, one ? one.status : r.status, one ?? r.body);
+    if ((one ? one.status : r.status) === 402) log.refused.push({ org, key: e.idempotency_key, sentAt });
   });
 }
 

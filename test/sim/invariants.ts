@@ -48,9 +48,16 @@ export async function checkInvariants(world: World, log: ClientLog, final: boole
   for (const [pi, attempt] of pis) if (attempt) perAttempt.set(attempt, [...(perAttempt.get(attempt) ?? []), pi]);
   for (const [attempt, list] of perAttempt) if (list.length > 1) add("at most one PaymentIntent succeeded per attempt", { attempt, list });
   const charged = [...perAttempt.keys()];
+  // the incident and the email stay when a later success is credited: a guess that was wrong shows for good
   const toldFailed = await sql`SELECT attempt_id, kind, dedupe_key FROM billing_incidents
     WHERE attempt_id = ANY(${charged}::uuid[]) AND dedupe_key LIKE 'attempt:%:failed'`;
   if (toldFailed.length) add("no 'recharge failed' incident for an attempt whose charge succeeded", toldFailed);
+  const mailed = await sql`SELECT org_id, dedupe_key FROM outgoing_emails
+    WHERE kind = 'recharge_failed' AND split_part(dedupe_key, ':', 2) = ANY(${charged}::text[])`;
+  if (mailed.length) add("no 'recharge failed' email for an attempt whose charge succeeded", mailed);
+  const failed =
+    await sql`SELECT id, org_id, trigger, failure_code, last_error FROM recharge_attempts WHERE id = ANY(${charged}::uuid[]) AND status = 'failed'`;
+  if (failed.length) add("no attempt 'failed' while its charge succeeded (before reconciliation finds it)", failed);
   if (final) {
     const credited = new Set(credits.map((c) => c.key));
     for (const [pi, attempt] of pis) if (attempt && !credited.has(`pi:${pi}`)) add("every succeeded PaymentIntent credited", { pi, attempt });
@@ -107,6 +114,40 @@ async function checkUsage(world: World, log: ClientLog, deep: boolean): Promise<
       out.push({
         invariant: "nothing debited or held that the client did not send (or was told was refused)",
         details: { row: r, sent: s ?? null, answers: log.answers.get(r.key) ?? [] },
+      });
+  }
+  return out;
+}
+
+/**
+ * Usage answered 402 while the org had an auto-recharge in flight whose grace was due: created before the
+ * request was sent, still open, the last settled payment succeeded on the current card, nothing failed since,
+ * grace on — and the org's grace not held by it. Only facts unchanged since the attempt's creation count (no
+ * other attempt, settings or card change since): the trigger decided on those. One look per org (its latest 402).
+ */
+export async function checkRefusals(world: World, log: ClientLog): Promise<Violation[]> {
+  const latest = new Map<number, { key: string; sentAt: number }>();
+  for (const r of log.refused.splice(0)) if ((latest.get(r.org)?.sentAt ?? 0) < r.sentAt) latest.set(r.org, r);
+  const out: Violation[] = [];
+  for (const [org, r] of latest) {
+    const o = world.orgs[org]!;
+    if (o.cardBusy > 0) continue;
+    const rows = await world.check`
+      SELECT a.id, a.status, a.created_at, a.credits, b.topup_credits, b.grace_credits, b.grace_attempt_id FROM recharge_attempts a
+      JOIN credit_balances b ON b.org_id = a.org_id
+      JOIN stripe_customers c ON c.org_id = a.org_id
+      JOIN auto_recharge_settings s ON s.org_id = a.org_id
+      WHERE a.org_id = ${o.id} AND a.trigger = 'auto' AND a.status IN ('pending', 'processing')
+        AND a.created_at < ${new Date(r.sentAt)} AND a.created_at > ${new Date(o.cardChangedAt)}
+        AND b.grace_attempt_id IS DISTINCT FROM a.id
+        AND s.grace_enabled AND s.consecutive_failures = 0 AND s.updated_at < a.created_at
+        AND NOT EXISTS (SELECT 1 FROM recharge_attempts x WHERE x.org_id = a.org_id AND x.id <> a.id AND x.updated_at >= a.created_at)
+        AND (SELECT l.status = 'succeeded' AND l.payment_method_id = c.default_payment_method_id FROM recharge_attempts l
+          WHERE l.org_id = a.org_id AND l.id <> a.id AND l.status IN ('succeeded', 'failed', 'requires_action') ORDER BY l.updated_at DESC LIMIT 1)`;
+    if (rows.length)
+      out.push({
+        invariant: "no 402 while an auto-recharge is in flight with grace due (card succeeded before, nothing failed since)",
+        details: { org, key: r.key, sentAt: new Date(r.sentAt).toISOString(), answers: log.answers.get(r.key), attempt: rows[0] },
       });
   }
   return out;

@@ -13,7 +13,9 @@ import { freePort } from "../support/free-port";
 import { runSimulation, shortestFailingPrefix, type SimResult } from "./simulate";
 import { createSimDatabase } from "./world";
 
-const { values } = parseArgs({ options: { seed: { type: "string" }, ops: { type: "string", default: "2000" }, orgs: { type: "string", default: "4" } } });
+const { values } = parseArgs({
+  options: { seed: { type: "string" }, ops: { type: "string", default: "2000" }, orgs: { type: "string", default: "4" }, "no-bisect": { type: "boolean" } },
+});
 const seed = values.seed ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
 const ops = Number(values.ops);
 process.env.LOG_LEVEL ??= "silent";
@@ -49,17 +51,18 @@ console.log(`simulate:faults --seed ${seed} --ops ${ops}`);
 const r = await run(ops, true);
 console.log(`exercised: ${JSON.stringify(r.stats)}`);
 console.log(`ops: ${JSON.stringify(r.counts)} · background errors (expected under faults): ${r.backgroundErrors} · ${(r.ms / 1000).toFixed(1)} s`);
-let code = 0;
+const code = r.ok ? 0 : 1;
 if (r.ok) console.log(`seed ${seed}: every invariant held over ${ops} ops and after the quiesce`);
 else {
   console.error(`✖ seed ${seed}: invariant broken after op ${r.failedAtOp}:`);
   for (const v of r.violations.slice(0, 10)) console.error(`  ${v.invariant}: ${JSON.stringify(v.details)}`);
+}
+if (!r.ok && !values["no-bisect"]) {
   console.error("bisecting for the shortest failing prefix…");
   const short = await shortestFailingPrefix(seed, r.failedAtOp ?? ops, (n) => run(n));
   const at = short?.failedAtOp ?? r.failedAtOp ?? ops;
   console.error(`shortest failing prefix: npm run simulate:faults -- --seed ${seed} --ops ${at}`);
   if (short) for (const v of short.violations.slice(0, 5)) console.error(`  ${v.invariant}: ${JSON.stringify(v.details)}`);
-  code = 1;
 }
 if (unhandled) console.error(`${unhandled} unhandled rejection(s) during the run`);
 await stopPg();

@@ -1,5 +1,8 @@
 import { runJob } from "@/lib/jobs/handlers";
 import { attachTestCard } from "@/lib/billing-events/provision";
+import { getPlan, quotePacks } from "@/lib/billing/plans";
+import { createRechargeAttempt } from "@/lib/recharge/attempts";
+import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { saveAutoRechargeSettings } from "@/lib/recharge/save-settings";
 import { topUpNow } from "@/lib/recharge/top-up-now";
@@ -13,12 +16,14 @@ export const OP_WEIGHTS = {
   retry: 6,
   batch: 8,
   hold: 6,
+  burst: 4,
   jobs: 14,
   reconcile: 4,
   settings: 3,
   topUp: 2,
   card: 2,
   stripeFault: 4,
+  chargeLost: 3,
   webhookFault: 3,
   clearFaults: 5,
   forgetKeys: 1,
@@ -32,6 +37,8 @@ export interface Background {
   errors: number;
   /** index of the next durable job (harness.jobs) not yet handed to the "worker" */
   jobCursor: number;
+  /** `chargeLost` top-ups still trying: their dropped answers outlive a `clearFaults` */
+  lostCharges: number;
 }
 
 function spawn(bg: Background, work: () => Promise<unknown>): void {
@@ -72,6 +79,8 @@ const STRIPE_FAULTS = (rng: Rng): Record<string, unknown> =>
     { drop_response_next_requests: rng.int(4, 12), drop_method: "POST", drop_path_prefix: "/v1/payment_intents" },
     { hang_next_requests: rng.int(2, 8), hang_ms: 2500, hang_method: "POST", hang_path_prefix: "/v1/payment_intents" },
   ]);
+/** the webhooks that settle a recharge: with them lost, only an answer or a search tells what a charge did */
+const PI_EVENTS = ["payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.requires_action", "payment_intent.canceled"];
 const WEBHOOK_FAULTS = (rng: Rng): Record<string, unknown> =>
   rng.pick([{ duplicate_deliveries: true }, { shuffle: true }, { delay_ms: rng.int(20, 400) }, { drop_first_attempt: true }, { drop_webhooks: true }]);
 
@@ -84,6 +93,18 @@ export async function emulatorAdmin(world: World, method: string, route: string,
   });
   if (!res.ok) throw new Error(`emulator admin ${method} ${route}: ${res.status} ${await res.text()}`);
   return res.json();
+}
+
+/**
+ * Faults off — except the dropped answers of a `chargeLost` charge still trying (its retries span ~2.5 s,
+ * dozens of ops): cleared at once, a retry would get the replay and the answer would not be lost after all.
+ */
+async function clearFaults(world: World, bg: Background): Promise<void> {
+  const { faults } = (await emulatorAdmin(world, "GET", "faults")) as { faults: Record<string, unknown> };
+  await emulatorAdmin(world, "DELETE", "faults");
+  const left = Number(faults.drop_response_next_requests ?? 0);
+  if (bg.lostCharges > 0 && left > 0 && faults.drop_path_prefix === "/v1/payment_intents")
+    await emulatorAdmin(world, "POST", "faults", { drop_response_next_requests: left, drop_method: "POST", drop_path_prefix: "/v1/payment_intents" });
 }
 
 /** Performs one operation. All random draws happen before any I/O, so the op sequence depends on the seed only. */
@@ -111,6 +132,19 @@ export async function runOp(kind: OpKind, rng: Rng, world: World, log: ClientLog
         org,
         Array.from({ length: rng.int(2, 20) }, () => rng.int(1, 30)),
       );
+    case "burst": {
+      // a fast burst: waves of concurrent requests that take the balance through the threshold and up to
+      // `over` below zero while the recharge they trigger is in flight (its charge waits for a jobs op)
+      const waves = rng.int(3, 6);
+      const width = rng.int(2, 4);
+      const over = rng.int(100, 800);
+      const [b] = await world.check<
+        { n: number }[]
+      >`SELECT (plan_credits + topup_credits - held_credits)::int AS n FROM credit_balances WHERE org_id = ${o.id}`;
+      const q = Math.max(1, Math.ceil((Math.max(0, b?.n ?? 0) + over) / (waves * width)));
+      for (let w = 0; w < waves; w++) await Promise.all(Array.from({ length: width }, () => usageOnce(world, log, org, q, newKey(log, "u"))));
+      return;
+    }
     case "hold": {
       const q = rng.int(5, 80);
       const capture = rng.chance(0.8) ? rng.int(0, q + 20) : null;
@@ -120,12 +154,11 @@ export async function runOp(kind: OpKind, rng: Rng, world: World, log: ClientLog
       runPendingJobs(world, bg);
       return;
     case "reconcile":
-      // a day ahead (after forgotten keys), only once nothing is in flight: a create still on its way must not
-      // look a day old to it (it would settle "never charged" an attempt charged a moment later)
-      if (world.skewMs > 0) {
-        while (bg.tasks.size) await Promise.allSettled([...bg.tasks]);
-        await reconcileLater(world).catch(() => void bg.errors++);
-      } else spawn(bg, () => reconcileLater(world));
+      // a day ahead (after forgotten keys), only when nothing is in flight — else skipped (waiting for a quiet
+      // moment held runs for seconds): a create still on its way must not look a day old to it (it would
+      // settle "never charged" an attempt charged a moment later)
+      if (world.skewMs === 0) spawn(bg, () => reconcileLater(world));
+      else if (bg.tasks.size === 0) await reconcileLater(world).catch(() => void bg.errors++);
       return;
     case "settings": {
       const input = { enabled: rng.chance(0.85), threshold: rng.int(50, 900), rechargePacks: rng.int(1, 3), maxRechargesPerMonth: rng.int(2, 10) };
@@ -138,22 +171,54 @@ export async function runOp(kind: OpKind, rng: Rng, world: World, log: ClientLog
       return;
     case "card": {
       const pm = rng.chance(0.3) ? "pm_card_chargeCustomerFail" : "pm_card_visa";
-      spawn(bg, () => attachTestCard(world.db(), o.id, pm));
+      o.goodCard = pm === "pm_card_visa";
+      o.cardBusy++;
+      spawn(bg, () =>
+        attachTestCard(world.db(), o.id, pm).finally(() => {
+          o.cardBusy--;
+          o.cardChangedAt = Date.now();
+        }),
+      );
       return;
     }
     case "stripeFault":
       await admin("POST", "faults", STRIPE_FAULTS(rng));
       return;
+    case "chargeLost": {
+      // a charge Stripe performs (on a good card: the drawn org's, else the next org's) whose every answer is
+      // lost — the create, the SDK's retry and our two re-tries: 6 requests — while the payment_intent.*
+      // webhooks are lost too: only a search can tell. Added to the drops left (charges in flight share them).
+      const drops = rng.int(10, 16);
+      const target = world.orgs.map((_, i) => world.orgs[(org + i) % world.orgs.length]!).find((x) => x.goodCard) ?? o;
+      const { faults } = (await admin("GET", "faults")) as { faults: Record<string, unknown> };
+      const left = faults.drop_path_prefix === "/v1/payment_intents" ? Number(faults.drop_response_next_requests ?? 0) : 0;
+      await admin("POST", "faults", {
+        drop_response_next_requests: left + drops,
+        drop_method: "POST",
+        drop_path_prefix: "/v1/payment_intents",
+        drop_webhooks: PI_EVENTS,
+      });
+      bg.lostCharges++;
+      // Top Up Now's attempt and charge path, with shorter pauses between its re-tries (0.5 + 2 s would hold the run)
+      spawn(bg, async () => {
+        try {
+          const a = await createRechargeAttempt(world.db(), { orgId: target.id, trigger: "manual", ...quotePacks(getPlan("starter"), 1) });
+          return await chargeRechargeAttempt(world.db(), a!.id, { retryDelaysMs: [] });
+        } finally {
+          bg.lostCharges--;
+        }
+      });
+      return;
+    }
     case "webhookFault":
       await admin("POST", "faults", WEBHOOK_FAULTS(rng));
       return;
     case "clearFaults":
-      await admin("DELETE", "faults");
-      return;
+      return clearFaults(world, bg);
     case "forgetKeys":
       // "a day passes": Stripe forgets the keys (24 h) only when nothing is in flight — a key cannot expire
       // seconds after its request — and reconciliation's clock moves a day on with it
-      await admin("DELETE", "faults");
+      await clearFaults(world, bg);
       while (bg.tasks.size) await Promise.allSettled([...bg.tasks]);
       await world.harness.emu.webhooksIdle(60_000);
       await admin("POST", "idempotency/forget");

@@ -1,5 +1,5 @@
 import { newClientLog, usageOnce, type ClientLog } from "./client";
-import { checkInvariants, type Violation } from "./invariants";
+import { checkInvariants, checkRefusals, type Violation } from "./invariants";
 import { emulatorAdmin, OP_WEIGHTS, reconcileLater, runOp, runPendingJobs, type Background, type OpKind } from "./ops";
 import { createRng } from "./rng";
 import { startWorld, type World } from "./world";
@@ -40,7 +40,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
   const rng = createRng(o.seed);
   const world = await startWorld(o.dbUrl, rng, o.orgs ?? 4);
   const log = newClientLog();
-  const bg: Background = { tasks: new Set(), errors: 0, jobCursor: world.harness.jobs.length };
+  const bg: Background = { tasks: new Set(), errors: 0, jobCursor: world.harness.jobs.length, lostCharges: 0 };
   const counts: SimResult["counts"] = {};
   const stats: Record<string, number> = {};
   const checkEvery = o.checkEvery ?? Math.max(50, Math.floor(o.ops / 100));
@@ -60,6 +60,8 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
       const kind = rng.weighted(OP_WEIGHTS);
       counts[kind] = (counts[kind] ?? 0) + 1;
       await runOp(kind, rng, world, log, bg);
+      const refused = await checkRefusals(world, log);
+      if (refused.length) return result(refused, i);
       if (i % checkEvery === 0) {
         const v = await checkInvariants(world, log, false, i % (checkEvery * 10) === 0);
         if (v.length) return result(v, i);

@@ -15,6 +15,11 @@ interface SimOrg {
   maxCapEver: number;
   /** the spending limit (cents), fixed for the run; null = none */
   limitCents: number | null;
+  /** card changes in flight, and when the last one ended (ms): the grace check trusts facts older than that */
+  cardBusy: number;
+  cardChangedAt: number;
+  /** the last card attached was a good one (not `pm_card_chargeCustomerFail`) */
+  goodCard: boolean;
 }
 
 /**
@@ -72,7 +77,7 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number): Pro
       autoRecharge: { threshold: rng.int(100, 800), packs: rng.int(1, 2), max: cap, limitCents },
     });
     const key = await createApiKey(getDbHandle().db, org.id, null, { name: "sim", scopes: ["usage:write"] });
-    orgs.push({ id: org.id, key: key.secret, maxCapEver: cap, limitCents });
+    orgs.push({ id: org.id, key: key.secret, maxCapEver: cap, limitCents, cardBusy: 0, cardChangedAt: Date.now(), goodCard: true });
   }
   const check = postgres(dbUrl, { max: 2, onnotice: () => {} });
   return {
