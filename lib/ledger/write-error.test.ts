@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { usageFailureReply } from "@/lib/api/usage-replies";
 import { LedgerWriteError, toLedgerWriteError } from "./write-error";
 
-function pgError(code: string): Error {
-  return Object.assign(new Error("server said no"), { name: "PostgresError", code });
+function pgError(code: string, severity = "ERROR"): Error {
+  return Object.assign(new Error("server said no"), { name: "PostgresError", code, severity });
 }
 function clientError(code: string): Error {
   return Object.assign(new Error(code), { code });
@@ -15,7 +15,9 @@ describe("toLedgerWriteError: was the write applied?", () => {
     ["connection refused on connect", clientError("ECONNREFUSED"), true, false],
     ["connect timeout", clientError("CONNECT_TIMEOUT"), true, false],
     ["pool ended before sending", clientError("CONNECTION_ENDED"), true, false],
-    ["server error answering the statement (e.g. 57P01 shutdown)", pgError("57P01"), true, false],
+    ["server ERROR answering the statement (e.g. a unique violation: rolled back)", pgError("23505"), true, false],
+    ["FATAL terminate (57P01, a Postgres restart) after COMMIT was sent: may have committed", pgError("57P01", "FATAL"), true, "unknown"],
+    ["FATAL terminate inside the transaction, before COMMIT", pgError("57P01", "FATAL"), false, false],
     ["connection lost inside the transaction, before COMMIT", clientError("CONNECTION_CLOSED"), false, false],
     ["connection lost after COMMIT / the autocommit statement was sent", clientError("CONNECTION_CLOSED"), true, "unknown"],
     ["pool ended with a timeout: connection terminated under the sent COMMIT", clientError("CONNECTION_DESTROYED"), true, "unknown"],

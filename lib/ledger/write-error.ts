@@ -1,7 +1,7 @@
 /**
  * A database error during a ledger write, with what the caller can honestly tell its client:
  * - `applied: false` — nothing was written: the connection was never made (refused, timed out, the pool
- *   ended), the server answered the statement with an error (a statement that fails is rolled back; so is
+ *   ended), the server answered the statement with an ERROR (a statement that fails is rolled back; so is
  *   a transaction that never sent COMMIT), or the connection was lost before COMMIT was sent.
  * - `applied: "unknown"` — the write may have committed: the connection was lost after the autocommitted
  *   statement or the COMMIT had been sent and before its answer arrived. A client retrying with the same
@@ -25,9 +25,16 @@ export class LedgerWriteError extends Error {
  */
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "CONNECT_TIMEOUT", "CONNECTION_ENDED"]);
 
-/** True when the server itself answered with an error (postgres.js `PostgresError`): that statement did not commit. */
+/**
+ * True when the server itself answered the statement with an ERROR (postgres.js `PostgresError`): that statement
+ * did not commit. Not a FATAL: a backend terminated by an administrator or a shutdown (57P01, 57P02, 57P03 — what a
+ * Postgres restart looks like) ends the connection with FATAL wherever it was, which can be after its COMMIT was
+ * durable; with the commit sent, that outcome is unknown.
+ */
 function isServerError(err: unknown): boolean {
-  return err instanceof Error && err.name === "PostgresError";
+  if (!(err instanceof Error) || err.name !== "PostgresError") return false;
+  const severity = (err as { severity?: unknown }).severity;
+  return severity !== "FATAL" && severity !== "PANIC";
 }
 
 /** A unique violation (SQLSTATE 23505). */

@@ -225,13 +225,15 @@ export async function runOp(kind: OpKind, rng: Rng, world: World, log: ClientLog
       world.skewMs += 25 * 3600_000;
       return;
     case "crash": {
-      // requests and jobs in flight when the process dies: the pool is cut under them, hand-offs are lost
+      // requests and jobs in flight when the process dies (the pool is cut under them, hand-offs are lost) — or,
+      // on an odd delay (no extra draw: the seed's op sequence stays as it was), when Postgres restarts: every
+      // backend of the database is terminated under them and the same process reconnects
       const qs = Array.from({ length: rng.int(1, 4) }, () => rng.int(1, 25));
       const delay = rng.int(0, 25);
       runPendingJobs(world, bg);
       const inFlight = Promise.all(qs.map((q) => usageOnce(world, log, org, q, newKey(log, "u"))));
       await new Promise((r) => setTimeout(r, delay));
-      await world.crash();
+      await (delay % 2 === 1 ? world.restartPostgres() : world.crash());
       await inFlight;
       return;
     }

@@ -39,6 +39,8 @@ export interface World {
   /** how far reconciliation's clock runs ahead of the wall clock (a day per forgotten-keys op) */
   skewMs: number;
   crash: () => Promise<void>;
+  /** what the app sees of a Postgres restart: every backend of the database terminated (FATAL 57P01) */
+  restartPostgres: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -92,6 +94,9 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number): Pro
       g.refillDb = undefined;
       harness.handOffs.length = 0;
       await h?.sql.end({ timeout: 0 }).catch(() => {});
+    },
+    restartPostgres: async () => {
+      await check`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`;
     },
     stop: async () => {
       await ingest.close();
