@@ -77,7 +77,7 @@ if (ONLY !== "processes") {
       const enable = await fetch(`${APP_URL}/api/v1/billing/auto-topup`, {
         method: "POST",
         headers: { authorization: `Bearer ${stack.demo.apiKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ enabled: true, threshold, recharge_packs: 25, max_recharges_per_month: 31 }),
+        body: JSON.stringify({ enabled: true, threshold, recharge_packs: 25, max_recharges_per_month: 31, consent: true }),
       });
       let recharge: Awaited<ReturnType<typeof checkRechargeExactlyOnce>> | { skipped: string } = {
         skipped: `enabling auto-recharge failed: ${enable.status} ${(await enable.text()).slice(0, 160)}`,
