@@ -20,6 +20,8 @@ export interface RechargeCheck {
   paymentIntents: number;
   /** auto_recharge ledger entries (credits landed) */
   credited: number;
+  /** attempts created while an earlier one was still open (never allowed: one recharge in flight per org) */
+  overlapping: number;
   ok: boolean;
 }
 
@@ -47,6 +49,16 @@ export async function checkRechargeExactlyOnce(sql: postgres.Sql, orgId: string,
     FROM recharge_attempts WHERE org_id = ${orgId} AND trigger = 'auto' AND created_at >= ${since.toISOString()}::timestamptz`;
   const [c] =
     await sql`SELECT count(*)::int AS n FROM ledger_entries WHERE org_id = ${orgId} AND kind = 'auto_recharge' AND created_at >= ${since.toISOString()}::timestamptz`;
-  const r = { crossings, attempts: a!.attempts, succeeded: a!.succeeded, paymentIntents: a!.pis, credited: c!.n };
-  return { ...r, ok: r.attempts === r.crossings && r.succeeded === r.credited && r.paymentIntents === r.attempts };
+  const [o] = await sql`
+    SELECT count(*)::int AS n FROM (
+      SELECT created_at, lag(completed_at) OVER (ORDER BY created_at) AS prev_done, lag(id) OVER (ORDER BY created_at) AS prev
+        FROM recharge_attempts WHERE org_id = ${orgId} AND trigger = 'auto' AND created_at >= ${since.toISOString()}::timestamptz) x
+     WHERE prev IS NOT NULL AND (prev_done IS NULL OR created_at < prev_done)`;
+  const r = { crossings, attempts: a!.attempts, succeeded: a!.succeeded, paymentIntents: a!.pis, credited: c!.n, overlapping: o!.n };
+  // The rate-aware trigger may recharge BEFORE a crossing (the runway is shorter than a recharge takes), so an
+  // attempt needs no crossing; a crossing needs an attempt, and attempts never overlap.
+  return {
+    ...r,
+    ok: r.attempts >= r.crossings && r.overlapping === 0 && r.succeeded === r.credited && r.paymentIntents === r.attempts,
+  };
 }

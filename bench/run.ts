@@ -112,11 +112,11 @@ if (ONLY !== "processes") {
         { name: "(6) signed webhook ingestion", value: `${fmt(hooks.perSecond)} events/s · p99 ${fmt(hooks.p99, 1)} ms` },
         { name: "(7) balance == sum(entries), all orgs", value: mismatches === 0 ? "ok (0 mismatches)" : `${mismatches} MISMATCHES`, pass: mismatches === 0 },
         {
-          name: "    one attempt per threshold crossing",
+          name: "    auto-recharge: one at a time, each charged and credited once",
           value:
             "skipped" in recharge
               ? recharge.skipped
-              : `${recharge.crossings} crossings · ${recharge.attempts} attempts · ${recharge.paymentIntents} PaymentIntents · ${recharge.credited} credited`,
+              : `${recharge.crossings} crossings · ${recharge.attempts} attempts (${recharge.overlapping} overlapping) · ${recharge.paymentIntents} PaymentIntents · ${recharge.credited} credited`,
           pass: "skipped" in recharge ? false : recharge.ok,
         },
         { name: "Peak server memory (RSS high-water mark)", value: memory === null ? "unknown" : `${fmt(memory)} MiB` },
