@@ -1,10 +1,9 @@
 import type postgres from "postgres";
 import type { Db } from "@/db/client";
-import { planDebits, type DebitPlan, type DebitRequest } from "@/lib/billing/debit-plan";
-import { assertCredits, debitLimits, type Balance } from "./balance";
-import { toFlush, type DebitFlush } from "./debit";
-import { usagesJson, type BalanceRow } from "./debit-sql";
-import { newUsageId } from "./usage-id";
+import type { DebitPlan, DebitRequest } from "@/lib/billing/debit-plan";
+import type { Balance } from "./balance";
+import { planCompareAndSet, toFlush, type DebitFlush } from "./debit";
+import { usagesJson, type BalanceRow, type ExpectedBalance } from "./debit-sql";
 import { isUniqueViolation, toLedgerWriteError } from "./write-error";
 
 /** One org's compare-and-set debit: its requests, decided on `expected` (the balance this process last wrote). */
@@ -36,12 +35,8 @@ function isRolledBackConflict(err: unknown): boolean {
  */
 export async function debitManyIfUnchanged(db: Db, items: readonly CasDebit[]): Promise<(DebitFlush | null)[]> {
   const planned = items.map((item) => {
-    for (const r of item.requests) assertCredits(r.quantity, "quantity");
-    const start = { planCredits: item.expected.planCredits, topupCredits: item.expected.topupCredits };
-    const limits = debitLimits(item.expected);
-    const plan = planDebits(start, item.requests, new Map(), newUsageId, limits);
-    if (plan.newUsages.length === 0 || plan.outcomes.some((o) => !o.ok)) return null;
-    return { orgId: item.orgId, expected: { ...start, ...limits }, plan };
+    const p = planCompareAndSet(item.requests, item.expected);
+    return p && { orgId: item.orgId, expected: p.guard, plan: p.plan };
   });
   const toWrite = planned.filter((p): p is NonNullable<typeof p> => p !== null);
   if (toWrite.length === 0) return planned.map(() => null);
@@ -60,7 +55,7 @@ export async function debitManyIfUnchanged(db: Db, items: readonly CasDebit[]): 
 
 interface OrgWrite {
   orgId: string;
-  expected: { planCredits: number; topupCredits: number; heldCredits: number; graceCredits: number };
+  expected: ExpectedBalance;
   plan: DebitPlan;
 }
 

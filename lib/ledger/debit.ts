@@ -2,9 +2,9 @@ import { newUsageId } from "./usage-id";
 import { DEFAULT_METER } from "@/lib/billing/meters";
 import type postgres from "postgres";
 import type { Db } from "@/db/client";
-import { planDebits, type AppliedUsage, type DebitRequest, type PoolBalances, type UsageMeasure } from "@/lib/billing/debit-plan";
+import { planDebits, type AppliedUsage, type DebitPlan, type DebitRequest, type PoolBalances, type UsageMeasure } from "@/lib/billing/debit-plan";
 import { assertCredits, debitLimits, LedgerError, toBalance, type Balance, type BalanceColumns } from "./balance";
-import { lockBalanceAndPrior, readPriorUsages, writeDebitsIfUnchanged, type BalanceRow, type PriorUsageRow } from "./debit-sql";
+import { lockBalanceAndPrior, readPriorUsages, writeDebitsIfUnchanged, type BalanceRow, type ExpectedBalance, type PriorUsageRow } from "./debit-sql";
 import { isUniqueViolation, toLedgerWriteError } from "./write-error";
 import { activeHeldCredits, addBudgetUse, lockBudgetCounter, type BudgetAlerts, type BudgetState } from "./key-budget-sql";
 
@@ -149,13 +149,11 @@ function priorMap(rows: readonly PriorUsageRow[]): Map<string, AppliedUsage> {
  * request would be refused (a 402 is always decided under the row lock by `debitLocked`).
  */
 export async function debitIfUnchanged(db: Db, orgId: string, requests: readonly DebitRequest[], expected: Balance): Promise<DebitFlush | null> {
-  for (const r of requests) assertCredits(r.quantity, "quantity");
-  const start: PoolBalances = { planCredits: expected.planCredits, topupCredits: expected.topupCredits };
-  const limits = debitLimits(expected);
-  const plan = planDebits(start, requests, new Map(), newUsageId, limits);
-  if (plan.newUsages.length === 0 || plan.outcomes.some((o) => !o.ok)) return null;
+  const planned = planCompareAndSet(requests, expected);
+  if (!planned) return null;
+  const { guard, plan } = planned;
   try {
-    const row = await writeDebitsIfUnchanged(db.$client, orgId, { ...start, ...limits }, plan);
+    const row = await writeDebitsIfUnchanged(db.$client, orgId, guard, plan);
     return row ? toFlush(plan.outcomes, row, "compare-and-set") : null;
   } catch (err) {
     // 23505: a key applied by another process between the statement's snapshot and its insert. The statement
@@ -163,6 +161,20 @@ export async function debitIfUnchanged(db: Db, orgId: string, requests: readonly
     if (isUniqueViolation(err)) return null;
     throw toLedgerWriteError(err, true);
   }
+}
+
+/**
+ * The plan of a compare-and-set debit: `requests` decided on `expected` (no prior keys: a key seen before fails
+ * the statement's guard instead), and the guard the write compares the row with. Null when the compare-and-set
+ * cannot answer exactly: nothing new, or a request would be refused (a 402 is decided under the row lock).
+ */
+export function planCompareAndSet(requests: readonly DebitRequest[], expected: Balance): { guard: ExpectedBalance; plan: DebitPlan } | null {
+  for (const r of requests) assertCredits(r.quantity, "quantity");
+  const start: PoolBalances = { planCredits: expected.planCredits, topupCredits: expected.topupCredits };
+  const limits = debitLimits(expected);
+  const plan = planDebits(start, requests, new Map(), newUsageId, limits);
+  if (plan.newUsages.length === 0 || plan.outcomes.some((o) => !o.ok)) return null;
+  return { guard: { ...start, ...limits }, plan };
 }
 
 /** The hot path's snake_case row as the columns `toBalance` reads. */
