@@ -84,16 +84,18 @@ async function writeManyDebitsIfUnchanged(sql: postgres.Sql, writes: readonly Or
     WITH input AS MATERIALIZED (
       SELECT * FROM json_to_recordset(${orgs}::json) AS i(o uuid, ep int, et int, eh int, eg int, fp int, ft int, keys json, c int, ev int)
     ), locked AS MATERIALIZED (
-      SELECT b.org_id FROM credit_balances b WHERE b.org_id IN (SELECT o FROM input) ORDER BY b.org_id FOR UPDATE
+      SELECT b.org_id FROM credit_balances b WHERE b.org_id = ANY (ARRAY(SELECT o FROM input)) ORDER BY b.org_id FOR UPDATE
+    ), seen AS MATERIALIZED (
+      SELECT DISTINCT i.o FROM input i CROSS JOIN LATERAL json_array_elements_text(i.keys) AS k(key)
+             CROSS JOIN LATERAL (SELECT 1 FROM usage_events u WHERE u.org_id = i.o AND u.idempotency_key = k.key LIMIT 1) AS hit
     ), balance AS (
       UPDATE credit_balances b
          SET plan_credits = i.fp, topup_credits = i.ft, updated_at = now()
         FROM input i
-       WHERE b.org_id = i.o AND b.org_id IN (SELECT org_id FROM locked)
+       WHERE b.org_id = i.o AND b.org_id = ANY (ARRAY(SELECT org_id FROM locked))
          AND b.plan_credits = i.ep AND b.topup_credits = i.et AND b.held_credits = i.eh
          AND (CASE WHEN b.grace_attempt_id IS NULL THEN 0 ELSE b.grace_credits END) = i.eg
-         AND NOT EXISTS (SELECT 1 FROM usage_events u
-                          WHERE u.org_id = i.o AND u.idempotency_key IN (SELECT json_array_elements_text(i.keys)))
+         AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.o = i.o)
       RETURNING b.org_id, b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, b.held_credits, b.grace_credits,
                 b.grace_attempt_id, i.c, i.ev
     ), usages AS MATERIALIZED (
