@@ -39,3 +39,47 @@ it("a query written to a connection whose backend was terminated never throws ou
     await Promise.all([sql.end({ timeout: 0 }), killer.end({ timeout: 1 })]);
   }
 });
+
+// The driver's first statement on each new connection (the array-types query, `fetch_types`) was never awaited:
+// a backend terminated while it ran (a Postgres restart as a pool reconnects) was an unhandled rejection, which
+// ends a Node process (porsager/postgres#1192, #1205, #1223; found by the simulation's two-process run). The
+// patch catches it; the query waiting on that connection fails with a catchable error, and the pool goes on.
+it("a connection terminated during its first (array types) query fails its waiting query, nothing unhandled", async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => unhandled.push(e);
+  process.on("unhandledRejection", onUnhandled);
+  const holder = postgres(t.url, { max: 1, onnotice: () => {} });
+  const sql = postgres(t.url, { max: 1, onnotice: () => {} });
+  // the observer works from another database: any statement of this one may need pg_type, which is locked
+  const other = new URL(t.url);
+  other.pathname = "/postgres";
+  const killer = postgres(other.toString(), { max: 1, onnotice: () => {} });
+  try {
+    const blocked = await holder.reserve();
+    await blocked`BEGIN`;
+    await blocked`LOCK TABLE pg_catalog.pg_type IN ACCESS EXCLUSIVE MODE`; // the types query waits on it
+    const waiting = sql`SELECT 1 AS n`.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    let pid: number | undefined;
+    for (let i = 0; i < 200 && pid === undefined; i++) {
+      const rows = await killer<{ pid: number }[]>`SELECT pid FROM pg_stat_activity
+        WHERE datname = ${t.url.split("/").pop()!} AND wait_event_type = 'Lock' AND query LIKE '%typarray%'`;
+      pid = rows[0]?.pid;
+      if (pid === undefined) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(pid).toBeDefined();
+    await killer`SELECT pg_terminate_backend(${pid!})`;
+    await blocked`ROLLBACK`;
+    blocked.release();
+    const failed = await waiting;
+    if (failed !== null) expect(failed).toBeInstanceOf(Error); // or retried on a new connection: either is caught
+    expect(await sql`SELECT 2 AS n`).toEqual([{ n: 2 }]);
+    for (let i = 0; i < 3; i++) await nextImmediate();
+    expect(unhandled).toEqual([]);
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+    await Promise.all([sql.end({ timeout: 1 }), holder.end({ timeout: 1 }), killer.end({ timeout: 1 })]);
+  }
+});
