@@ -1,5 +1,5 @@
 /**
- * `npm run simulate:faults -- --seed N --ops 100000 [--orgs 4]`: the seeded fault simulation (test/sim/README in
+ * `npm run simulate:faults -- --seed N --ops 100000 [--orgs 4] [--processes 1|2]`: the seeded fault simulation (test/sim/README in
  * the project README's Tests section). Uses TEST_DATABASE_URL or DATABASE_URL's server (a fresh database per
  * run, dropped after), else an embedded PostgreSQL in a temp dir. Exit 1 with the seed, the broken invariant
  * and the shortest failing prefix.
@@ -14,7 +14,13 @@ import { runSimulation, shortestFailingPrefix, type SimResult } from "./simulate
 import { createSimDatabase } from "./world";
 
 const { values } = parseArgs({
-  options: { seed: { type: "string" }, ops: { type: "string", default: "2000" }, orgs: { type: "string", default: "4" }, "no-bisect": { type: "boolean" } },
+  options: {
+    seed: { type: "string" },
+    ops: { type: "string", default: "2000" },
+    orgs: { type: "string", default: "4" },
+    processes: { type: "string", default: "2" },
+    "no-bisect": { type: "boolean" },
+  },
 });
 const seed = values.seed ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
 const ops = Number(values.ops);
@@ -41,13 +47,20 @@ if (!adminUrl) {
 async function run(n: number, log = false): Promise<SimResult> {
   const db = await createSimDatabase(adminUrl!);
   try {
-    return await runSimulation({ seed, ops: n, dbUrl: db.url, orgs: Number(values.orgs), log: log ? (l) => console.log(l) : undefined });
+    return await runSimulation({
+      seed,
+      ops: n,
+      dbUrl: db.url,
+      orgs: Number(values.orgs),
+      processes: Number(values.processes),
+      log: log ? (l) => console.log(l) : undefined,
+    });
   } finally {
     await db.drop();
   }
 }
 
-console.log(`simulate:faults --seed ${seed} --ops ${ops}`);
+console.log(`simulate:faults --seed ${seed} --ops ${ops} --processes ${values.processes}`);
 const r = await run(ops, true);
 console.log(`exercised: ${JSON.stringify(r.stats)}`);
 console.log(`ops: ${JSON.stringify(r.counts)} · background errors (expected under faults): ${r.backgroundErrors} · ${(r.ms / 1000).toFixed(1)} s`);

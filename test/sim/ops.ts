@@ -6,6 +6,7 @@ import { chargeRechargeAttempt } from "@/lib/recharge/charge-attempt";
 import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { saveAutoRechargeSettings } from "@/lib/recharge/save-settings";
 import { topUpNow } from "@/lib/recharge/top-up-now";
+import { runChildWork } from "./app-process";
 import { holdCycle, newKey, usageBatch, usageOnce, type ClientLog } from "./client";
 import type { Rng } from "./rng";
 import type { World } from "./world";
@@ -58,6 +59,7 @@ export function runPendingJobs(world: World, bg: Background): number {
   const jobs = world.harness.jobs.slice(bg.jobCursor).filter((j) => j.name === "recharge.charge" || j.name === "recharge.trigger");
   bg.jobCursor = world.harness.jobs.length;
   for (const j of [...work, ...jobs]) spawn(bg, () => runJob(db, j.name, j.data));
+  if (world.child) spawn(bg, () => runChildWork(world, bg)); // the second process's hand-offs and durable jobs
   return work.length + jobs.length;
 }
 

@@ -1,3 +1,4 @@
+import { childDeaths, childPending, routeOp } from "./app-process";
 import { newClientLog, usageOnce, type ClientLog } from "./client";
 import { checkInvariants, checkRefusals, type Violation } from "./invariants";
 import { emulatorAdmin, OP_WEIGHTS, reconcileLater, runOp, runPendingJobs, type Background, type OpKind } from "./ops";
@@ -10,6 +11,8 @@ export interface SimOptions {
   /** a fresh, migrated database for this run (the caller creates and drops it) */
   dbUrl: string;
   orgs?: number;
+  /** app processes serving usage: 1 (this one) or 2 (plus a child process, killed and restarted by crashes); default 2 */
+  processes?: number;
   /** continuous check every this many ops (default: max(50, ops / 100)) */
   checkEvery?: number;
   log?: (line: string) => void;
@@ -38,7 +41,7 @@ export interface SimResult {
 export async function runSimulation(o: SimOptions): Promise<SimResult> {
   const started = Date.now();
   const rng = createRng(o.seed);
-  const world = await startWorld(o.dbUrl, rng, o.orgs ?? 4);
+  const world = await startWorld(o.dbUrl, rng, o.orgs ?? 4, o.processes ?? 2);
   const log = newClientLog();
   const bg: Background = { tasks: new Set(), errors: 0, jobCursor: world.harness.jobs.length, lostCharges: 0 };
   const counts: SimResult["counts"] = {};
@@ -59,17 +62,17 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
     for (let i = 1; i <= o.ops; i++) {
       const kind = rng.weighted(OP_WEIGHTS);
       counts[kind] = (counts[kind] ?? 0) + 1;
-      await runOp(kind, rng, world, log, bg);
+      await runOp(kind, rng, routeOp(kind, rng, world), log, bg);
       const refused = await checkRefusals(world, log);
       if (refused.length) return result(refused, i);
       if (i % checkEvery === 0) {
-        const v = await checkInvariants(world, log, false, i % (checkEvery * 10) === 0);
+        const v = [...(await checkInvariants(world, log, false, i % (checkEvery * 10) === 0)), ...childDeaths(world)];
         if (v.length) return result(v, i);
         o.log?.(`seed ${o.seed}: ${i}/${o.ops} ops, ${bg.tasks.size} in flight, invariants hold`);
       }
     }
     await quiesce(world, log, bg);
-    const v = await checkInvariants(world, log, true);
+    const v = [...(await checkInvariants(world, log, true)), ...childDeaths(world)];
     Object.assign(stats, await runStats(world, log));
     return result(v, v.length ? o.ops : undefined);
   } finally {
@@ -85,6 +88,8 @@ async function runStats(world: World, log: ClientLog): Promise<Record<string, nu
     UNION ALL SELECT 'outcome_unknown_seen', count(*)::int FROM recharge_attempts WHERE last_error IS NOT NULL
     UNION ALL SELECT 'usage_events', count(*)::int FROM usage_events`;
   const stats = Object.fromEntries(rows.map((r) => [r.k, r.n]));
+  const c = world.child?.stats;
+  if (c) Object.assign(stats, { "child:ops": c.ops, "child:kills": c.kills, "child:handOffs": c.handOffs, "child:durableJobs": c.jobs });
   return { ...stats, "client:200": log.ok.size, "client:unknown": log.unknown.size, "client:sent": log.sent.size };
 }
 
@@ -105,7 +110,7 @@ async function quiesce(world: World, log: ClientLog, bg: Background): Promise<vo
     await reconcileLater(world);
     await world.harness.emu.webhooksIdle(60_000);
     const [open] = await world.check.unsafe(OPEN_ATTEMPTS);
-    if (queued === 0 && open!.n === 0 && world.harness.handOffs.length === 0) return;
+    if (queued === 0 && open!.n === 0 && world.harness.handOffs.length === 0 && (await childPending(world)) === 0) return;
   }
 }
 

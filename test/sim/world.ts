@@ -5,6 +5,7 @@ import { resetEnvCache } from "@/lib/env";
 import { startBillingHarness, type BillingHarness } from "../support/billing-harness";
 import { makeBillingOrg } from "../support/billing-factories";
 import { startIngestServer } from "../support/ingest-server";
+import { startAppProcess, type AppProcess } from "./app-process";
 import type { Rng } from "./rng";
 
 /** One simulated org: its API key (usage:write) and the bounds the simulation ever allowed it. */
@@ -39,6 +40,8 @@ export interface World {
   /** how far reconciliation's clock runs ahead of the wall clock (a day per forgotten-keys op) */
   skewMs: number;
   crash: () => Promise<void>;
+  /** the second app process on the same database (`processes: 2`), else null: usage ops are routed by `routeOp` */
+  child: AppProcess | null;
   /** what the app sees of a Postgres restart: every backend of the database terminated (FATAL 57P01) */
   restartPostgres: () => Promise<void>;
   stop: () => Promise<void>;
@@ -60,7 +63,7 @@ function currentDb(): Db {
   });
 }
 
-export async function startWorld(dbUrl: string, rng: Rng, orgCount: number): Promise<World> {
+export async function startWorld(dbUrl: string, rng: Rng, orgCount: number, processes = 1): Promise<World> {
   process.env.DATABASE_URL = dbUrl;
   resetEnvCache();
   const proxy = currentDb();
@@ -70,6 +73,9 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number): Pro
     extraEnv: { STRIPE_TIMEOUT_MS: "1500", STRIPE_MAX_NETWORK_RETRIES: "1", PAYMENT_RATE_LIMIT_PER_HOUR: "0" },
   });
   const ingest = await startIngestServer();
+  // the child starts (its env now holds the emulator's URLs) while the orgs are made
+  const starting = processes > 1 ? startAppProcess() : null;
+  starting?.catch(() => {});
   const orgs: SimOrg[] = [];
   for (let i = 0; i < orgCount; i++) {
     const cap = rng.int(3, 8);
@@ -82,6 +88,7 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number): Pro
     orgs.push({ id: org.id, key: key.secret, maxCapEver: cap, limitCents, cardBusy: 0, cardChangedAt: Date.now(), goodCard: true });
   }
   const check = postgres(dbUrl, { max: 2, onnotice: () => {} });
+  const child = await starting;
   return {
     harness,
     ingestUrl: ingest.url,
@@ -89,6 +96,7 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number): Pro
     db: () => getDbHandle().db,
     orgs,
     skewMs: 0,
+    child,
     crash: async () => {
       const h = g.refillDb;
       g.refillDb = undefined;
@@ -99,6 +107,7 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number): Pro
       await check`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`;
     },
     stop: async () => {
+      await child?.stop();
       await ingest.close();
       await harness.stop();
       await g.refillDb?.close();
