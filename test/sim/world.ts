@@ -2,6 +2,10 @@ import postgres from "postgres";
 import { getDbHandle, type Db, type DbHandle } from "@/db/client";
 import { createApiKey } from "@/lib/api-keys/manage-api-keys";
 import { resetEnvCache } from "@/lib/env";
+import { eq } from "drizzle-orm";
+import { organizations } from "@/db/schema";
+import { setClockOffsetMs } from "@/lib/clock";
+import { SIM_TIME_ZONES } from "./calendar";
 import { startBillingHarness, type BillingHarness } from "../support/billing-harness";
 import { makeBillingOrg } from "../support/billing-factories";
 import { startIngestServer } from "../support/ingest-server";
@@ -38,6 +42,8 @@ export interface World {
   orgs: SimOrg[];
   /** how far reconciliation's clock runs ahead of the wall clock (a day per forgotten-keys op) */
   skewMs: number;
+  /** when a `monthEnd` last moved the app clock (lib/clock.ts; app-clock ms), 0 = never: it only moves forward */
+  clockMovedAt: number;
   crash: () => Promise<void>;
   /** what the app sees of a Postgres restart: every backend of the database terminated (FATAL 57P01) */
   restartPostgres: () => Promise<void>;
@@ -78,6 +84,10 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number): Pro
       planId: "starter",
       autoRecharge: { threshold: rng.int(100, 800), packs: rng.int(1, 2), max: cap, limitCents },
     });
+    await getDbHandle()
+      .db.update(organizations)
+      .set({ timeZone: SIM_TIME_ZONES[i % SIM_TIME_ZONES.length]! })
+      .where(eq(organizations.id, org.id));
     const key = await createApiKey(getDbHandle().db, org.id, null, { name: "sim", scopes: ["usage:write"] });
     orgs.push({ id: org.id, key: key.secret, maxCapEver: cap, limitCents, cardBusy: 0, cardChangedAt: Date.now(), goodCard: true });
   }
@@ -89,6 +99,7 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number): Pro
     db: () => getDbHandle().db,
     orgs,
     skewMs: 0,
+    clockMovedAt: 0,
     crash: async () => {
       const h = g.refillDb;
       g.refillDb = undefined;
@@ -99,6 +110,7 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number): Pro
       await check`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`;
     },
     stop: async () => {
+      setClockOffsetMs(0);
       await ingest.close();
       await harness.stop();
       await g.refillDb?.close();
