@@ -1,3 +1,5 @@
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { organizations, subscriptions } from "@/db/schema";
 import { subscribeOrgToPlan } from "@/lib/billing-events/provision";
 import { getPlan, type PlanId } from "@/lib/billing/plans";
 import { appNow, clockOffsetMs, setClockOffsetMs } from "@/lib/clock";
@@ -62,10 +64,18 @@ export async function monthEnd(world: World, log: ClientLog, org: number, q: { b
  * Starter) with the org's card — the first invoice's `invoice.paid` grants the plan's credits.
  */
 export async function planChange(world: World, orgId: string, pick: number): Promise<void> {
-  const [row] = await world.check<{ plan: PlanId; sub: string | null }[]>`
-    SELECT o.plan, (SELECT s.id FROM subscriptions s WHERE s.org_id = o.id AND s.status IN ('active', 'trialing', 'past_due')
-      ORDER BY s.updated_at DESC LIMIT 1) AS sub FROM organizations o WHERE o.id = ${orgId}`;
-  if (!row) return;
+  // read through the app's pool: the simulator's own (world.check) must stay one connection, which a
+  // Postgres-restart op never terminates (a second one, opened by this background task, it would)
+  const db = world.db();
+  const [org] = await db.select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, orgId));
+  if (!org) return;
+  const [live] = await db
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, ["active", "trialing", "past_due"])))
+    .orderBy(desc(subscriptions.updatedAt))
+    .limit(1);
+  const row = { plan: org.plan, sub: live?.id ?? null };
   if (!row.sub) {
     await subscribeOrgToPlan(world.db(), orgId, pick === 0 ? "pro" : "starter");
     return;
