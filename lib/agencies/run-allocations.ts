@@ -6,6 +6,7 @@ import { getPlan } from "@/lib/billing/plans";
 import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
 import { logger } from "@/lib/log";
 import { createRechargeAttempt } from "@/lib/recharge/attempts";
+import { appNow } from "@/lib/clock";
 
 export interface StartedAllocation {
   subAccountId: string;
@@ -70,7 +71,7 @@ async function startAllocationPeriod(db: Db, p: { subAccountId: string; now: Dat
  * period depends on each sub-account's time zone); the unique row decides under races.
  */
 export async function runDueAllocations(db: Db, opts: { now?: Date; subAccountId?: string } = {}): Promise<StartedAllocation[]> {
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? appNow();
   const rows = await db
     .select({ subAccountId: subAccountAllocations.subAccountId, timeZone: organizations.timeZone, last: max(allocationPeriods.period) })
     .from(subAccountAllocations)

@@ -5,6 +5,7 @@ import type { PlanId } from "@/lib/billing/plans";
 import { currentFreePeriod } from "@/lib/billing/free-period";
 import { resetPlanCredits } from "@/lib/ledger";
 import { startFreePeriod } from "./free-periods";
+import { appNow } from "@/lib/clock";
 
 /**
  * The org's plan follows its Stripe subscription (the plan a customer sync found; "free" when none is
@@ -25,7 +26,7 @@ export async function applyStripePlan(
   if (p.plan === previousPlan) return { previousPlan, downgradedToFree: false };
   await tx.update(organizations).set({ plan: p.plan }).where(eq(organizations.id, p.orgId));
   if (p.plan !== "free") return { previousPlan, downgradedToFree: false };
-  if (p.endedSubscriptionId) await startFreePeriod(tx, p.orgId, currentFreePeriod(p.now ?? new Date(), null), `downgrade:${p.endedSubscriptionId}`);
+  if (p.endedSubscriptionId) await startFreePeriod(tx, p.orgId, currentFreePeriod(p.now ?? appNow(), null), `downgrade:${p.endedSubscriptionId}`);
   else await resetPlanCredits(tx, { orgId: p.orgId, allotment: 0, resetsAt: null, reference: "downgrade:none", idempotencyKey: "downgrade:none" });
   return { previousPlan, downgradedToFree: true };
 }

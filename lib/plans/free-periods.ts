@@ -4,6 +4,7 @@ import { creditBalances, organizations } from "@/db/schema";
 import { currentFreePeriod } from "@/lib/billing/free-period";
 import { PLANS } from "@/lib/billing/plans";
 import { resetPlanCredits } from "@/lib/ledger";
+import { appNow } from "@/lib/clock";
 
 /** Orgs renewed per run at most; the job runs hourly, so a backlog clears within hours. */
 const BATCH = 500;
@@ -28,7 +29,7 @@ export async function startFreePeriod(db: DbOrTx, orgId: string, period: { start
  * next one. Orgs without a running period (`plan_resets_at` null) are left alone: a period is started by
  * the seed, by a downgrade to Free, or by an operator. Returns how many orgs were renewed.
  */
-export async function renewFreePeriods(db: Db, now = new Date()): Promise<number> {
+export async function renewFreePeriods(db: Db, now = appNow()): Promise<number> {
   const due = await db
     .select({ orgId: creditBalances.orgId, resetsAt: creditBalances.planResetsAt })
     .from(creditBalances)

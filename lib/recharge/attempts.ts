@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { rechargeAttempts, type RechargeAttempt, type RechargeTrigger } from "@/db/schema";
+import { appNow } from "@/lib/clock";
 
 export interface NewAttempt {
   orgId: string;
@@ -22,7 +23,7 @@ export interface NewAttempt {
  * a concurrent second insert returns null instead of a row.
  */
 export async function createRechargeAttempt(db: DbOrTx, a: NewAttempt): Promise<RechargeAttempt | null> {
-  const at = a.createdAt ?? new Date();
+  const at = a.createdAt ?? appNow();
   const [row] = await db
     .insert(rechargeAttempts)
     .values({

@@ -6,6 +6,7 @@ import { monthWindow, type MonthWindow } from "@/lib/billing/cap-window";
 import { cardLabel } from "@/lib/billing/consent";
 import { hasActiveSubscription } from "@/lib/stripe/sync-customer";
 import { getAutoRechargeSettings, type AutoRechargeSettings } from "./settings";
+import { appNow } from "@/lib/clock";
 
 /** Attempt statuses that count towards the monthly cap and spending limit (succeeded + in flight). */
 const COUNTED_STATUSES = ["pending", "processing", "requires_action", "succeeded"] as const;
@@ -77,7 +78,8 @@ export async function loadAutoRechargeState(db: DbOrTx, orgId: string, opts: { n
   const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
   if (!org) throw new Error(`org ${orgId} not found`);
   const settings = opts.settings ?? (await getAutoRechargeSettings(db, orgId, org.plan));
-  const window = monthWindow(opts.now ?? new Date(), org.timeZone);
+  const now = opts.now ?? appNow();
+  const window = monthWindow(now, org.timeZone);
   const [month, open, activeSub, [customer]] = await Promise.all([
     countAutoRechargesInWindow(db, orgId, window),
     findOpenAutoAttempt(db, orgId),
@@ -103,7 +105,7 @@ export async function loadAutoRechargeState(db: DbOrTx, orgId: string, opts: { n
     openAttempt: (open?.status as AutoRechargeFacts["openAttempt"]) ?? null,
     openAttemptUnconfirmed: !!open?.outcomeUnknownSince,
     retryNotBefore: settings.retryNotBefore,
-    now: opts.now ?? new Date(),
+    now,
   };
   const card = customer?.pm ? cardLabel(customer.brand, customer.last4) : null;
   return { org, settings, facts, status: autoRechargeStatus(facts), window, month, cardLabel: card };

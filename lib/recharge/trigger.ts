@@ -13,6 +13,7 @@ import { createRechargeAttempt } from "./attempts";
 import { burnRates } from "./burn-rate";
 import { findOpenAutoAttempt, loadAutoRechargeState } from "./facts";
 import { getAutoRechargeSettings } from "./settings";
+import { appNow } from "@/lib/clock";
 
 /**
  * The durable `recharge.charge` job becomes visible this long after the attempt commits. The in-process
@@ -38,7 +39,7 @@ export type TriggerResult =
  * auto attempt per org.
  */
 export async function maybeTriggerRecharge(db: Db, orgId: string, opts: { now?: Date; signal?: BurnSignal | null } = {}): Promise<TriggerResult> {
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? appNow();
   // Rate-aware: with the org's burn rate (this process's flushes) a recharge is due early when the runway is
   // shorter than a recharge takes; the threshold stays the floor.
   const signal = opts.signal === undefined ? burnRates().signal(orgId) : opts.signal;

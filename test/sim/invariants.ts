@@ -1,6 +1,8 @@
 import { ledgerMismatches } from "../support/invariants";
 import type { ClientLog } from "./client";
 import { emulatorAdmin } from "./ops";
+import { calendarViolations } from "./calendar-invariants";
+import { clockOffsetMs } from "@/lib/clock";
 import type { World } from "./world";
 
 /** A broken invariant: its name and what shows it. */
@@ -65,15 +67,8 @@ export async function checkInvariants(world: World, log: ClientLog, final: boole
     if (open.length) add("no attempt left open after the quiesce", open);
   }
 
-  const spent = await sql<{ org_id: string; n: number; cents: number }[]>`
-    SELECT org_id, count(*)::int AS n, COALESCE(sum(amount_cents), 0)::int AS cents
-    FROM recharge_attempts WHERE trigger = 'auto' AND status = 'succeeded' GROUP BY org_id`;
-  for (const s of spent) {
-    const o = world.orgs.find((x) => x.id === s.org_id);
-    if (!o) continue;
-    if (s.n > o.maxCapEver) add("monthly recharge cap held", { ...s, cap: o.maxCapEver });
-    if (o.limitCents !== null && s.cents > o.limitCents) add("monthly spending limit held", { ...s, limit: o.limitCents });
-  }
+  // the monthly cap and spending limit per calendar month; the plan changes' own rules
+  out.push(...(await calendarViolations(world, final)));
 
   out.push(...(await checkUsage(world, log, deep || final)));
   return out;
@@ -124,6 +119,9 @@ async function checkUsage(world: World, log: ClientLog, deep: boolean): Promise<
  * request was sent, still open, the last settled payment succeeded on the current card, nothing failed since,
  * grace on — and the org's grace not held by it. Only facts unchanged since the attempt's creation count (no
  * other attempt, settings or card change since): the trigger decided on those. One look per org (its latest 402).
+ * After a `monthEnd` the attempt's created_at is on the app clock, ahead of the wall clock that the client,
+ * the settings' and the settled attempts' updated_at use: only attempts created since the clock last moved
+ * are looked at, their creation taken back to the wall clock (`a_wall`).
  */
 export async function checkRefusals(world: World, log: ClientLog): Promise<Violation[]> {
   const latest = new Map<number, { key: string; sentAt: number }>();
@@ -132,16 +130,20 @@ export async function checkRefusals(world: World, log: ClientLog): Promise<Viola
   for (const [org, r] of latest) {
     const o = world.orgs[org]!;
     if (o.cardBusy > 0) continue;
+    const off = clockOffsetMs();
     const rows = await world.check`
       SELECT a.id, a.status, a.created_at, a.credits, b.topup_credits, b.grace_credits, b.grace_attempt_id FROM recharge_attempts a
       JOIN credit_balances b ON b.org_id = a.org_id
       JOIN stripe_customers c ON c.org_id = a.org_id
       JOIN auto_recharge_settings s ON s.org_id = a.org_id
+      CROSS JOIN LATERAL (SELECT a.created_at - ${off}::float8 * interval '1 millisecond' AS a_wall) w
       WHERE a.org_id = ${o.id} AND a.trigger = 'auto' AND a.status IN ('pending', 'processing')
-        AND a.created_at < ${new Date(r.sentAt)} AND a.created_at > ${new Date(o.cardChangedAt)}
+        AND a.created_at >= ${new Date(world.clockMovedAt)}
+        AND w.a_wall < ${new Date(r.sentAt)} AND w.a_wall > ${new Date(o.cardChangedAt)}
         AND b.grace_attempt_id IS DISTINCT FROM a.id
-        AND s.grace_enabled AND s.consecutive_failures = 0 AND s.updated_at < a.created_at
-        AND NOT EXISTS (SELECT 1 FROM recharge_attempts x WHERE x.org_id = a.org_id AND x.id <> a.id AND x.updated_at >= a.created_at)
+        AND s.grace_enabled AND s.consecutive_failures = 0 AND s.updated_at < w.a_wall
+        AND NOT EXISTS (SELECT 1 FROM recharge_attempts x WHERE x.org_id = a.org_id AND x.id <> a.id
+          AND (x.updated_at >= w.a_wall OR x.created_at >= a.created_at))
         AND (SELECT l.status = 'succeeded' AND l.payment_method_id = c.default_payment_method_id FROM recharge_attempts l
           WHERE l.org_id = a.org_id AND l.id <> a.id AND l.status IN ('succeeded', 'failed', 'requires_action') ORDER BY l.updated_at DESC LIMIT 1)`;
     if (rows.length)

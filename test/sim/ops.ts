@@ -7,6 +7,8 @@ import { reconcileRechargeAttempts } from "@/lib/recharge/reconcile";
 import { saveAutoRechargeSettings } from "@/lib/recharge/save-settings";
 import { topUpNow } from "@/lib/recharge/top-up-now";
 import { runChildWork } from "./app-process";
+import { appNow } from "@/lib/clock";
+import { monthEnd, planChange } from "./calendar";
 import { holdCycle, newKey, usageBatch, usageOnce, type ClientLog } from "./client";
 import type { Rng } from "./rng";
 import type { World } from "./world";
@@ -29,6 +31,8 @@ export const OP_WEIGHTS = {
   clearFaults: 5,
   forgetKeys: 1,
   crash: 1,
+  monthEnd: 1,
+  planChange: 2,
 } as const;
 export type OpKind = keyof typeof OP_WEIGHTS;
 
@@ -64,11 +68,12 @@ export function runPendingJobs(world: World, bg: Background): number {
 }
 
 /**
- * Reconciliation as its 1-minute job would run it three minutes from now (every open attempt is "stuck"),
- * plus a day per `forgetKeys` so far (the keys Stripe forgot are a day old to it as well).
+ * Reconciliation as its 1-minute job would run it three minutes from now on the app clock (every open attempt
+ * is "stuck"; after a `monthEnd` the clock is weeks ahead of the wall), plus a day per `forgetKeys` so far
+ * (the keys Stripe forgot are a day old to it as well).
  */
 export function reconcileLater(world: World): Promise<unknown> {
-  return reconcileRechargeAttempts(world.db(), { now: new Date(Date.now() + world.skewMs + 180_000) });
+  return reconcileRechargeAttempts(world.db(), { now: new Date(appNow().getTime() + world.skewMs + 180_000) });
 }
 
 const STRIPE_FAULTS = (rng: Rng): Record<string, unknown> =>
@@ -107,6 +112,13 @@ async function clearFaults(world: World, bg: Background): Promise<void> {
   const left = Number(faults.drop_response_next_requests ?? 0);
   if (bg.lostCharges > 0 && left > 0 && faults.drop_path_prefix === "/v1/payment_intents")
     await emulatorAdmin(world, "POST", "faults", { drop_response_next_requests: left, drop_method: "POST", drop_path_prefix: "/v1/payment_intents" });
+}
+
+/** Faults off, background work done, webhooks delivered: nothing in flight (as `forgetKeys` waits). */
+async function quietMoment(world: World, bg: Background): Promise<void> {
+  await clearFaults(world, bg);
+  while (bg.tasks.size) await Promise.allSettled([...bg.tasks]);
+  await world.harness.emu.webhooksIdle(60_000);
 }
 
 /** Performs one operation. All random draws happen before any I/O, so the op sequence depends on the seed only. */
@@ -159,7 +171,8 @@ export async function runOp(kind: OpKind, rng: Rng, world: World, log: ClientLog
       // a day ahead (after forgotten keys), only when nothing is in flight — else skipped (waiting for a quiet
       // moment held runs for seconds): a create still on its way must not look a day old to it (it would
       // settle "never charged" an attempt charged a moment later)
-      if (world.skewMs === 0) spawn(bg, () => reconcileLater(world));
+      // (after a month's jump likewise: an attempt opened before it looks weeks old)
+      if (world.skewMs === 0 && world.clockMovedAt === 0) spawn(bg, () => reconcileLater(world));
       else if (bg.tasks.size === 0) await reconcileLater(world).catch(() => void bg.errors++);
       return;
     case "settings": {
@@ -237,6 +250,16 @@ export async function runOp(kind: OpKind, rng: Rng, world: World, log: ClientLog
       await new Promise((r) => setTimeout(r, delay));
       await (delay % 2 === 1 ? world.restartPostgres() : world.crash());
       await inFlight;
+      return;
+    }
+    case "monthEnd": {
+      const before = Array.from({ length: rng.int(2, 5) }, () => rng.int(5, 60));
+      const after = Array.from({ length: rng.int(2, 5) }, () => rng.int(5, 60));
+      return monthEnd(world, log, org, { before, after }, { quiet: () => quietMoment(world, bg), runJobs: () => void runPendingJobs(world, bg) });
+    }
+    case "planChange": {
+      const pick = rng.int(0, 2);
+      spawn(bg, () => planChange(world, o.id, pick));
       return;
     }
   }

@@ -86,7 +86,13 @@ async function runStats(world: World, log: ClientLog): Promise<Record<string, nu
   const rows = await world.check<{ k: string; n: number }[]>`
     SELECT trigger || ':' || status || COALESCE(':' || failure_code, '') AS k, count(*)::int AS n FROM recharge_attempts GROUP BY 1
     UNION ALL SELECT 'outcome_unknown_seen', count(*)::int FROM recharge_attempts WHERE last_error IS NOT NULL
-    UNION ALL SELECT 'usage_events', count(*)::int FROM usage_events`;
+    UNION ALL SELECT 'usage_events', count(*)::int FROM usage_events
+    UNION ALL SELECT 'plan_now:' || plan, count(*)::int FROM organizations GROUP BY plan
+    UNION ALL SELECT 'plan_grants', count(*)::int FROM ledger_entries WHERE kind = 'plan_grant'
+    UNION ALL SELECT 'auto_months', count(DISTINCT to_char(created_at, 'YYYY-MM'))::int FROM recharge_attempts WHERE trigger = 'auto'
+    UNION ALL SELECT 'cap_paused_then_recharged', count(*)::int FROM billing_incidents i JOIN organizations o ON o.id = i.org_id
+      WHERE i.kind = 'monthly_cap_reached' AND EXISTS (SELECT 1 FROM recharge_attempts a WHERE a.org_id = i.org_id AND a.trigger = 'auto'
+        AND a.status = 'succeeded' AND to_char(a.created_at AT TIME ZONE o.time_zone, 'YYYY-MM') > split_part(i.dedupe_key, ':', 2))`;
   const stats = Object.fromEntries(rows.map((r) => [r.k, r.n]));
   const c = world.child?.stats;
   if (c) Object.assign(stats, { "child:ops": c.ops, "child:kills": c.kills, "child:handOffs": c.handOffs, "child:durableJobs": c.jobs });

@@ -2,6 +2,10 @@ import postgres from "postgres";
 import { getDbHandle, type Db, type DbHandle } from "@/db/client";
 import { createApiKey } from "@/lib/api-keys/manage-api-keys";
 import { resetEnvCache } from "@/lib/env";
+import { eq } from "drizzle-orm";
+import { organizations } from "@/db/schema";
+import { setClockOffsetMs } from "@/lib/clock";
+import { SIM_TIME_ZONES } from "./calendar";
 import { startBillingHarness, type BillingHarness } from "../support/billing-harness";
 import { makeBillingOrg } from "../support/billing-factories";
 import { startIngestServer } from "../support/ingest-server";
@@ -39,6 +43,8 @@ export interface World {
   orgs: SimOrg[];
   /** how far reconciliation's clock runs ahead of the wall clock (a day per forgotten-keys op) */
   skewMs: number;
+  /** when a `monthEnd` last moved the app clock (lib/clock.ts; app-clock ms), 0 = never: it only moves forward */
+  clockMovedAt: number;
   crash: () => Promise<void>;
   /** the second app process on the same database (`processes: 2`), else null: usage ops are routed by `routeOp` */
   child: AppProcess | null;
@@ -84,6 +90,10 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number, proc
       planId: "starter",
       autoRecharge: { threshold: rng.int(100, 800), packs: rng.int(1, 2), max: cap, limitCents },
     });
+    await getDbHandle()
+      .db.update(organizations)
+      .set({ timeZone: SIM_TIME_ZONES[i % SIM_TIME_ZONES.length]! })
+      .where(eq(organizations.id, org.id));
     const key = await createApiKey(getDbHandle().db, org.id, null, { name: "sim", scopes: ["usage:write"] });
     orgs.push({ id: org.id, key: key.secret, maxCapEver: cap, limitCents, cardBusy: 0, cardChangedAt: Date.now(), goodCard: true });
   }
@@ -97,6 +107,7 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number, proc
     orgs,
     skewMs: 0,
     child,
+    clockMovedAt: 0,
     crash: async () => {
       const h = g.refillDb;
       g.refillDb = undefined;
@@ -108,6 +119,7 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number, proc
     },
     stop: async () => {
       await child?.stop();
+      setClockOffsetMs(0);
       await ingest.close();
       await harness.stop();
       await g.refillDb?.close();
