@@ -12,7 +12,8 @@ const PAID_ALLOTMENTS = Object.values(PLANS)
  * `created_at`, written from the app clock): succeeded auto-recharges ≤ the highest cap ever saved, their
  * cents ≤ the spending limit. Plan changes: plan credits never above the period's allotment; plan entries
  * only in the plan pool (top-up credits untouched); each period granted once, at a plan's allotment (a Free
- * period at Free's); an expiry takes the pool to 0. `final` adds: an org on Free has auto-recharge off.
+ * period at Free's); an expiry takes the pool to 0. `final` adds: an org on Free has auto-recharge off and no
+ * paid allotment (a late `invoice.paid` of its ended subscription grants nothing).
  */
 export async function calendarViolations(world: World, final: boolean): Promise<Violation[]> {
   const sql = world.check;
@@ -50,6 +51,9 @@ export async function calendarViolations(world: World, final: boolean): Promise<
     const onFree = await sql`SELECT o.id, s.enabled FROM organizations o JOIN auto_recharge_settings s ON s.org_id = o.id
       WHERE o.plan = 'free' AND s.enabled`;
     if (onFree.length) add("auto-recharge is off on Free", onFree);
+    const paidOnFree = await sql`SELECT o.id, b.plan_credits, b.plan_allotment, b.plan_resets_at FROM organizations o
+      JOIN credit_balances b ON b.org_id = o.id WHERE o.plan = 'free' AND b.plan_allotment > ${PLANS.free.monthlyCredits}`;
+    if (paidOnFree.length) add("an org on Free holds no paid plan allotment", paidOnFree);
   }
   return out;
 }
