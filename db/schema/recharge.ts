@@ -133,6 +133,10 @@ export const rechargeAttempts = pgTable(
     uniqueIndex("recharge_attempts_one_open_auto_uq")
       .on(t.orgId)
       .where(sql`${t.trigger} = 'auto' AND ${t.status} IN ('pending', 'processing', 'requires_action')`),
+    // an allocation period (credit key) has at most one open attempt: a retry after a decline never races another
+    uniqueIndex("recharge_attempts_one_open_credit_key_uq")
+      .on(t.creditKey)
+      .where(sql`${t.creditKey} IS NOT NULL AND ${t.status} IN ('pending', 'processing', 'requires_action')`),
     // "recharges this calendar month" = range scan on (org, trigger, created_at)
     index("recharge_attempts_org_trigger_created_idx").on(t.orgId, t.trigger, t.createdAt),
     // the Billing page's "Recharges & purchases" (newest first, all triggers)

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { retryDeclinedAllocationsOnNewCard } from "@/lib/agencies/retry-allocation";
 import type { PlanId } from "@/lib/billing/plans";
 import { applyStripePlan } from "@/lib/plans/apply-stripe-plan";
 import { cancelVerificationsOnReplacedCard, endBackoffOnNewCard, turnOffAutoRechargeOnFree } from "@/lib/recharge/stripe-reactions";
@@ -32,5 +33,6 @@ export async function syncCustomer(db: Db, customerId: string): Promise<SyncResu
     replaced: !!sync.changes.defaultPaymentMethodReplaced,
   });
   if (backoffEnded) await maybeTriggerRecharge(db, sync.orgId); // a declined recharge tries the new card now
+  if (sync.changes.defaultPaymentMethodReplaced) await retryDeclinedAllocationsOnNewCard(db, sync.orgId); // and a declined month's allocation, once
   return { ok: true, orgId: sync.orgId, plan: sync.plan, previousPlan: previousPlan ?? sync.plan, subscriptionId: sync.subscriptionId, card: sync.card };
 }

@@ -55,3 +55,25 @@ export function allocationCreditKey(subAccountId: string, period: string): strin
 }
 
 export const OWNER_ONLY_ALLOCATION = "Only the agency's owner can manage a sub-account's auto allocation.";
+
+/** What "Retry now" may do with a period whose last attempt is `a` (pure; the caller holds the period row's lock). */
+export function retryableAllocation(
+  a: { status: string; failureCode: string | null; paymentIntentId: string | null; stripeSearchedAt: Date | null; createdAt: Date } | null,
+  now: Date,
+): "retry" | "already_paid" | "in_progress" | "nothing_to_retry" {
+  if (!a) return "nothing_to_retry";
+  if (a.status === "succeeded") return "already_paid";
+  if (a.status !== "failed" && a.status !== "canceled") return "in_progress";
+  // failed on a guess, not yet searched at Stripe (reconciliation may still find it paid): a retry could charge twice
+  const guessed = a.failureCode === "internal_error" && !a.paymentIntentId && !a.stripeSearchedAt && now.getTime() - a.createdAt.getTime() < 24 * 3600_000;
+  return guessed ? "in_progress" : "retry";
+}
+
+/** The owner-facing refusals of "Retry now" (lib/agencies/retry-allocation.ts codes). */
+export const RETRY_ALLOCATION_MESSAGES = {
+  not_found: "This sub-account is not one of this agency's.",
+  nothing_to_retry: "This month's allocation has not been charged yet.",
+  already_paid: "This month's allocation is already paid.",
+  in_progress: "A retry is already in progress.",
+  no_card: "The agency has no card on file: add one on the Billing page, then retry.",
+} as const;

@@ -26,6 +26,8 @@ export interface SubAccountRow {
   allocation: { basicMinutes: number; premiumMinutes: number };
   /** the latest period bought and how its charge stands */
   lastAllocation: { period: string; status: string } | null;
+  /** this month's purchase declined (its latest attempt failed or was canceled): the owner may "Retry now" */
+  declinedThisMonth: boolean;
 }
 
 /** Is this org an agency (has at least one sub-account)? */
@@ -85,6 +87,7 @@ async function readSubAccounts(db: Tx, agencyId: string, now: Date): Promise<Sub
       .from(usageHourly)
       .where(and(eq(usageHourly.orgId, s.id), gte(usageHourly.hour, monthWindow(now, s.timeZone).start)));
     const last = periods.find((p) => p.subId === s.id);
+    const thisMonth = monthWindow(now, s.timeZone).key;
     rows.push({
       id: s.id,
       name: s.name,
@@ -95,6 +98,7 @@ async function readSubAccounts(db: Tx, agencyId: string, now: Date): Promise<Sub
       autoRecharge: s.enabled ? "on" : s.disabledReason ? "disabled" : "off",
       allocation: { basicMinutes: s.basic ?? 0, premiumMinutes: s.premium ?? 0 },
       lastAllocation: last ? { period: last.period, status: last.status ?? "pending" } : null,
+      declinedThisMonth: last?.period === thisMonth && (last.status === "failed" || last.status === "canceled"),
     });
   }
   return rows;

@@ -6,6 +6,8 @@ import { requireMember } from "@/lib/auth/guards";
 import { formatCredits } from "@/lib/billing/money";
 import { getPlan } from "@/lib/billing/plans";
 import { agencyCardLabel, listSubAccounts, type SubAccountRow } from "@/lib/queries/sub-accounts";
+import { RetryButton } from "@/components/billing/retry-button";
+import { retryAllocationAction } from "./actions/retry-allocation";
 import { AllocationDialog } from "./allocation-dialog";
 
 export const metadata: Metadata = { title: "Sub-accounts" };
@@ -58,6 +60,15 @@ export default async function SubAccountsPage({ params }: { params: Promise<{ or
                       : `Auto allocation: ${formatCredits(s.allocation.basicMinutes)} Basic + ${formatCredits(s.allocation.premiumMinutes)} Premium minutes / month`}
                     {s.lastAllocation ? ` · ${s.lastAllocation.period}: ${s.lastAllocation.status}` : ""}
                   </p>
+                  {s.declinedThisMonth ? (
+                    <p className="text-sm text-red-700" data-testid={`allocation-declined-${s.slug}`}>
+                      This month&apos;s charge on the agency&apos;s card was declined; nothing was credited.{" "}
+                      {isOwner
+                        ? "Update the card on the Billing page (that retries it once automatically) or retry now."
+                        : "Only the agency's owner can retry it."}
+                    </p>
+                  ) : null}
+                  {isOwner && s.declinedThisMonth ? <RetryButton action={retryAllocationAction.bind(null, slug, s.id)} /> : null}
                 </div>
                 {isOwner ? <AllocationDialog orgSlug={slug} sub={{ id: s.id, name: s.name, plan: s.plan, ...s.allocation }} cardLabel={card} /> : null}
               </li>

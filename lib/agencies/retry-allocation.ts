@@ -1,0 +1,92 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { agencySubAccounts, allocationPeriods, organizations, rechargeAttempts, stripeCustomers } from "@/db/schema";
+import { allocationCreditKey, allocationPeriod, estimateAllocation, retryableAllocation } from "@/lib/billing/allocation";
+import { getPlan } from "@/lib/billing/plans";
+import { appNow } from "@/lib/clock";
+import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
+import { logger } from "@/lib/log";
+import { createRechargeAttempt } from "@/lib/recharge/attempts";
+
+export type RetryAllocationResult =
+  { ok: true; attemptId: string; period: string } | { ok: false; code: "not_found" | "nothing_to_retry" | "already_paid" | "in_progress" | "no_card" };
+
+/**
+ * "Retry now" for this month's declined allocation purchase: a NEW attempt for the same period (same minutes,
+ * the sub-account's plan's current rates), credited under the same key `allocation:<sub>:<period>`, so the month
+ * is still credited at most once. Under the period row's lock: a paid period is refused, an open attempt is
+ * "in progress" (a concurrent retry waits for the lock and then sees it), and the partial unique index on
+ * `credit_key` allows one open attempt per period even without the lock. The attempt and its `recharge.charge`
+ * job commit together; the charge runs at once after the commit.
+ */
+export async function retryAllocationNow(
+  db: Db,
+  p: { agencyId: string; subAccountId: string; userId: string | null; now?: Date },
+): Promise<RetryAllocationResult> {
+  const now = p.now ?? appNow();
+  const r = await db.transaction(async (tx): Promise<RetryAllocationResult> => {
+    const [sub] = await tx
+      .select({ plan: organizations.plan, timeZone: organizations.timeZone })
+      .from(agencySubAccounts)
+      .innerJoin(organizations, eq(organizations.id, agencySubAccounts.subAccountId))
+      .where(and(eq(agencySubAccounts.agencyId, p.agencyId), eq(agencySubAccounts.subAccountId, p.subAccountId)));
+    if (!sub) return { ok: false, code: "not_found" };
+    const period = allocationPeriod(now, sub.timeZone);
+    const [row] = await tx
+      .select()
+      .from(allocationPeriods)
+      .where(and(eq(allocationPeriods.subAccountId, p.subAccountId), eq(allocationPeriods.period, period)))
+      .for("update");
+    if (!row) return { ok: false, code: "nothing_to_retry" };
+    const [last] = row.attemptId ? await tx.select().from(rechargeAttempts).where(eq(rechargeAttempts.id, row.attemptId)) : [];
+    const verdict = retryableAllocation(last ?? null, now);
+    if (verdict !== "retry") return { ok: false, code: verdict };
+    const [card] = await tx.select({ pm: stripeCustomers.defaultPaymentMethodId }).from(stripeCustomers).where(eq(stripeCustomers.orgId, p.agencyId));
+    if (!card?.pm) return { ok: false, code: "no_card" };
+    const estimate = estimateAllocation(getPlan(sub.plan), row);
+    const attempt = await createRechargeAttempt(tx, {
+      orgId: p.agencyId,
+      trigger: "manual",
+      packs: estimate.packs,
+      credits: estimate.credits,
+      amountCents: estimate.amountCents,
+      currency: estimate.currency,
+      createdBy: p.userId,
+      creditTo: { orgId: p.subAccountId, key: allocationCreditKey(p.subAccountId, period) },
+    });
+    if (!attempt) return { ok: false, code: "in_progress" }; // the one-open-attempt-per-period index
+    await tx
+      .update(allocationPeriods)
+      .set({ attemptId: attempt.id, credits: estimate.credits, amountCents: estimate.amountCents })
+      .where(eq(allocationPeriods.id, row.id));
+    await enqueueJob("recharge.charge", { attemptId: attempt.id }, { tx, singletonKey: `allocation:${row.id}:${attempt.id}`, startAfterSeconds: 5 });
+    return { ok: true, attemptId: attempt.id, period };
+  });
+  if (r.ok) {
+    logger.info({ orgId: p.subAccountId, attemptId: r.attemptId, period: r.period }, "allocation: retry started");
+    await handOffJob(db, "recharge.charge", { attemptId: r.attemptId });
+  }
+  return r;
+}
+
+/**
+ * A new default card on the agency retries each sub-account's declined purchase of the current month once (called
+ * after the customer sync saw the card replaced, like the auto-recharge's back-off ending). Non-ok results (paid,
+ * in progress, a past month) are skipped; errors are logged, never thrown into the sync.
+ */
+export async function retryDeclinedAllocationsOnNewCard(db: Db, agencyId: string): Promise<RetryAllocationResult[]> {
+  const declined = await db
+    .selectDistinct({ subAccountId: allocationPeriods.subAccountId })
+    .from(allocationPeriods)
+    .innerJoin(rechargeAttempts, eq(rechargeAttempts.id, allocationPeriods.attemptId))
+    .where(and(eq(allocationPeriods.agencyId, agencyId), inArray(rechargeAttempts.status, ["failed", "canceled"])));
+  const results: RetryAllocationResult[] = [];
+  for (const d of declined) {
+    try {
+      results.push(await retryAllocationNow(db, { agencyId, subAccountId: d.subAccountId, userId: null }));
+    } catch (err) {
+      logger.error({ orgId: d.subAccountId, err }, "allocation: retry on the new card failed to start");
+    }
+  }
+  return results;
+}
