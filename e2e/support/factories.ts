@@ -249,6 +249,12 @@ export async function getAutoRechargeRow(orgId: string) {
   return row ?? null;
 }
 
+/** The org's Stripe customer id (its mirror row). */
+export async function customerOf(orgId: string): Promise<string> {
+  const [c] = await testDb().select({ id: stripeCustomers.customerId }).from(stripeCustomers).where(eq(stripeCustomers.orgId, orgId));
+  return c!.id;
+}
+
 /** Replaces the org's default card at the emulator (e.g. with a declining test card). */
 export async function swapCard(orgId: string, paymentMethod: string): Promise<void> {
   const { attachTestCard } = await import("../../lib/billing-events/provision");

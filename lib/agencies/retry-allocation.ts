@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { agencySubAccounts, allocationPeriods, organizations, rechargeAttempts, stripeCustomers } from "@/db/schema";
 import { allocationCreditKey, allocationPeriod, estimateAllocation, retryableAllocation } from "@/lib/billing/allocation";
@@ -70,20 +70,34 @@ export async function retryAllocationNow(
 }
 
 /**
- * A new default card on the agency retries each sub-account's declined purchase of the current month once (called
- * after the customer sync saw the card replaced, like the auto-recharge's back-off ending). Non-ok results (paid,
- * in progress, a past month) are skipped; errors are logged, never thrown into the sync.
+ * A declined month is retried once per new card: each sub-account whose current purchase failed (or was
+ * canceled) on a card that is no longer the agency's default gets a new attempt on the new default. Decided from
+ * state, not from the change event, so it is idempotent and durable: the customer sync calls it when it sees the
+ * card replaced (at once), and the 5-minute `allocations.run` job calls it too — a retry the sync could not start
+ * (a crash after the card's sync, a database error) is started by the next run. An attempt that declined on the
+ * CURRENT card is left alone (Retry now is the owner's), and so is one that never reached a card (no
+ * `payment_method_id`). `agencyId`: one agency (the sync), or every agency (the job). Non-ok results (paid, in
+ * progress, a past month) are skipped; errors are logged, never thrown.
  */
-export async function retryDeclinedAllocationsOnNewCard(db: Db, agencyId: string): Promise<RetryAllocationResult[]> {
+export async function retryDeclinedAllocationsOnNewCard(db: Db, agencyId?: string): Promise<RetryAllocationResult[]> {
   const declined = await db
-    .selectDistinct({ subAccountId: allocationPeriods.subAccountId })
+    .selectDistinct({ agencyId: allocationPeriods.agencyId, subAccountId: allocationPeriods.subAccountId })
     .from(allocationPeriods)
     .innerJoin(rechargeAttempts, eq(rechargeAttempts.id, allocationPeriods.attemptId))
-    .where(and(eq(allocationPeriods.agencyId, agencyId), inArray(rechargeAttempts.status, ["failed", "canceled"])));
+    .innerJoin(stripeCustomers, eq(stripeCustomers.orgId, allocationPeriods.agencyId))
+    .where(
+      and(
+        agencyId ? eq(allocationPeriods.agencyId, agencyId) : undefined,
+        inArray(rechargeAttempts.status, ["failed", "canceled"]),
+        isNotNull(rechargeAttempts.paymentMethodId),
+        isNotNull(stripeCustomers.defaultPaymentMethodId),
+        ne(rechargeAttempts.paymentMethodId, stripeCustomers.defaultPaymentMethodId),
+      ),
+    );
   const results: RetryAllocationResult[] = [];
   for (const d of declined) {
     try {
-      results.push(await retryAllocationNow(db, { agencyId, subAccountId: d.subAccountId, userId: null }));
+      results.push(await retryAllocationNow(db, { agencyId: d.agencyId, subAccountId: d.subAccountId, userId: null }));
     } catch (err) {
       logger.error({ orgId: d.subAccountId, err }, "allocation: retry on the new card failed to start");
     }

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { runDueAllocations } from "@/lib/agencies/run-allocations";
+import { retryDeclinedAllocationsOnNewCard } from "@/lib/agencies/retry-allocation";
 import { alertCheckDone } from "@/lib/alerts/alert-gate";
 import { checkBalanceAlerts } from "@/lib/alerts/check-alerts";
 import { sweepBalanceAlerts } from "@/lib/alerts/sweep-alerts";
@@ -51,7 +52,12 @@ export async function runJob(db: Db, name: JobName, data: Record<string, unknown
       return pauseLowBalanceCampaigns(db, String(data.orgId)).finally(() => campaignCheckDone(db, String(data.orgId)));
     case "campaigns.sweep":
       return sweepCampaignAutopause(db);
-    case "allocations.run":
-      return runDueAllocations(db, { subAccountId: typeof data.subAccountId === "string" ? data.subAccountId : undefined });
+    case "allocations.run": {
+      const subAccountId = typeof data.subAccountId === "string" ? data.subAccountId : undefined;
+      const started = await runDueAllocations(db, { subAccountId });
+      // the scheduled run also retries, once per new card, a declined month the card's sync could not retry
+      if (!subAccountId) await retryDeclinedAllocationsOnNewCard(db);
+      return started;
+    }
   }
 }

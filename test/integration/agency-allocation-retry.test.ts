@@ -3,6 +3,7 @@ import { linkSubAccount, saveAllocation } from "@/lib/agencies/sub-accounts";
 import { retryAllocationNow } from "@/lib/agencies/retry-allocation";
 import { runDueAllocations } from "@/lib/agencies/run-allocations";
 import { attachTestCard } from "@/lib/billing-events/provision";
+import { runJob } from "@/lib/jobs/handlers";
 import { getBalance } from "@/lib/ledger";
 import { listSubAccounts } from "@/lib/queries/sub-accounts";
 import { createRechargeAttempt } from "@/lib/recharge/attempts";
@@ -107,6 +108,30 @@ describe("Retry now after a declined month's allocation", () => {
     expect(await retry()).toEqual({ ok: false, code: "already_paid" });
     expect(await allocationEntries(sub.id)).toHaveLength(1);
     expect((await getBalance(t.db, sub.id)).topupCredits).toBeGreaterThanOrEqual(CREDITS);
+  });
+
+  it("a new card whose sync could not retry (a crash after the mirror): the scheduled allocations.run retries once; a decline on it is not retried again", async () => {
+    const { agency, sub } = await declinedMonth();
+    await newCardWithoutReactions(agency.id); // the card is mirrored, the sync's reaction never ran
+    expect(await attemptsOf(agency.id)).toHaveLength(1);
+    await runJob(t.db, "allocations.run", {}); // the 5-minute run
+    await eventually(async () => (await allocationEntries(sub.id)).length === 1, 10_000, "the month credited on the new card");
+    await runJob(t.db, "allocations.run", {});
+    expect((await attemptsOf(agency.id)).map((a) => a.status)).toEqual(["failed", "succeeded"]);
+
+    // a second agency whose new card declines too: one retry on it, then the scheduled runs leave it to the owner
+    const other = await declinedMonth();
+    const [c] = await t.sql`SELECT customer_id FROM stripe_customers WHERE org_id = ${other.agency.id}`;
+    const pm = await getStripe().paymentMethods.attach("pm_card_chargeCustomerFail", { customer: c!.customer_id });
+    await getStripe().customers.update(c!.customer_id, { invoice_settings: { default_payment_method: pm.id } });
+    await syncStripeCustomer(t.db, c!.customer_id);
+    await runJob(t.db, "allocations.run", {});
+    await eventually(async () => (await attemptsOf(other.agency.id)).every((a) => a.status === "failed"), 10_000, "the retry declined");
+    await runJob(t.db, "allocations.run", {});
+    await runJob(t.db, "allocations.run", {});
+    expect(await attemptsOf(other.agency.id)).toHaveLength(2);
+    expect(await allocationEntries(other.sub.id)).toHaveLength(0);
+    expect(await ledgerMismatches(t.sql)).toEqual([]);
   });
 
   it("the retry's webhook late and delivered twice, the create's answer lost: credited once", async () => {
