@@ -3,6 +3,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { sql } from "drizzle-orm";
+import { clockOffsetMs } from "@/lib/clock";
 import { runJob } from "@/lib/jobs/handlers";
 import type { JobName } from "@/lib/jobs/queue";
 import type { Background, OpKind } from "./ops";
@@ -23,6 +24,8 @@ export interface AppProcess {
   runHandOffs: () => Promise<number>;
   /** hand-offs recorded in the process and not run yet */
   pendingHandOffs: () => Promise<number>;
+  /** moves the process's app clock (`setClockOffsetMs` there) to this process's offset; a restart keeps it */
+  syncClock: () => Promise<void>;
   /**
    * ops routed to it, kills (each followed by a restart), its hand-offs run and durable jobs claimed (counts),
    * and deaths nobody asked for (each with the process's last output)
@@ -50,7 +53,10 @@ function bundle(): Promise<string> {
 
 /** Spawns the child with this process's env (DATABASE_URL, the harness's STRIPE_* and extra settings) and waits for its URL. */
 async function spawnChild(onDeath: (d: AppProcess["stats"]["deaths"][number]) => void): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [await bundle()], { env: { ...process.env, LOG_LEVEL: "silent" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [await bundle()], {
+    env: { ...process.env, LOG_LEVEL: "silent", SIM_CLOCK_OFFSET_MS: String(clockOffsetMs()) }, // a restart keeps the moved clock
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   const keep = (b: Buffer) => (out = (out + b.toString()).slice(-4000)); // read both pipes: a full pipe blocks the child
   child.stdout!.on("data", keep);
@@ -105,6 +111,15 @@ export async function startAppProcess(): Promise<AppProcess> {
       return r.failed ?? 0;
     },
     pendingHandOffs: async () => (await handOffs("GET")).pending ?? 0,
+    syncClock: async () => {
+      const res = await fetch(`${cur.url}/_sim/clock`, {
+        method: "POST",
+        body: JSON.stringify({ offsetMs: clockOffsetMs() }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const moved = res.ok ? ((await res.json()) as { offsetMs: number }).offsetMs : null;
+      if (moved !== clockOffsetMs()) throw new Error(`app process clock: ${res.status}, offset ${moved} instead of ${clockOffsetMs()}`);
+    },
     stats,
     stop: () => kill("SIGTERM"),
   };

@@ -28,14 +28,16 @@ function nextUtcMonthStart(ms: number): number {
 }
 
 /**
- * Moves the app clock (this process: the app, the ingest server, the webhook handler and the jobs) so
- * `appNow()` reads `targetMs`, never backwards, and records when (`world.clockMovedAt`, app-clock ms).
+ * Moves the app clock (this process: the app, the ingest server, the webhook handler and the jobs; and the second
+ * app process, when there is one) so `appNow()` reads `targetMs`, never backwards, and records when
+ * (`world.clockMovedAt`, app-clock ms).
  */
-function moveClockTo(world: World, targetMs: number): void {
+async function moveClockTo(world: World, targetMs: number): Promise<void> {
   const offset = targetMs - Date.now();
   if (offset <= clockOffsetMs()) return;
   setClockOffsetMs(offset);
   world.clockMovedAt = appNow().getTime();
+  await world.child?.syncClock();
 }
 
 /**
@@ -48,10 +50,10 @@ function moveClockTo(world: World, targetMs: number): void {
 export async function monthEnd(world: World, log: ClientLog, org: number, q: { before: number[]; after: number[] }, hooks: MonthEndHooks): Promise<void> {
   await hooks.quiet();
   const boundary = nextUtcMonthStart(appNow().getTime());
-  moveClockTo(world, boundary - 4000);
+  await moveClockTo(world, boundary - 4000);
   await Promise.all(q.before.map((n) => usageOnce(world, log, org, n, newKey(log, "u"))));
   hooks.runJobs();
-  moveClockTo(world, Math.max(appNow().getTime(), boundary + 1000));
+  await moveClockTo(world, Math.max(appNow().getTime(), boundary + 1000));
   for (const n of q.after) await usageOnce(world, log, org, n, newKey(log, "u"));
   hooks.runJobs();
 }
