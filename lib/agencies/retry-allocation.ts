@@ -1,12 +1,12 @@
 import { and, eq, inArray, isNotNull, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { agencySubAccounts, allocationPeriods, organizations, rechargeAttempts, stripeCustomers } from "@/db/schema";
-import { allocationCreditKey, allocationPeriod, estimateAllocation, retryableAllocation } from "@/lib/billing/allocation";
+import { allocationPeriod, estimateAllocation, retryableAllocation } from "@/lib/billing/allocation";
 import { getPlan } from "@/lib/billing/plans";
 import { appNow } from "@/lib/clock";
-import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
+import { handOffJob } from "@/lib/jobs/queue";
 import { logger } from "@/lib/log";
-import { createRechargeAttempt } from "@/lib/recharge/attempts";
+import { startPeriodAttempt } from "./run-allocations";
 
 export type RetryAllocationResult =
   { ok: true; attemptId: string; period: string } | { ok: false; code: "not_found" | "nothing_to_retry" | "already_paid" | "in_progress" | "no_card" };
@@ -44,22 +44,15 @@ export async function retryAllocationNow(
     const [card] = await tx.select({ pm: stripeCustomers.defaultPaymentMethodId }).from(stripeCustomers).where(eq(stripeCustomers.orgId, p.agencyId));
     if (!card?.pm) return { ok: false, code: "no_card" };
     const estimate = estimateAllocation(getPlan(sub.plan), row);
-    const attempt = await createRechargeAttempt(tx, {
-      orgId: p.agencyId,
-      trigger: "manual",
-      packs: estimate.packs,
-      credits: estimate.credits,
-      amountCents: estimate.amountCents,
-      currency: estimate.currency,
-      createdBy: p.userId,
-      creditTo: { orgId: p.subAccountId, key: allocationCreditKey(p.subAccountId, period) },
+    const attempt = await startPeriodAttempt(tx, {
+      agencyId: p.agencyId,
+      subAccountId: p.subAccountId,
+      period,
+      periodRowId: row.id,
+      estimate,
+      userId: p.userId,
     });
     if (!attempt) return { ok: false, code: "in_progress" }; // the one-open-attempt-per-period index
-    await tx
-      .update(allocationPeriods)
-      .set({ attemptId: attempt.id, credits: estimate.credits, amountCents: estimate.amountCents })
-      .where(eq(allocationPeriods.id, row.id));
-    await enqueueJob("recharge.charge", { attemptId: attempt.id }, { tx, singletonKey: `allocation:${row.id}:${attempt.id}`, startAfterSeconds: 5 });
     return { ok: true, attemptId: attempt.id, period };
   });
   if (r.ok) {

@@ -1,7 +1,8 @@
 import { and, eq, gt, max, or } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
+import type { RechargeAttempt } from "@/db/schema";
 import { agencySubAccounts, allocationPeriods, organizations, subAccountAllocations } from "@/db/schema";
-import { allocationCreditKey, allocationPeriod, estimateAllocation } from "@/lib/billing/allocation";
+import { allocationCreditKey, allocationPeriod, estimateAllocation, type AllocationEstimate } from "@/lib/billing/allocation";
 import { getPlan } from "@/lib/billing/plans";
 import { enqueueJob, handOffJob } from "@/lib/jobs/queue";
 import { logger } from "@/lib/log";
@@ -12,6 +13,35 @@ export interface StartedAllocation {
   subAccountId: string;
   period: string;
   attemptId: string;
+}
+
+/**
+ * The purchase of one allocation period, inside the caller's transaction: the agency's recharge attempt
+ * (credited to the sub-account under `allocation:<sub>:<period>`), linked from the period row, and its durable
+ * `recharge.charge` job — committed together or not at all. Null when the one-open-attempt-per-key index
+ * refused it (another attempt of this period is open). The caller hands the charge off after the commit.
+ */
+export async function startPeriodAttempt(
+  tx: Tx,
+  p: { agencyId: string; subAccountId: string; period: string; periodRowId: string; estimate: AllocationEstimate; userId: string | null },
+): Promise<RechargeAttempt | null> {
+  const attempt = await createRechargeAttempt(tx, {
+    orgId: p.agencyId,
+    trigger: "manual",
+    packs: p.estimate.packs,
+    credits: p.estimate.credits,
+    amountCents: p.estimate.amountCents,
+    currency: p.estimate.currency,
+    createdBy: p.userId,
+    creditTo: { orgId: p.subAccountId, key: allocationCreditKey(p.subAccountId, p.period) },
+  });
+  if (!attempt) return null;
+  await tx
+    .update(allocationPeriods)
+    .set({ attemptId: attempt.id, credits: p.estimate.credits, amountCents: p.estimate.amountCents })
+    .where(eq(allocationPeriods.id, p.periodRowId));
+  await enqueueJob("recharge.charge", { attemptId: attempt.id }, { tx, singletonKey: `allocation:${p.periodRowId}:${attempt.id}`, startAfterSeconds: 5 });
+  return attempt;
 }
 
 /**
@@ -45,17 +75,14 @@ async function startAllocationPeriod(db: Db, p: { subAccountId: string; now: Dat
       .onConflictDoNothing()
       .returning({ id: allocationPeriods.id });
     if (!claimed) return null; // this month's purchase exists (or a concurrent run is creating it)
-    const attempt = await createRechargeAttempt(tx, {
-      orgId: row.agencyId,
-      trigger: "manual",
-      packs: estimate.packs,
-      credits: estimate.credits,
-      amountCents: estimate.amountCents,
-      currency: estimate.currency,
-      creditTo: { orgId: p.subAccountId, key: allocationCreditKey(p.subAccountId, period) },
+    const attempt = await startPeriodAttempt(tx, {
+      agencyId: row.agencyId,
+      subAccountId: p.subAccountId,
+      period,
+      periodRowId: claimed.id,
+      estimate,
+      userId: null,
     });
-    await tx.update(allocationPeriods).set({ attemptId: attempt!.id }).where(eq(allocationPeriods.id, claimed.id));
-    await enqueueJob("recharge.charge", { attemptId: attempt!.id }, { tx, singletonKey: `allocation:${claimed.id}`, startAfterSeconds: 5 });
     return { subAccountId: p.subAccountId, period, attemptId: attempt!.id };
   });
   if (started) {
