@@ -5,9 +5,15 @@ import { debitManyIfUnchanged, type CasDebit } from "./debit-many";
 /**
  * Cross-org group commit for the compare-and-set debits of one process. Each org's queue (group-commit.ts)
  * already sends at most one flush at a time; this gathers the flushes of DIFFERENT orgs that are ready at the
- * same moment into one statement and one commit (`debitManyIfUnchanged`): while `maxInFlight` statements run,
- * new flushes wait and form the next one, so statements grow with load and a lone flush goes at once (the
- * single-org `debitIfUnchanged`, no timer, no added latency at low load). At most `maxOrgs` orgs per statement.
+ * same moment into one statement and one commit (`debitManyIfUnchanged`): while a statement runs, new flushes
+ * wait and form the next one, so statements grow with load and a lone flush goes at once (the single-org
+ * `debitIfUnchanged`, no added latency at low load). At most `maxOrgs` orgs per statement.
+ *
+ * One statement in flight, hedged: a second is sent only when the one out has run `hedgeMs` (a lock wait behind
+ * another process, a slow commit) — so one slow statement never stalls every org of the process — and at most
+ * `maxInFlight` in all. Measured on the bench (1,000 orgs, 16 connections): a second statement sent at once
+ * took the flushes that arrived first and halved the next statement, 0.22 statements per debit against 0.14
+ * with one, and 15–25% fewer debits/s (README § Performance).
  */
 export interface CasCombiner {
   /** The org's compare-and-set: its flush, or null (nothing written; take the locked path). Rejects as the statement did. */
@@ -20,11 +26,35 @@ interface Waiting {
   reject: (e: unknown) => void;
 }
 
-export function createCasCombiner(db: Db, opts: { maxInFlight?: number; maxOrgs?: number; onStatement?: (orgs: number) => void } = {}): CasCombiner {
+export function createCasCombiner(
+  db: Db,
+  opts: { maxInFlight?: number; hedgeMs?: number; maxOrgs?: number; onStatement?: (orgs: number) => void } = {},
+): CasCombiner {
   const maxInFlight = opts.maxInFlight ?? 2;
+  const hedgeMs = opts.hedgeMs ?? 5;
   const maxOrgs = opts.maxOrgs ?? 500;
   const waiting: Waiting[] = [];
-  let inFlight = 0;
+  /** the send times (performance.now()) of the statements out, oldest first */
+  const out: number[] = [];
+  let hedge: ReturnType<typeof setTimeout> | null = null;
+
+  /** May another statement go now: none out, or every one out has run `hedgeMs` (and fewer than `maxInFlight`). */
+  function mayGo(now: number): boolean {
+    if (out.length === 0) return true;
+    return out.length < maxInFlight && now - out[out.length - 1]! >= hedgeMs;
+  }
+
+  /** Flushes are waiting behind a statement: look again when the newest one out reaches `hedgeMs`. */
+  function armHedge(now: number): void {
+    if (hedge || out.length === 0 || out.length >= maxInFlight) return;
+    hedge = setTimeout(
+      () => {
+        hedge = null;
+        pump();
+      },
+      Math.max(0, hedgeMs - (now - out[out.length - 1]!)),
+    );
+  }
 
   async function send(batch: Waiting[]): Promise<void> {
     try {
@@ -44,7 +74,8 @@ export function createCasCombiner(db: Db, opts: { maxInFlight?: number; maxOrgs?
   }
 
   function pump(): void {
-    while (inFlight < maxInFlight && waiting.length > 0) {
+    const now = performance.now();
+    while (waiting.length > 0 && mayGo(now)) {
       // distinct orgs only (one org's queue never has two flushes out, but two coalescers could share an org)
       const orgs = new Set<string>();
       const batch: Waiting[] = [];
@@ -58,12 +89,17 @@ export function createCasCombiner(db: Db, opts: { maxInFlight?: number; maxOrgs?
         batch.push(w);
         waiting.splice(i, 1);
       }
-      inFlight++;
+      out.push(now);
       opts.onStatement?.(batch.length);
       void send(batch).finally(() => {
-        inFlight--;
+        out.splice(out.indexOf(now), 1);
         pump();
       });
+    }
+    if (waiting.length > 0) armHedge(now);
+    else if (hedge) {
+      clearTimeout(hedge);
+      hedge = null;
     }
   }
 

@@ -142,4 +142,38 @@ describe("the coalescer across orgs", () => {
       await Promise.all(pools.map((p) => p.close()));
     }
   });
+
+  it("one org's statement stuck on another writer's row lock does not stall the other orgs (the hedge)", async () => {
+    const [stuck, free] = await Promise.all([makeOrg(t.db, { plan: 1000 }), makeOrg(t.db, { plan: 1000 })]);
+    const statements: number[] = [];
+    const c = createDebitCoalescer(t.db, { onCasStatement: (n) => statements.push(n) });
+    await Promise.all([stuck, free].map((o) => c.debit(o.id, [{ quantity: 1 }]))); // first flushes: the locked path
+    const other = createDb(t.url, { max: 1 });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = other.sql.begin(async (tx) => {
+      await tx`SELECT 1 FROM credit_balances WHERE org_id = ${stuck.id} FOR UPDATE`;
+      locked();
+      await released;
+    });
+    try {
+      await isLocked;
+      const stuckDebit = c.debit(stuck.id, [{ quantity: 2 }]); // its compare-and-set waits for the row
+      while (statements.length < 1) await new Promise((r) => setImmediate(r)); // it is out
+      const freeDebit = c.debit(free.id, [{ quantity: 3 }]);
+      const first = await Promise.race([freeDebit.then(() => "free"), stuckDebit.then(() => "stuck"), new Promise((r) => setTimeout(r, 10_000, "timeout"))]);
+      expect(first).toBe("free"); // answered while the other org's row is still locked
+      release();
+      await holder;
+      expect((await stuckDebit)[0]!.ok).toBe(true);
+      expect((await getBalance(t.db, stuck.id)).total).toBe(1000 - 1 - 2);
+      expect((await getBalance(t.db, free.id)).total).toBe(1000 - 1 - 3);
+    } finally {
+      release();
+      await holder.catch(() => {});
+      await other.close();
+    }
+  });
 });
