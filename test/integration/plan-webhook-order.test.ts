@@ -144,6 +144,31 @@ describe("plan webhooks delivered late, out of order, twice", () => {
     expect(await ledgerMismatches(t.sql)).toEqual([]);
   });
 
+  it("(d) the invoice delivered 16 times while the cancel happens at Stripe and its webhook arrives 16 times (32 concurrent): Free whichever commits first", async () => {
+    const { org, customerId, subId, cancel } = await subscribed(JAN29);
+    const [paid] = await eventsOf("invoice.paid", customerId);
+    const times = <T>(n: number, f: () => Promise<T>) => Promise.all(Array.from({ length: n }, f));
+    await Promise.all([
+      times(16, () => deliver(paid!)),
+      (async () => {
+        await cancel(JAN31);
+        const [deleted] = await eventsOf("customer.subscription.deleted", customerId);
+        await times(16, () => deliver(deleted!));
+      })(),
+    ]);
+    expect(await onFree(org.id)).toBe(true);
+    const grant = `invoice:${(paid!.data.object as { id: string }).id}:grant`;
+    const entries = await planEntries(org.id);
+    // the invoice first: its grant, then the cancel's expiry and Free grant; the cancel first: the Free grant alone
+    const inOrder = [
+      { kind: "plan_grant", delta: 2000, key: grant },
+      { kind: "plan_expire", delta: -2000, key: `downgrade:${subId}:expire` },
+      { kind: "plan_grant", delta: 100, key: `downgrade:${subId}:grant` },
+    ];
+    expect([JSON.stringify(inOrder), JSON.stringify([inOrder[2]])]).toContain(JSON.stringify(entries));
+    expect(await ledgerMismatches(t.sql)).toEqual([]);
+  });
+
   it("(b)+(c) at any time of the month: old subscription states and a late invoice after the cancel, each twice, leave the org on Free", async () => {
     const now = new Date(Math.floor(Date.now() / 1000) * 1000);
     const { org, customerId, subId, cancel } = await subscribed(now);
