@@ -25,16 +25,10 @@ async function loadAlertGates(db: Db, orgIds: string[], nowMs: number): Promise<
     getBalanceAlertSettingsOf(db, orgIds),
     db.select().from(balanceAlertStates).where(inArray(balanceAlertStates.orgId, orgIds)),
   ]);
+  const statesOf = new Map<string, AlertState[]>();
+  for (const x of states) statesOf.set(x.orgId, [...(statesOf.get(x.orgId) ?? []), x]);
   const gates = new Map<string, GateLevel>();
-  for (const [orgId, s] of settings)
-    gates.set(
-      orgId,
-      gateOf(
-        s.thresholds,
-        states.filter((x) => x.orgId === orgId),
-        now,
-      ),
-    );
+  for (const [orgId, s] of settings) gates.set(orgId, gateOf(s.thresholds, statesOf.get(orgId) ?? [], now));
   return gates;
 }
 

@@ -45,4 +45,20 @@ describe("API key cache (lru-cache)", () => {
     c.clear();
     expect(c.size).toBe(0);
   });
+
+  it("endingSoon: the entries used since they were cached that expire within the horizon, each once per caching", () => {
+    let now = 1_000;
+    const c = createApiKeyCache({ now: () => now });
+    for (const h of ["a", "b", "quiet"]) c.set(h, row(h));
+    c.get("a");
+    c.get("b");
+    expect(c.endingSoon(2_000, 10)).toEqual([]); // 5 s left
+    now += API_KEY_CACHE_TTL_MS - 1_500;
+    expect(c.endingSoon(2_000, 1)).toEqual(["a"]); // at most max
+    expect(c.endingSoon(2_000, 10)).toEqual(["b"]); // "quiet" was never used: left to expire
+    expect(c.endingSoon(2_000, 10)).toEqual([]);
+    c.set("a", row("a")); // refreshed: a new lifetime, unused so far
+    c.get("a");
+    expect(c.endingSoon(2_000, 10)).toEqual([]);
+  });
 });

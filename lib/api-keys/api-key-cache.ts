@@ -24,8 +24,13 @@ interface Entry {
 }
 
 export interface ApiKeyCache {
-  /** the cached row, `null` for a cached "no such key", `undefined` when not cached (or expired) */
+  /** the cached row, `null` for a cached "no such key", `undefined` when not cached (or expired); a hit marks the entry in use */
   get(hash: string): CachedApiKey | null | undefined;
+  /**
+   * Up to `max` hashes of entries used since they were cached that expire within `withinMs` (refresh-ahead:
+   * the next lookup reads them along); each is returned once per caching.
+   */
+  endingSoon(withinMs: number, max: number): string[];
   set(hash: string, key: CachedApiKey | null): void;
   delete(hash: string): void;
   clear(): void;
@@ -39,11 +44,31 @@ export function createApiKeyCache(opts: { max?: number; ttlMs?: number; now?: ()
     ttl: opts.ttlMs ?? API_KEY_CACHE_TTL_MS,
     ...(opts.now ? { perf: { now: opts.now }, ttlResolution: 0 } : {}),
   });
+  const used = new Set<string>();
   return {
-    get: (hash) => lru.get(hash)?.key,
+    get(hash) {
+      const e = lru.get(hash);
+      if (e) used.add(hash);
+      return e?.key;
+    },
+    endingSoon(withinMs, max) {
+      const soon: string[] = [];
+      for (const hash of used) {
+        if (soon.length >= max) break;
+        if (!lru.has(hash)) used.delete(hash);
+        else if (lru.getRemainingTTL(hash) <= withinMs) {
+          used.delete(hash);
+          soon.push(hash);
+        }
+      }
+      return soon;
+    },
     set: (hash, key) => void lru.set(hash, { key }),
     delete: (hash) => void lru.delete(hash),
-    clear: () => lru.clear(),
+    clear: () => {
+      lru.clear();
+      used.clear();
+    },
     get size() {
       return lru.size;
     },
@@ -57,6 +82,11 @@ const cache = (globalForCache.refillApiKeyLru ??= createApiKeyCache());
 
 export function getCachedApiKey(hash: string): CachedApiKey | null | undefined {
   return cache.get(hash);
+}
+
+/** Hashes of keys in use whose cached row expires within `withinMs` (at most `max`): see `ApiKeyCache.endingSoon`. */
+export function apiKeysEndingSoon(withinMs: number, max: number): string[] {
+  return cache.endingSoon(withinMs, max);
 }
 
 export function cacheApiKey(hash: string, key: CachedApiKey | null): void {

@@ -2,12 +2,18 @@ import DataLoader from "dataloader";
 import { eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { apiKeyBudgets, apiKeys } from "@/db/schema";
-import type { CachedApiKey } from "./api-key-cache";
+import { apiKeysEndingSoon, cacheApiKey, type CachedApiKey } from "./api-key-cache";
+
+const MAX_BATCH = 500;
+/** a cached key in use that expires within this is read along with the next lookup */
+export const REFRESH_AHEAD_MS = 2_000;
 
 /**
  * API keys read by SHA-256 hash in batches (DataLoader, no memo: ./api-key-cache keeps the rows): while one
  * read is in flight, the hashes wanted meanwhile form the next, which goes when it returns. A lone lookup goes
- * at once (next tick); usage spread over 1,000 keys costs a few reads per cache lifetime, not 1,000.
+ * at once (next tick); usage spread over 1,000 keys costs a few reads per cache lifetime, not 1,000. Each read
+ * also refreshes, up to its size, the cached keys in use that expire within REFRESH_AHEAD_MS (refresh-ahead:
+ * they are read together a little early, not each alone when it expires; no row is kept longer than the TTL).
  * Resolves to the key's row, or null when no key has that hash. Rejects with the database error.
  */
 export function lookupApiKey(hash: string): Promise<CachedApiKey | null> {
@@ -23,6 +29,8 @@ function loader(): DataLoader<string, CachedApiKey | null> {
   holder.refillApiKeyLoader = new DataLoader<string, CachedApiKey | null>(
     async (hashes) => {
       running++;
+      const asked = new Set(hashes);
+      const ahead = apiKeysEndingSoon(REFRESH_AHEAD_MS, MAX_BATCH - hashes.length).filter((h) => !asked.has(h));
       try {
         const rows = await getDb()
           .select({
@@ -35,15 +43,16 @@ function loader(): DataLoader<string, CachedApiKey | null> {
           })
           .from(apiKeys)
           .leftJoin(apiKeyBudgets, eq(apiKeyBudgets.keyId, apiKeys.id))
-          .where(inArray(apiKeys.hash, [...hashes]));
+          .where(inArray(apiKeys.hash, [...hashes, ...ahead]));
         const byHash = new Map(rows.map(({ hash, ...key }) => [hash, key]));
+        for (const h of ahead) cacheApiKey(h, byHash.get(h) ?? null);
         return hashes.map((h) => byHash.get(h) ?? null);
       } finally {
         running--;
         next.shift()?.();
       }
     },
-    { cache: false, maxBatchSize: 500, batchScheduleFn: (dispatch) => (running === 0 ? process.nextTick(dispatch) : void next.push(dispatch)) },
+    { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (dispatch) => (running === 0 ? process.nextTick(dispatch) : void next.push(dispatch)) },
   );
   return holder.refillApiKeyLoader;
 }

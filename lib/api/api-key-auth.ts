@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { apiKeys, type ApiKeyScope } from "@/db/schema";
 import { cacheApiKey, getCachedApiKey } from "@/lib/api-keys/api-key-cache";
@@ -38,14 +38,31 @@ export async function authorizeApiKey(
   return { ok: true, orgId: key.orgId, keyId: key.id, scopes, hasBudget: key.hasBudget === true };
 }
 
-/** Records `last_used_at` at most once a minute per key, off the request's critical path. */
+/** the keys waiting for the next `last_used_at` write, and the chain of writes (one at a time) */
+let touches: Set<string> | null = null;
+let touching: Promise<unknown> = Promise.resolve();
+
+/**
+ * Records `last_used_at` at most once a minute per key, off the request's critical path: the keys of every org
+ * are written together, ONE update at a time (while it runs, the next keys gather) — 1,000 keys in use cost a
+ * few statements a minute, not 1,000.
+ */
 function touchLastUsed(keyId: string): void {
   const now = Date.now();
   if ((lastUsedWrites.get(keyId) ?? 0) > now - 60_000) return;
+  if (lastUsedWrites.size >= 10_000) lastUsedWrites.clear();
   lastUsedWrites.set(keyId, now);
-  void getDb()
-    .update(apiKeys)
-    .set({ lastUsedAt: new Date(now) })
-    .where(eq(apiKeys.id, keyId))
-    .catch(() => {});
+  if (!touches) {
+    const ids = new Set<string>();
+    touches = ids;
+    touching = touching.then(() => {
+      if (touches === ids) touches = null; // from here on, new keys form the next write
+      return getDb()
+        .update(apiKeys)
+        .set({ lastUsedAt: new Date() })
+        .where(inArray(apiKeys.id, [...ids]))
+        .catch(() => {});
+    });
+  }
+  touches.add(keyId);
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { setJobSender } from "@/lib/jobs/queue";
-import { createDebitGate, type GateLevel } from "./debit-gate";
+import { createDebitGate, REFRESH_AHEAD_MS, type GateLevel } from "./debit-gate";
 
 // The after-debit gate's batching: usage spread over many orgs reads their gates in a few batches (one
 // `loadMany` at a time; the orgs that want a gate meanwhile form the next), and each org's check is handed
@@ -9,7 +9,7 @@ import { createDebitGate, type GateLevel } from "./debit-gate";
 const db = null as unknown as Db;
 let n = 0;
 
-function recordingGate(levelOf: (orgId: string) => number | null) {
+function recordingGate(levelOf: (orgId: string) => number | null, validMs = 5_000) {
   const loads: string[][] = [];
   const checks: string[] = [];
   setJobSender({ send: async () => {}, handOff: async (_db, _name, data) => void checks.push(String(data.orgId)) });
@@ -20,7 +20,7 @@ function recordingGate(levelOf: (orgId: string) => number | null) {
     loadMany: async (_db, orgIds, nowMs) => {
       loads.push(orgIds);
       await new Promise((r) => setTimeout(r, 5)); // a query's round trip
-      return new Map(orgIds.map((id): [string, GateLevel] => [id, { level: levelOf(id), validUntil: nowMs + 5_000 }]));
+      return new Map(orgIds.map((id): [string, GateLevel] => [id, { level: levelOf(id), validUntil: nowMs + validMs }]));
     },
   });
   return { gate, loads, checks };
@@ -52,5 +52,34 @@ describe("createDebitGate", () => {
     expect(checks.sort()).toEqual(["dips", "first"]);
     gate.afterDebit(db, "above", 100); // with its gate in memory: at once, no read
     expect(checks).toContain("above");
+  });
+
+  it("refresh-ahead: a read also takes the gates in use that end soon, and leaves out the orgs with no flush since their read", async () => {
+    const { gate, loads } = recordingGate(() => null, REFRESH_AHEAD_MS / 2); // every gate ends within the horizon
+    for (let i = 0; i < 100; i++) gate.afterDebit(db, `org-${i}`, 500);
+    await gate.loadsIdle();
+    expect(loads.map((l) => l.length)).toEqual([1, 99]);
+    for (let i = 0; i < 50; i++) gate.afterDebit(db, `org-${i}`, 400); // fresh: used, no read
+    await gate.loadsIdle();
+    expect(loads).toHaveLength(2);
+    gate.afterDebit(db, "new-org", 400); // a read for this one takes the 50 in use along
+    await gate.loadsIdle();
+    expect(loads).toHaveLength(3);
+    expect(loads[2]![0]).toBe("new-org");
+    expect(new Set(loads[2])).toEqual(new Set(["new-org", ...Array.from({ length: 50 }, (_, i) => `org-${i}`)]));
+    gate.afterDebit(db, "another-org", 400); // the 50 were just read and no flush used them since: not again
+    await gate.loadsIdle();
+    expect(loads[3]).toEqual(["another-org"]);
+  });
+
+  it("refresh-ahead never delays a check: a flush at its level while the org is read early is still handed off", async () => {
+    const { gate, checks } = recordingGate(() => 100, REFRESH_AHEAD_MS / 2);
+    gate.afterDebit(db, "a", 500);
+    await gate.loadsIdle();
+    gate.afterDebit(db, "a", 400); // used
+    gate.afterDebit(db, "b", 500); // starts a read that takes "a" along
+    gate.afterDebit(db, "a", 50); // fresh gate in memory: at its level, handed off at once
+    await gate.loadsIdle();
+    expect(checks).toEqual(["a"]);
   });
 });
