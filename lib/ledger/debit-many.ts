@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import type { DebitPlan, DebitRequest } from "@/lib/billing/debit-plan";
 import type { Balance } from "./balance";
 import { planCompareAndSet, toFlush, type DebitFlush } from "./debit";
-import { usagesJson, type BalanceRow, type ExpectedBalance } from "./debit-sql";
+import { usageWrites, usagesJson, type BalanceRow, type ExpectedBalance } from "./debit-sql";
 import { isUniqueViolation, toLedgerWriteError } from "./write-error";
 
 /** One org's compare-and-set debit: its requests, decided on `expected` (the balance this process last wrote). */
@@ -104,34 +104,7 @@ async function writeManyDebitsIfUnchanged(sql: postgres.Sql, writes: readonly Or
                AS (o uuid, id uuid, key text, q int, fp int, p int, t int, m text, un int, pr jsonb, ts timestamptz, rec boolean))
              WITH ORDINALITY AS u(o, id, key, q, fp, p, t, m, un, pr, ts, rec, n)
        WHERE u.o IN (SELECT org_id FROM balance)
-    ), usage AS (
-      INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after, meter, units, properties, occurred_at)
-      SELECT id, o, key, q, p, t, m, un, pr, ts FROM usages WHERE rec
-    ), hourly AS (
-      INSERT INTO usage_hourly (org_id, hour, credits, events)
-      SELECT org_id, date_trunc('hour', now()), c, ev FROM balance
-      ON CONFLICT (org_id, hour) DO UPDATE
-        SET credits = usage_hourly.credits + excluded.credits, events = usage_hourly.events + excluded.events
-    ), by_meter AS (
-      INSERT INTO usage_meter_hourly (org_id, meter, hour, units, credits, events)
-      SELECT o, m, h, sum(un), sum(q), count(*) FROM usages GROUP BY o, m, h
-      ON CONFLICT (org_id, meter, hour) DO UPDATE SET units = usage_meter_hourly.units + excluded.units,
-        credits = usage_meter_hourly.credits + excluded.credits, events = usage_meter_hourly.events + excluded.events
-    ), by_property AS (
-      INSERT INTO usage_property_hourly (org_id, key, value, hour, units, credits, events)
-      SELECT u.o, e.key, e.value, u.h, sum(u.un), sum(u.q), count(*)
-        FROM usages u CROSS JOIN LATERAL jsonb_each_text(u.pr) AS e(key, value)
-       WHERE u.pr IS NOT NULL GROUP BY u.o, e.key, e.value, u.h
-      ON CONFLICT (org_id, key, value, hour) DO UPDATE SET units = usage_property_hourly.units + excluded.units,
-        credits = usage_property_hourly.credits + excluded.credits, events = usage_property_hourly.events + excluded.events
-    ), entries AS (
-      INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, balance_after)
-      SELECT u.o, e.pool, e.delta, 'usage', u.id::text, e.after
-        FROM usages u
-             CROSS JOIN LATERAL (VALUES (1, 'plan'::credit_pool, -u.fp, u.p), (2, 'topup'::credit_pool, u.fp - u.q, u.t)) AS e(k, pool, delta, after)
-       WHERE e.delta <> 0
-       ORDER BY u.n, e.k
-    )
+    ), ${usageWrites(sql)}
     SELECT b.org_id, b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, b.held_credits, b.grace_credits, b.grace_attempt_id,
            s.enabled AS ar_enabled, s.threshold AS ar_threshold
       FROM balance b LEFT JOIN auto_recharge_settings s ON s.org_id = b.org_id`;

@@ -107,43 +107,56 @@ export async function writeDebitsIfUnchanged(
          AND (CASE WHEN grace_attempt_id IS NULL THEN 0 ELSE grace_credits END) = ${expected.graceCredits}
          AND NOT EXISTS (SELECT 1 FROM usage_events u
                           WHERE u.org_id = ${orgId} AND u.idempotency_key IN (SELECT json_array_elements_text(${keys}::json)))
-      RETURNING plan_credits, topup_credits, plan_allotment, plan_resets_at, held_credits, grace_credits, grace_attempt_id
+      RETURNING org_id, plan_credits, topup_credits, plan_allotment, plan_resets_at, held_credits, grace_credits, grace_attempt_id,
+                ${credits}::int AS c, ${plan.newUsages.length}::int AS ev
     ), usages AS MATERIALIZED (
-      SELECT u.*, date_trunc('hour', coalesce(u.ts, now())) AS h
+      SELECT u.*, ${orgId}::uuid AS o, date_trunc('hour', coalesce(u.ts, now())) AS h
         FROM ROWS FROM (json_to_recordset(${usages}::json) AS (id uuid, key text, q int, fp int, p int, t int, m text, un int, pr jsonb, ts timestamptz, rec boolean))
                       WITH ORDINALITY AS u(id, key, q, fp, p, t, m, un, pr, ts, rec, n), balance
-    ), usage AS (
-      INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after, meter, units, properties, occurred_at)
-      SELECT id, ${orgId}, key, q, p, t, m, un, pr, ts FROM usages WHERE rec
-    ), hourly AS (
-      INSERT INTO usage_hourly (org_id, hour, credits, events)
-      SELECT ${orgId}, date_trunc('hour', now()), ${credits}, ${plan.newUsages.length} FROM balance
-      ON CONFLICT (org_id, hour) DO UPDATE
-        SET credits = usage_hourly.credits + excluded.credits, events = usage_hourly.events + excluded.events
-    ), by_meter AS (
-      INSERT INTO usage_meter_hourly (org_id, meter, hour, units, credits, events)
-      SELECT ${orgId}, m, h, sum(un), sum(q), count(*) FROM usages GROUP BY m, h
-      ON CONFLICT (org_id, meter, hour) DO UPDATE SET units = usage_meter_hourly.units + excluded.units,
-        credits = usage_meter_hourly.credits + excluded.credits, events = usage_meter_hourly.events + excluded.events
-    ), by_property AS (
-      INSERT INTO usage_property_hourly (org_id, key, value, hour, units, credits, events)
-      SELECT ${orgId}, e.key, e.value, u.h, sum(u.un), sum(u.q), count(*)
-        FROM usages u CROSS JOIN LATERAL jsonb_each_text(u.pr) AS e(key, value)
-       WHERE u.pr IS NOT NULL GROUP BY e.key, e.value, u.h
-      ON CONFLICT (org_id, key, value, hour) DO UPDATE SET units = usage_property_hourly.units + excluded.units,
-        credits = usage_property_hourly.credits + excluded.credits, events = usage_property_hourly.events + excluded.events
-    ), entries AS (
-      INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, balance_after)
-      SELECT ${orgId}, e.pool, e.delta, 'usage', u.id::text, e.after
-        FROM usages u
-             CROSS JOIN LATERAL (VALUES (1, 'plan'::credit_pool, -u.fp, u.p), (2, 'topup'::credit_pool, u.fp - u.q, u.t)) AS e(k, pool, delta, after)
-       WHERE e.delta <> 0
-       ORDER BY u.n, e.k
-    )
+    ), ${usageWrites(sql)}
     SELECT b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, b.held_credits, b.grace_credits, b.grace_attempt_id,
            s.enabled AS ar_enabled, s.threshold AS ar_threshold
       FROM balance b LEFT JOIN auto_recharge_settings s ON s.org_id = ${orgId}`;
   return row;
+}
+
+/**
+ * The writes both debit statements make for their usages — this one's and `writeManyDebitsIfUnchanged`'s
+ * (./debit-many.ts) — as one SQL fragment of WITH items. Expects, earlier in the WITH list: `balance` (the
+ * balance rows written, each with `org_id`, `c` = its credits debited and `ev` = its usages) and `usages` (the
+ * new usages of those orgs: `o` the org, then the `usagesJson` fields, `n` their order, `h` their hour). Writes the
+ * `usage_events` rows (`rec`), the hourly rollups (by org, by meter, by property) and the ledger entries, in
+ * order: plan pool, then top-up pool, the non-zero ones (delta = the pool's share, balance_after = the pool after).
+ */
+export function usageWrites(sql: postgres.Sql | postgres.TransactionSql) {
+  return sql`usage AS (
+      INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after, meter, units, properties, occurred_at)
+      SELECT id, o, key, q, p, t, m, un, pr, ts FROM usages WHERE rec
+    ), hourly AS (
+      INSERT INTO usage_hourly (org_id, hour, credits, events)
+      SELECT org_id, date_trunc('hour', now()), c, ev FROM balance
+      ON CONFLICT (org_id, hour) DO UPDATE
+        SET credits = usage_hourly.credits + excluded.credits, events = usage_hourly.events + excluded.events
+    ), by_meter AS (
+      INSERT INTO usage_meter_hourly (org_id, meter, hour, units, credits, events)
+      SELECT o, m, h, sum(un), sum(q), count(*) FROM usages GROUP BY o, m, h
+      ON CONFLICT (org_id, meter, hour) DO UPDATE SET units = usage_meter_hourly.units + excluded.units,
+        credits = usage_meter_hourly.credits + excluded.credits, events = usage_meter_hourly.events + excluded.events
+    ), by_property AS (
+      INSERT INTO usage_property_hourly (org_id, key, value, hour, units, credits, events)
+      SELECT u.o, e.key, e.value, u.h, sum(u.un), sum(u.q), count(*)
+        FROM usages u CROSS JOIN LATERAL jsonb_each_text(u.pr) AS e(key, value)
+       WHERE u.pr IS NOT NULL GROUP BY u.o, e.key, e.value, u.h
+      ON CONFLICT (org_id, key, value, hour) DO UPDATE SET units = usage_property_hourly.units + excluded.units,
+        credits = usage_property_hourly.credits + excluded.credits, events = usage_property_hourly.events + excluded.events
+    ), entries AS (
+      INSERT INTO ledger_entries (org_id, pool, delta, kind, reference, balance_after)
+      SELECT u.o, e.pool, e.delta, 'usage', u.id::text, e.after
+        FROM usages u
+             CROSS JOIN LATERAL (VALUES (1, 'plan'::credit_pool, -u.fp, u.p), (2, 'topup'::credit_pool, u.fp - u.q, u.t)) AS e(k, pool, delta, after)
+       WHERE e.delta <> 0
+       ORDER BY u.n, e.k
+    )`;
 }
 
 /** The plan's new usages as the debit statement's JSON rows (each with the credits its plan pool gave). */
