@@ -13,7 +13,8 @@ const PAID_ALLOTMENTS = Object.values(PLANS)
  * cents ≤ the spending limit. Plan changes: plan credits never above the period's allotment; plan entries
  * only in the plan pool (top-up credits untouched); each period granted once, at a plan's allotment (a Free
  * period at Free's); an expiry takes the pool to 0. `final` adds: an org on Free has auto-recharge off and no
- * paid allotment (a late `invoice.paid` of its ended subscription grants nothing).
+ * paid allotment (a late `invoice.paid` of its ended subscription grants nothing), and every active subscription's
+ * current period — renewed when `monthEnd` advances the test clocks — has been granted.
  */
 export async function calendarViolations(world: World, final: boolean): Promise<Violation[]> {
   const sql = world.check;
@@ -54,6 +55,12 @@ export async function calendarViolations(world: World, final: boolean): Promise<
     const paidOnFree = await sql`SELECT o.id, b.plan_credits, b.plan_allotment, b.plan_resets_at FROM organizations o
       JOIN credit_balances b ON b.org_id = o.id WHERE o.plan = 'free' AND b.plan_allotment > ${PLANS.free.monthlyCredits}`;
     if (paidOnFree.length) add("an org on Free holds no paid plan allotment", paidOnFree);
+    // renewals (`monthEnd` advances the test clocks): an active subscription's current period has been granted
+    const ungranted = await sql`SELECT o.id, s.id AS sub, s.current_period_end, b.plan_resets_at, b.plan_allotment FROM organizations o
+      JOIN subscriptions s ON s.org_id = o.id AND s.status = 'active' AND s.plan = o.plan
+      JOIN credit_balances b ON b.org_id = o.id
+      WHERE s.current_period_end IS NOT NULL AND (b.plan_resets_at IS NULL OR b.plan_resets_at < s.current_period_end)`;
+    if (ungranted.length) add("an active subscription's current period is granted (renewals included)", ungranted);
   }
   return out;
 }

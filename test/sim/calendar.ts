@@ -54,8 +54,32 @@ export async function monthEnd(world: World, log: ClientLog, org: number, q: { b
   await Promise.all(q.before.map((n) => usageOnce(world, log, org, n, newKey(log, "u"))));
   hooks.runJobs();
   await moveClockTo(world, Math.max(appNow().getTime(), boundary + 1000));
+  await advanceTestClocks(world);
   for (const n of q.after) await usageOnce(world, log, org, n, newKey(log, "u"));
   hooks.runJobs();
+}
+
+/**
+ * Advances every org's Stripe test clock to the app clock (never backwards): the emulator renews each
+ * subscription whose period ended — an invoice, a charge of the default card, `invoice.paid` (or
+ * `invoice.payment_failed` on a declining card) — and the app grants the new period from the webhook, as it
+ * would a month later in production. Waits for each clock to be ready again (the emulator advances in the
+ * background, as Stripe does).
+ */
+async function advanceTestClocks(world: World): Promise<void> {
+  const stripe = getStripe();
+  const to = Math.floor(appNow().getTime() / 1000);
+  await Promise.all(
+    world.orgs.map(async (o) => {
+      if (!o.clockId || (await stripe.testHelpers.testClocks.retrieve(o.clockId)).frozen_time >= to) return;
+      await stripe.testHelpers.testClocks.advance(o.clockId, { frozen_time: to });
+      for (let i = 0; i < 400; i++) {
+        if ((await stripe.testHelpers.testClocks.retrieve(o.clockId)).status === "ready") return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`the test clock ${o.clockId} did not finish advancing in 10 s`);
+    }),
+  );
 }
 
 /**

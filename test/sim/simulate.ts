@@ -1,3 +1,4 @@
+import { getStripe } from "@/lib/stripe/client";
 import { childDeaths, childPending, routeOp } from "./app-process";
 import { newClientLog, usageOnce, type ClientLog } from "./client";
 import { checkInvariants, checkRefusals, type Violation } from "./invariants";
@@ -94,6 +95,18 @@ async function runStats(world: World, log: ClientLog): Promise<Record<string, nu
       WHERE i.kind = 'monthly_cap_reached' AND EXISTS (SELECT 1 FROM recharge_attempts a WHERE a.org_id = i.org_id AND a.trigger = 'auto'
         AND a.status = 'succeeded' AND to_char(a.created_at AT TIME ZONE o.time_zone, 'YYYY-MM') > split_part(i.dedupe_key, ':', 2))`;
   const stats = Object.fromEntries(rows.map((r) => [r.k, r.n]));
+  // renewals (a `monthEnd` advancing the test clocks past a period's end): the cycle invoices paid at Stripe, and granted
+  const customers = await world.check<{ customer_id: string }[]>`SELECT customer_id FROM stripe_customers`;
+  const cycles = await Promise.all(
+    customers.map(async (c) =>
+      (await getStripe().invoices.list({ customer: c.customer_id, limit: 100 })).data.filter(
+        (i) => i.billing_reason === "subscription_cycle" && i.status === "paid",
+      ),
+    ),
+  );
+  const cycleIds = cycles.flat().map((i) => `invoice:${i.id}:grant`);
+  const [granted] = await world.check<{ n: number }[]>`SELECT count(*)::int AS n FROM ledger_entries WHERE idempotency_key = ANY(${cycleIds})`;
+  Object.assign(stats, { "renewals:paid": cycleIds.length, "renewals:granted": granted!.n });
   const c = world.child?.stats;
   if (c) Object.assign(stats, { "child:ops": c.ops, "child:kills": c.kills, "child:handOffs": c.handOffs, "child:durableJobs": c.jobs });
   return { ...stats, "client:200": log.ok.size, "client:unknown": log.unknown.size, "client:sent": log.sent.size };

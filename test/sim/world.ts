@@ -8,6 +8,7 @@ import { setClockOffsetMs } from "@/lib/clock";
 import { SIM_TIME_ZONES } from "./calendar";
 import { startBillingHarness, type BillingHarness } from "../support/billing-harness";
 import { makeBillingOrg } from "../support/billing-factories";
+import { appNow } from "@/lib/clock";
 import { startIngestServer } from "../support/ingest-server";
 import { startAppProcess, type AppProcess } from "./app-process";
 import type { Rng } from "./rng";
@@ -25,6 +26,8 @@ interface SimOrg {
   cardChangedAt: number;
   /** the last card attached was a good one (not `pm_card_chargeCustomerFail`) */
   goodCard: boolean;
+  /** the Stripe test clock of the org's customer: `monthEnd` advances it with the app clock (renewals) */
+  clockId: string | null;
 }
 
 /**
@@ -86,8 +89,9 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number, proc
   for (let i = 0; i < orgCount; i++) {
     const cap = rng.int(3, 8);
     const limitCents = rng.chance(0.5) ? rng.int(3, 8) * 2000 : null;
-    const { org } = await makeBillingOrg(getDbHandle().db, {
+    const { org, testClockId } = await makeBillingOrg(getDbHandle().db, {
       planId: "starter",
+      testClockAt: appNow(),
       autoRecharge: { threshold: rng.int(100, 800), packs: rng.int(1, 2), max: cap, limitCents },
     });
     await getDbHandle()
@@ -95,7 +99,7 @@ export async function startWorld(dbUrl: string, rng: Rng, orgCount: number, proc
       .set({ timeZone: SIM_TIME_ZONES[i % SIM_TIME_ZONES.length]! })
       .where(eq(organizations.id, org.id));
     const key = await createApiKey(getDbHandle().db, org.id, null, { name: "sim", scopes: ["usage:write"] });
-    orgs.push({ id: org.id, key: key.secret, maxCapEver: cap, limitCents, cardBusy: 0, cardChangedAt: Date.now(), goodCard: true });
+    orgs.push({ id: org.id, key: key.secret, maxCapEver: cap, limitCents, cardBusy: 0, cardChangedAt: Date.now(), goodCard: true, clockId: testClockId });
   }
   const check = postgres(dbUrl, { max: 2, onnotice: () => {} });
   const child = await starting;

@@ -1,10 +1,11 @@
 import type { Db } from "@/db/client";
-import { memberships } from "@/db/schema";
+import { memberships, stripeCustomers } from "@/db/schema";
 import type { PlanId } from "@/lib/billing/plans";
 import { createUser } from "@/lib/orgs/create-user";
 import { writeAutoRechargeSettings } from "@/lib/recharge/settings";
 import { attachTestCard, subscribeOrgToPlan } from "@/lib/billing-events/provision";
 import { getBalance } from "@/lib/ledger";
+import { getStripe } from "@/lib/stripe/client";
 import { eventually } from "./billing-harness";
 import { makeOrg } from "./factories";
 
@@ -21,12 +22,21 @@ export async function makeBillingOrg(
     topup?: number;
     waitForPlanCredits?: boolean;
     autoRecharge?: { threshold: number; packs?: number; max?: number; limitCents?: number | null };
+    /** the customer on a Stripe test clock frozen at this instant (its subscription renews when the clock is advanced) */
+    testClockAt?: Date;
   } = {},
 ) {
   const planId = opts.planId ?? "starter";
   const org = await makeOrg(db, { planId: "free", plan: opts.plan, topup: opts.topup });
   const owner = await createUser(db, { email: `owner-${org.slug}@example.test`, name: "Owner", password: "password-123" });
   await db.insert(memberships).values({ orgId: org.id, userId: owner.id, role: "owner" });
+  let testClockId: string | null = null;
+  if (opts.testClockAt) {
+    const clock = await getStripe().testHelpers.testClocks.create({ frozen_time: Math.floor(opts.testClockAt.getTime() / 1000) });
+    const customer = await getStripe().customers.create({ name: org.name, test_clock: clock.id, metadata: { org_id: org.id } });
+    await db.insert(stripeCustomers).values({ orgId: org.id, customerId: customer.id });
+    testClockId = clock.id;
+  }
   if (opts.card !== null) await attachTestCard(db, org.id, opts.card ?? "pm_card_visa");
   if (planId !== "free") {
     await subscribeOrgToPlan(db, org.id, planId);
@@ -49,5 +59,5 @@ export async function makeBillingOrg(
       actor: { source: "system" },
     });
   }
-  return { org: { ...org, plan: planId }, owner };
+  return { org: { ...org, plan: planId }, owner, testClockId };
 }
