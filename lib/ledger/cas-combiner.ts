@@ -13,7 +13,7 @@ import { debitManyIfUnchanged, type CasDebit } from "./debit-many";
  * another process, a slow commit) — so one slow statement never stalls every org of the process — and at most
  * `maxInFlight` in all. Measured on the bench (1,000 orgs, 16 connections): a second statement sent at once
  * took the flushes that arrived first and halved the next statement, 0.22 statements per debit against 0.14
- * with one, and 15–25% fewer debits/s (README § Performance).
+ * with one, and 5–22% fewer debits/s in three paired runs (README § Decisions).
  */
 export interface CasCombiner {
   /** The org's compare-and-set: its flush, or null (nothing written; take the locked path). Rejects as the statement did. */
