@@ -52,13 +52,13 @@ describe("API key cache (lru-cache)", () => {
     for (const h of ["a", "b", "quiet"]) c.set(h, row(h));
     c.get("a");
     c.get("b");
-    expect(c.endingSoon(2_000, 10)).toEqual([]); // 5 s left
+    expect(c.endingSoon(10)).toEqual([]); // 5 s left
     now += API_KEY_CACHE_TTL_MS - 1_500;
-    expect(c.endingSoon(2_000, 1)).toEqual(["a"]); // at most max
-    expect(c.endingSoon(2_000, 10)).toEqual(["b"]); // "quiet" was never used: left to expire
-    expect(c.endingSoon(2_000, 10)).toEqual([]);
+    expect(c.endingSoon(1)).toEqual(["a"]); // at most max
+    expect(c.endingSoon(10)).toEqual(["b"]); // "quiet" was never used: left to expire
+    expect(c.endingSoon(10)).toEqual([]);
     c.set("a", row("a")); // refreshed: a new lifetime, unused so far
     c.get("a");
-    expect(c.endingSoon(2_000, 10)).toEqual([]);
+    expect(c.endingSoon(10)).toEqual([]);
   });
 });

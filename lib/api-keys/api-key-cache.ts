@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { createRefreshAhead } from "@/lib/cache/refresh-ahead";
 
 /**
  * A short-lived in-process cache of API key lookups (SHA-256 hash → key row, or null for "no such key"), so
@@ -26,11 +27,8 @@ interface Entry {
 export interface ApiKeyCache {
   /** the cached row, `null` for a cached "no such key", `undefined` when not cached (or expired); a hit marks the entry in use */
   get(hash: string): CachedApiKey | null | undefined;
-  /**
-   * Up to `max` hashes of entries used since they were cached that expire within `withinMs` (refresh-ahead:
-   * the next lookup reads them along); each is returned once per caching.
-   */
-  endingSoon(withinMs: number, max: number): string[];
+  /** Up to `max` hashes of entries used since they were cached that expire within REFRESH_AHEAD_MS (lib/cache/refresh-ahead). */
+  endingSoon(max: number): string[];
   set(hash: string, key: CachedApiKey | null): void;
   delete(hash: string): void;
   clear(): void;
@@ -44,30 +42,19 @@ export function createApiKeyCache(opts: { max?: number; ttlMs?: number; now?: ()
     ttl: opts.ttlMs ?? API_KEY_CACHE_TTL_MS,
     ...(opts.now ? { perf: { now: opts.now }, ttlResolution: 0 } : {}),
   });
-  const used = new Set<string>();
+  const ahead = createRefreshAhead();
   return {
     get(hash) {
       const e = lru.get(hash);
-      if (e) used.add(hash);
+      if (e) ahead.used(hash);
       return e?.key;
     },
-    endingSoon(withinMs, max) {
-      const soon: string[] = [];
-      for (const hash of used) {
-        if (soon.length >= max) break;
-        if (!lru.has(hash)) used.delete(hash);
-        else if (lru.getRemainingTTL(hash) <= withinMs) {
-          used.delete(hash);
-          soon.push(hash);
-        }
-      }
-      return soon;
-    },
+    endingSoon: (max) => ahead.take(max, (hash) => (lru.has(hash) ? lru.getRemainingTTL(hash) : null)),
     set: (hash, key) => void lru.set(hash, { key }),
     delete: (hash) => void lru.delete(hash),
     clear: () => {
       lru.clear();
-      used.clear();
+      ahead.clear();
     },
     get size() {
       return lru.size;
@@ -84,9 +71,9 @@ export function getCachedApiKey(hash: string): CachedApiKey | null | undefined {
   return cache.get(hash);
 }
 
-/** Hashes of keys in use whose cached row expires within `withinMs` (at most `max`): see `ApiKeyCache.endingSoon`. */
-export function apiKeysEndingSoon(withinMs: number, max: number): string[] {
-  return cache.endingSoon(withinMs, max);
+/** Hashes of keys in use whose cached row expires within REFRESH_AHEAD_MS (at most `max`): see `ApiKeyCache.endingSoon`. */
+export function apiKeysEndingSoon(max: number): string[] {
+  return cache.endingSoon(max);
 }
 
 export function cacheApiKey(hash: string, key: CachedApiKey | null): void {

@@ -5,14 +5,12 @@ import { apiKeyBudgets, apiKeys } from "@/db/schema";
 import { apiKeysEndingSoon, cacheApiKey, type CachedApiKey } from "./api-key-cache";
 
 const MAX_BATCH = 500;
-/** a cached key in use that expires within this is read along with the next lookup */
-export const REFRESH_AHEAD_MS = 2_000;
 
 /**
  * API keys read by SHA-256 hash in batches (DataLoader, no memo: ./api-key-cache keeps the rows): while one
  * read is in flight, the hashes wanted meanwhile form the next, which goes when it returns. A lone lookup goes
  * at once (next tick); usage spread over 1,000 keys costs a few reads per cache lifetime, not 1,000. Each read
- * also refreshes, up to its size, the cached keys in use that expire within REFRESH_AHEAD_MS (refresh-ahead:
+ * also refreshes, up to its size, the cached keys in use that expire within REFRESH_AHEAD_MS (lib/cache/refresh-ahead:
  * they are read together a little early, not each alone when it expires; no row is kept longer than the TTL).
  * Resolves to the key's row, or null when no key has that hash. Rejects with the database error.
  */
@@ -30,7 +28,7 @@ function loader(): DataLoader<string, CachedApiKey | null> {
     async (hashes) => {
       running++;
       const asked = new Set(hashes);
-      const ahead = apiKeysEndingSoon(REFRESH_AHEAD_MS, MAX_BATCH - hashes.length).filter((h) => !asked.has(h));
+      const ahead = apiKeysEndingSoon(MAX_BATCH - hashes.length).filter((h) => !asked.has(h));
       try {
         const rows = await getDb()
           .select({

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import { setJobSender } from "@/lib/jobs/queue";
-import { createDebitGate, REFRESH_AHEAD_MS, type GateLevel } from "./debit-gate";
+import { REFRESH_AHEAD_MS } from "@/lib/cache/refresh-ahead";
+import { createDebitGate, type GateLevel } from "./debit-gate";
 
 // The after-debit gate's batching: usage spread over many orgs reads their gates in a few batches (one
 // `loadMany` at a time; the orgs that want a gate meanwhile form the next), and each org's check is handed

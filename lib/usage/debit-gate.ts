@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { handOffJob, type JobName } from "@/lib/jobs/queue";
 import { logger } from "@/lib/log";
+import { createRefreshAhead, type RefreshAhead } from "@/lib/cache/refresh-ahead";
 
 /**
  * An after-debit gate, in process memory: per org, a balance `level` below which (as `mayFire` says) a debit
@@ -11,7 +12,7 @@ import { logger } from "@/lib/log";
  * Orgs with no fresh gate are read in BATCHES: while one `loadMany` runs, every other org that needs its gate
  * waits and joins the next — a few queries per batch whatever the number of orgs, so usage spread over many
  * orgs costs the database no more than usage of one. A batch also takes, up to its size, the orgs whose gate
- * was used since it was read and ends within REFRESH_AHEAD_MS (refresh-ahead): their gates are read together
+ * was used since it was read and ends within REFRESH_AHEAD_MS (lib/cache/refresh-ahead): their gates are read together
  * a little early instead of each alone as it ends — measured over 1,000 orgs, that is a read every few
  * seconds instead of about 40 a second. A gate is never older than its `validUntil` either way.
  */
@@ -50,8 +51,6 @@ export interface DebitGate {
 
 const MAX_ORGS = 10_000;
 const MAX_BATCH = 500;
-/** a gate in use that ends within this joins the next batch read (refresh-ahead) */
-export const REFRESH_AHEAD_MS = 2_000;
 /** a hand-off older than this is presumed lost (its job never reported back) */
 const CHECK_STALE_MS = 30_000;
 
@@ -68,7 +67,7 @@ interface State {
   /** the orgs of the batch being read (a flush meanwhile lowers its `lowest`) */
   reading: Map<string, Wanted>;
   /** orgs whose in-memory gate a flush used since it was read (candidates for refresh-ahead) */
-  used: Set<string>;
+  ahead: RefreshAhead;
   loading: Promise<void> | null;
 }
 
@@ -79,7 +78,7 @@ export function createDebitGate(spec: DebitGateSpec): DebitGate {
     checks: new Map(),
     waiting: new Map(),
     reading: new Map(),
-    used: new Set(),
+    ahead: createRefreshAhead(),
     loading: null,
   });
   const log = (err: unknown, orgId: string | undefined, msg: string) => logger.error({ err, orgId, component: spec.name }, msg);
@@ -99,20 +98,18 @@ export function createDebitGate(spec: DebitGateSpec): DebitGate {
     void handOffJob(db, spec.job, { orgId }).catch((err: unknown) => log(err, orgId, "check hand-off failed"));
   }
 
-  /** Up to `room` orgs in use whose gate ends within REFRESH_AHEAD_MS, taken off `used` (no flush is waiting on them). */
+  /** Up to `room` orgs in use whose gate ends within REFRESH_AHEAD_MS and is not already wanted (no flush waits on them). */
   function endingSoon(room: number, db: Db): [string, Wanted][] {
-    const soon: [string, Wanted][] = [];
-    const horizon = Date.now() + REFRESH_AHEAD_MS;
-    for (const orgId of state.used) {
-      if (soon.length >= room) break;
-      const g = state.gates.get(orgId);
-      if (!g) state.used.delete(orgId);
-      else if (g.validUntil <= horizon && !state.waiting.has(orgId) && !state.reading.has(orgId)) {
-        state.used.delete(orgId);
-        soon.push([orgId, { lowest: Infinity, db }]);
-      }
-    }
-    return soon;
+    const now = Date.now();
+    const orgIds = state.ahead.take(
+      room,
+      (orgId) => {
+        const g = state.gates.get(orgId);
+        return g ? g.validUntil - now : null;
+      },
+      (orgId) => state.waiting.has(orgId) || state.reading.has(orgId),
+    );
+    return orgIds.map((orgId) => [orgId, { lowest: Infinity, db }]);
   }
 
   async function loadBatch(): Promise<void> {
@@ -153,7 +150,7 @@ export function createDebitGate(spec: DebitGateSpec): DebitGate {
     afterDebit(db, orgId, available, nowMs = Date.now()) {
       const g = state.gates.get(orgId);
       if (g && g.validUntil > nowMs) {
-        state.used.add(orgId);
+        state.ahead.used(orgId);
         if (g.level !== null && spec.mayFire(available, g.level)) requestCheck(db, orgId);
         return;
       }

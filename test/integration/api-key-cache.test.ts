@@ -45,7 +45,7 @@ it("300 concurrent first calls with 300 keys (and unknown ones) each get their o
 
 it("refresh-ahead: a key in use is read again with another key's lookup before its cache entry ends (a revocation elsewhere is seen sooner)", async () => {
   const { API_KEY_CACHE_TTL_MS } = await import("@/lib/api-keys/api-key-cache");
-  const { REFRESH_AHEAD_MS } = await import("@/lib/api-keys/api-key-lookup");
+  const { REFRESH_AHEAD_MS } = await import("@/lib/cache/refresh-ahead");
   const org = await makeOrg(t.db);
   const [a, b] = await Promise.all(["a", "b"].map((name) => createApiKey(t.db, org.id, null, { name, scopes: ["usage:write"] })));
   const cachedAt = Date.now();
