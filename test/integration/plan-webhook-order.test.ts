@@ -8,7 +8,7 @@ import { handleStripeWebhook } from "@/lib/billing-events/webhooks/handle-webhoo
 import { priceIdForPlan } from "@/lib/stripe/catalog";
 import { getPlan } from "@/lib/billing/plans";
 import { renewFreePeriods } from "@/lib/plans/free-periods";
-import { stripeCustomers } from "@/db/schema";
+import { customerOnTestClock } from "../support/billing-factories";
 import { startBillingHarness, type BillingHarness } from "../support/billing-harness";
 import { makeOrg } from "../support/factories";
 import { ledgerMismatches } from "../support/invariants";
@@ -68,18 +68,16 @@ const planEntries = (orgId: string) =>
 async function subscribed(start: Date) {
   const org = await makeOrg(t.db, { planId: "free", topup: 300 });
   const stripe = getStripe();
-  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start.getTime() / 1000 });
-  const customer = await stripe.customers.create({ test_clock: clock.id, metadata: { org_id: org.id } });
-  await t.db.insert(stripeCustomers).values({ orgId: org.id, customerId: customer.id });
+  const { clockId, customerId } = await customerOnTestClock(t.db, org.id, start);
   await attachTestCard(t.db, org.id, "pm_card_visa");
   await h.emu.admin("POST", "faults", { drop_webhooks: PLAN_EVENTS });
   const subId = await subscribeOrgToPlan(t.db, org.id, "starter");
   const cancel = async (at: Date) => {
-    await h.emu.admin("POST", `test_clocks/${clock.id}/advance`, { frozen_time: at.getTime() / 1000 });
+    await h.emu.admin("POST", `test_clocks/${clockId}/advance`, { frozen_time: at.getTime() / 1000 });
     setClockOffsetMs(at.getTime() - Date.now());
     await stripe.subscriptions.cancel(subId);
   };
-  return { org, customerId: customer.id, subId, cancel };
+  return { org, customerId, subId, cancel };
 }
 
 // A period from Jan 29 ends Feb 28 at Stripe (month ends clamp); a Free period started on Jan 31 also ends

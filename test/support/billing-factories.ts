@@ -10,6 +10,18 @@ import { eventually } from "./billing-harness";
 import { makeOrg } from "./factories";
 
 /**
+ * Makes the org's Stripe customer on a new test clock frozen at `at` (before anything else makes the customer):
+ * its subscriptions renew when the clock is advanced (`test_clocks/:id/advance`).
+ */
+export async function customerOnTestClock(db: Db, orgId: string, at: Date): Promise<{ clockId: string; customerId: string }> {
+  const stripe = getStripe();
+  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(at.getTime() / 1000) });
+  const customer = await stripe.customers.create({ test_clock: clock.id, metadata: { org_id: orgId } });
+  await db.insert(stripeCustomers).values({ orgId, customerId: customer.id });
+  return { clockId: clock.id, customerId: customer.id };
+}
+
+/**
  * An org with an owner, a Stripe customer, a card (test PaymentMethod) and, for paid plans, an active
  * subscription — all through the real domain functions and the emulator.
  */
@@ -30,13 +42,7 @@ export async function makeBillingOrg(
   const org = await makeOrg(db, { planId: "free", plan: opts.plan, topup: opts.topup });
   const owner = await createUser(db, { email: `owner-${org.slug}@example.test`, name: "Owner", password: "password-123" });
   await db.insert(memberships).values({ orgId: org.id, userId: owner.id, role: "owner" });
-  let testClockId: string | null = null;
-  if (opts.testClockAt) {
-    const clock = await getStripe().testHelpers.testClocks.create({ frozen_time: Math.floor(opts.testClockAt.getTime() / 1000) });
-    const customer = await getStripe().customers.create({ name: org.name, test_clock: clock.id, metadata: { org_id: org.id } });
-    await db.insert(stripeCustomers).values({ orgId: org.id, customerId: customer.id });
-    testClockId = clock.id;
-  }
+  const testClockId = opts.testClockAt ? (await customerOnTestClock(db, org.id, opts.testClockAt)).clockId : null;
   if (opts.card !== null) await attachTestCard(db, org.id, opts.card ?? "pm_card_visa");
   if (planId !== "free") {
     await subscribeOrgToPlan(db, org.id, planId);
