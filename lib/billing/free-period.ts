@@ -1,5 +1,5 @@
 import { TZDate } from "@date-fns/tz";
-import { addMonths } from "date-fns";
+import { addMonths } from "date-fns/addMonths";
 
 /**
  * The Free plan's monthly credit periods (pure). Free has no Stripe subscription, so no `invoice.paid`

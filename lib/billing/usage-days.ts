@@ -1,5 +1,8 @@
 import { tz } from "@date-fns/tz";
-import { eachDayOfInterval, format, startOfDay, subDays } from "date-fns";
+import { eachDayOfInterval } from "date-fns/eachDayOfInterval";
+import { format } from "date-fns/format";
+import { startOfDay } from "date-fns/startOfDay";
+import { subDays } from "date-fns/subDays";
 
 /**
  * The calendar days of a usage chart ending today, in the org's IANA time zone, oldest first: `count` keys

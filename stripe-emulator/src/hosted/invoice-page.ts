@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Emulator } from '../emulator.js';
 import { escapeHtml, renderPage, sendHtml } from './html.js';
-import { renderInvoicePdf } from './invoice-pdf.js';
 import { invoiceView, type InvoiceView } from './invoice-view.js';
 
 const INVOICE_STYLE = `<style>main{max-width:720px}.head{display:flex;justify-content:space-between;align-items:flex-start;gap:16px}
@@ -47,19 +46,22 @@ export function handleInvoicePage(emulator: Emulator, response: ServerResponse, 
   if (!invoice) return sendHtml(response, 404, renderPage('Not found', '<h1>Invoice not found</h1>'));
   const view = invoiceView(emulator, invoice);
   if (!pdf) return sendHtml(response, 200, renderInvoice(view));
-  renderInvoicePdf(view).then(
-    (bytes) => {
-      response.writeHead(200, {
-        'content-type': 'application/pdf',
-        'content-disposition': `inline; filename="Invoice-${view.number}.pdf"`,
-        'content-length': String(bytes.length),
-        'cache-control': 'no-store',
-      });
-      response.end(Buffer.from(bytes));
-    },
-    (error: unknown) => {
-      console.error('stripe-emulator: invoice PDF failed', error);
-      sendHtml(response, 500, renderPage('Error', '<h1>The PDF could not be rendered</h1>'));
-    },
-  );
+  // pdf-lib loads on the first PDF asked for, not with every emulator start
+  import('./invoice-pdf.js')
+    .then(({ renderInvoicePdf }) => renderInvoicePdf(view))
+    .then(
+      (bytes) => {
+        response.writeHead(200, {
+          'content-type': 'application/pdf',
+          'content-disposition': `inline; filename="Invoice-${view.number}.pdf"`,
+          'content-length': String(bytes.length),
+          'cache-control': 'no-store',
+        });
+        response.end(Buffer.from(bytes));
+      },
+      (error: unknown) => {
+        console.error('stripe-emulator: invoice PDF failed', error);
+        sendHtml(response, 500, renderPage('Error', '<h1>The PDF could not be rendered</h1>'));
+      },
+    );
 }
