@@ -1,11 +1,13 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import LongFilesFirst from "./test/support/long-files-first";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
 
 export default defineConfig({
   test: {
     maxWorkers: 2,
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       {
         resolve: { alias },
