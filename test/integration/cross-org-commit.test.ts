@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DbHandle } from "@/db/client";
 import { debitCredits, getBalance } from "@/lib/ledger";
 import { debitManyIfUnchanged } from "@/lib/ledger/debit-many";
+import { createCasCombiner } from "@/lib/ledger/cas-combiner";
+import { debitLocked } from "@/lib/ledger/debit";
 import { createDebitCoalescer } from "@/lib/ledger/group-commit";
 import { makeOrg } from "../support/factories";
 import { ledgerMismatches } from "../support/invariants";
@@ -175,5 +177,37 @@ describe("the coalescer across orgs", () => {
       await holder.catch(() => {});
       await other.close();
     }
+  });
+
+  it("under load a lone flush waits for the next ones (no convoy of one-org statements); at low load nothing waits", async () => {
+    const orgs = await Promise.all(Array.from({ length: 8 }, () => makeOrg(t.db, { plan: 1000 })));
+    const balance = new Map(await Promise.all(orgs.map(async (o) => [o.id, (await debitLocked(t.db, o.id, [{ quantity: 1 }])).balance] as const)));
+    const sizes: number[] = [];
+    const c = createCasCombiner(t.db, { gatherMs: 300, onStatement: (n) => sizes.push(n) });
+    const debit = async (orgId: string) => {
+      const flush = await c.debit({ orgId, requests: [{ quantity: 1 }], expected: balance.get(orgId)! });
+      expect(flush).not.toBeNull();
+      balance.set(orgId, flush!.balance);
+    };
+    // Low load: the first flush goes at once, alone; the 7 that came while it ran go together.
+    await Promise.all(orgs.map((o) => debit(o.id)));
+    expect(sizes).toEqual([1, 7]);
+    // Under load (the last statement carried 7): a lone flush waits while fewer than half that many are waiting…
+    const lone = debit(orgs[0]!.id);
+    expect(sizes).toEqual([1, 7]);
+    // …and goes the moment 4 are waiting, with them, in one statement.
+    await Promise.all([lone, ...orgs.slice(1, 4).map((o) => debit(o.id))]);
+    expect(sizes).toEqual([1, 7, 4]);
+    // Nobody else comes: it goes alone once `gatherMs` has passed, not before.
+    const t0 = performance.now();
+    await debit(orgs[4]!.id);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(sizes).toEqual([1, 7, 4, 1]);
+    // The last statement carried one org (low load again): the next lone flush goes at once.
+    const next = debit(orgs[5]!.id);
+    expect(sizes).toEqual([1, 7, 4, 1, 1]);
+    await next;
+    for (const o of orgs) expect((await getBalance(t.db, o.id)).total).toBe(balance.get(o.id)!.total);
+    expect(await ledgerMismatches(t.sql)).toEqual([]);
   });
 });
