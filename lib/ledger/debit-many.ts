@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import type { DebitPlan, DebitRequest } from "@/lib/billing/debit-plan";
 import type { Balance } from "./balance";
 import { planCompareAndSet, toFlush, type DebitFlush } from "./debit";
-import { usageWrites, usagesJson, type BalanceRow, type ExpectedBalance } from "./debit-sql";
+import { usageParams, usageRows, usageWrites, type BalanceRow, type ExpectedBalance } from "./debit-sql";
 import { isUniqueViolation, toLedgerWriteError } from "./write-error";
 
 /** One org's compare-and-set debit: its requests, decided on `expected` (the balance this process last wrote). */
@@ -60,8 +60,8 @@ interface OrgWrite {
 }
 
 /**
- * The statement: `writeDebitsIfUnchanged` (lib/ledger/debit-sql.ts) with every org's part in the same two JSON
- * parameters — the orgs (their guard and final pools) and the usages (each tagged with its org). Returns the
+ * The statement: `writeDebitsIfUnchanged` (lib/ledger/debit-sql.ts) with every org's part in the same parameters —
+ * the orgs as JSON (their guard and final pools) and the usages as `usageParams` (each tagged with its org). Returns the
  * balance rows (plus auto-recharge settings) of the orgs it wrote, by org id.
  */
 async function writeManyDebitsIfUnchanged(sql: postgres.Sql, writes: readonly OrgWrite[]): Promise<Map<string, BalanceRow>> {
@@ -79,7 +79,7 @@ async function writeManyDebitsIfUnchanged(sql: postgres.Sql, writes: readonly Or
       ev: w.plan.newUsages.length,
     })),
   );
-  const usages = JSON.stringify(writes.flatMap((w) => usagesJson(w.plan).map((u) => ({ o: w.orgId, ...u }))));
+  const usages = usageParams(writes);
   const rows = await sql<(BalanceRow & { org_id: string })[]>`
     WITH input AS MATERIALIZED (
       SELECT * FROM json_to_recordset(${orgs}::json) AS i(o uuid, ep int, et int, eh int, eg int, fp int, ft int, keys json, c int, ev int)
@@ -98,13 +98,7 @@ async function writeManyDebitsIfUnchanged(sql: postgres.Sql, writes: readonly Or
          AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.o = i.o)
       RETURNING b.org_id, b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, b.held_credits, b.grace_credits,
                 b.grace_attempt_id, i.c, i.ev
-    ), usages AS MATERIALIZED (
-      SELECT u.*, date_trunc('hour', coalesce(u.ts, now())) AS h
-        FROM ROWS FROM (json_to_recordset(${usages}::json)
-               AS (o uuid, id uuid, key text, q int, fp int, p int, t int, m text, un int, pr jsonb, ts timestamptz, rec boolean))
-             WITH ORDINALITY AS u(o, id, key, q, fp, p, t, m, un, pr, ts, rec, n)
-       WHERE u.o IN (SELECT org_id FROM balance)
-    ), ${usageWrites(sql)}
+    ), ${usageRows(sql, usages)}, ${usageWrites(sql)}
     SELECT b.org_id, b.plan_credits, b.topup_credits, b.plan_allotment, b.plan_resets_at, b.held_credits, b.grace_credits, b.grace_attempt_id,
            s.enabled AS ar_enabled, s.threshold AS ar_threshold
       FROM balance b LEFT JOIN auto_recharge_settings s ON s.org_id = b.org_id`;
