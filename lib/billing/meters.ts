@@ -96,9 +96,16 @@ export function centsForCredits(plan: Pick<Plan, "packCredits" | "packPriceCents
 
 /** The rate of `meter` when every plan's card gives it the same one (e.g. a call: 1 credit), else null. */
 export function uniformRate(meter: MeterId): number | null {
-  const rates = new Set(Object.values(RATE_CARDS).map((card) => card[meter]));
-  return rates.size === 1 ? [...rates][0]! : null;
+  return UNIFORM_RATES.get(meter) ?? null;
 }
+
+/** `uniformRate` of every meter, computed once (it is asked twice per usage event). */
+const UNIFORM_RATES = new Map(
+  METER_IDS.flatMap((meter) => {
+    const rates = new Set(Object.values(RATE_CARDS).map((card) => card[meter]));
+    return rates.size === 1 ? [[meter, [...rates][0]!] as const] : [];
+  }),
+);
 
 /** How far a usage event's `timestamp` may lie from now: up to 24 h in the past, 5 min ahead (clock skew). */
 const USAGE_TIME_WINDOW = { pastMs: 24 * 3_600_000, futureMs: 5 * 60_000 } as const;

@@ -32,30 +32,35 @@ export interface DebitCoalescer {
   idle(): Promise<void>;
 }
 
+/** One `debit` call waiting in its org's queue: its requests share a flush (one transaction). */
 interface Pending {
-  request: DebitRequest;
-  /** the first request of one `debit` call: a call's requests are never split across flushes */
-  first: boolean;
-  resolve: (r: DebitResult) => void;
+  requests: readonly DebitRequest[];
+  resolve: (r: DebitResult[]) => void;
   reject: (e: unknown) => void;
 }
 
 /**
- * How many queued requests the next flush takes: up to `max`, ending on a call boundary so one call's
- * requests commit (or fail) together; a single call longer than `max` is taken whole.
+ * How many queued calls the next flush takes: as many as fit in `max` requests (a call is never split, so its
+ * requests commit or fail together); a single call longer than `max` is taken alone.
  */
 function batchLength(queue: readonly Pending[], max: number): number {
-  if (queue.length <= max) return queue.length;
-  let n = max;
-  while (n > 0 && !queue[n]!.first) n--;
-  if (n > 0) return n;
-  n = 1;
-  while (n < queue.length && !queue[n]!.first) n++;
+  let n = 1;
+  let size = queue[0]!.requests.length;
+  while (n < queue.length && size + queue[n]!.requests.length <= max) size += queue[n++]!.requests.length;
   return n;
 }
 
 /** Orgs whose last written balance is remembered; beyond it the memory is dropped (a locked flush re-reads). */
 const MAX_REMEMBERED_ORGS = 10_000;
+
+/** Each call of `batch` gets its own slice of `results` (the flush's, in the calls' order). */
+function answer(batch: readonly Pending[], results: readonly DebitResult[]): void {
+  let at = 0;
+  for (const p of batch) {
+    p.resolve(results.slice(at, at + p.requests.length));
+    at += p.requests.length;
+  }
+}
 
 export function createDebitCoalescer(
   db: Db,
@@ -83,7 +88,7 @@ export function createDebitCoalescer(
     inFlight.add(settled);
   };
 
-  async function flush(orgId: string, requests: DebitRequest[]): Promise<DebitFlush> {
+  async function flush(orgId: string, requests: readonly DebitRequest[]): Promise<DebitFlush> {
     const expected = lastWritten.get(orgId);
     const flushed = (expected && (await combiner.debit({ orgId, requests, expected }))) || (await debitLocked(db, orgId, requests));
     if (lastWritten.size >= MAX_REMEMBERED_ORGS && !lastWritten.has(orgId)) lastWritten.clear();
@@ -95,17 +100,14 @@ export function createDebitCoalescer(
     while (queue.length > 0) {
       const batch = queue.splice(0, batchLength(queue, maxBatch));
       try {
-        const flushed = await flush(
-          orgId,
-          batch.map((p) => p.request),
-        );
+        const flushed = await flush(orgId, batch.length === 1 ? batch[0]!.requests : batch.flatMap((p) => p.requests));
         opts.onFlushed?.(orgId, flushed);
         // The after-flush work (the recharge trigger) runs beside the next flush, off the row lock's
         // critical path; this batch's callers are answered once it is done.
         const after = opts.afterFlush
           ? opts.afterFlush(orgId, flushed).catch((err) => logger.error({ err, orgId, component: "ledger" }, "afterFlush failed"))
           : Promise.resolve();
-        track(after.then(() => batch.forEach((p, i) => p.resolve(flushed.results[i]!))));
+        track(after.then(() => answer(batch, flushed.results)));
       } catch (err) {
         lastWritten.delete(orgId);
         for (const p of batch) p.reject(err);
@@ -117,15 +119,16 @@ export function createDebitCoalescer(
   return {
     async debit(orgId, requests) {
       for (const r of requests) assertCredits(r.quantity, "quantity"); // a bad request never fails a batch
+      if (requests.length === 0) return [];
       let queue = queues.get(orgId);
       const starting = !queue;
       if (!queue) {
         queue = [];
         queues.set(orgId, queue);
       }
-      const promises = requests.map((request, i) => new Promise<DebitResult>((resolve, reject) => queue!.push({ request, first: i === 0, resolve, reject })));
+      const answered = new Promise<DebitResult[]>((resolve, reject) => queue!.push({ requests, resolve, reject }));
       if (starting) track(drain(orgId, queue));
-      return Promise.all(promises);
+      return answered;
     },
     async idle() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);

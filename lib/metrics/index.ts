@@ -96,7 +96,12 @@ export const metrics = getMetrics;
 export function recordDebitFlush(results: readonly ({ ok: true; replayed: boolean } | { ok: false; code: string })[]): void {
   const m = getMetrics();
   m.debitFlushSize.observe(results.length);
-  for (const r of results) m.usageDebits.inc({ result: r.ok ? (r.replayed ? "replayed" : "ok") : r.code });
+  const counts = new Map<string, number>();
+  for (const r of results) {
+    const result = r.ok ? (r.replayed ? "replayed" : "ok") : r.code;
+    counts.set(result, (counts.get(result) ?? 0) + 1);
+  }
+  for (const [result, n] of counts) m.usageDebits.inc({ result }, n);
 }
 
 /** Counts one webhook delivery and, for a handled event, its lag behind Stripe's `created` (Unix seconds). */

@@ -47,6 +47,19 @@ describe("group commit", () => {
     expect((await good)[0]!.ok).toBe(true);
   });
 
+  it("fills a flush with whole calls up to maxBatch: a call is never split, one longer than maxBatch goes alone", async () => {
+    const org = await makeOrg(t.db, { plan: 1000 });
+    const sizes: number[] = [];
+    const c = createDebitCoalescer(t.db, { maxBatch: 4, onFlushed: (_org, f) => sizes.push(f.results.length) });
+    // the first call is flushed at once; the rest queue behind it, in this order
+    const calls = [1, 2, 2, 1, 6, 3, 1].map((n) => c.debit(org.id, Array.from({ length: n }, () => ({ quantity: 1 }))));
+    const answers = await Promise.all(calls);
+    expect(sizes).toEqual([1, 4, 1, 6, 4]); // [1] [2,2] [1] [6] [3,1]: whole calls, ≤ 4 unless one call is longer
+    expect(answers.map((a) => a.length)).toEqual([1, 2, 2, 1, 6, 3, 1]);
+    // each call gets its own results, in arrival order: 16 debits of 1 leave 1000 − i after the i-th
+    expect(answers.flat().map((r) => r.balance.total)).toEqual(Array.from({ length: 16 }, (_, i) => 999 - i));
+  });
+
   it("serializes orgs independently: a batch of one org never waits on another's", async () => {
     const a = await makeOrg(t.db, { plan: 1000 });
     const b = await makeOrg(t.db, { plan: 1000 });
