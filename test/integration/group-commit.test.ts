@@ -52,7 +52,12 @@ describe("group commit", () => {
     const sizes: number[] = [];
     const c = createDebitCoalescer(t.db, { maxBatch: 4, onFlushed: (_org, f) => sizes.push(f.results.length) });
     // the first call is flushed at once; the rest queue behind it, in this order
-    const calls = [1, 2, 2, 1, 6, 3, 1].map((n) => c.debit(org.id, Array.from({ length: n }, () => ({ quantity: 1 }))));
+    const calls = [1, 2, 2, 1, 6, 3, 1].map((n) =>
+      c.debit(
+        org.id,
+        Array.from({ length: n }, () => ({ quantity: 1 })),
+      ),
+    );
     const answers = await Promise.all(calls);
     expect(sizes).toEqual([1, 4, 1, 6, 4]); // [1] [2,2] [1] [6] [3,1]: whole calls, ≤ 4 unless one call is longer
     expect(answers.map((a) => a.length)).toEqual([1, 2, 2, 1, 6, 3, 1]);
