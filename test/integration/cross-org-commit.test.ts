@@ -69,15 +69,18 @@ describe("debitManyIfUnchanged at scale", () => {
   // keys: 15 ms per statement at 50,000 stored events, growing with history. Each org's keys are now looked up
   // in its own (org_id, idempotency_key) index; the table is never read whole.
   it("checks the new idempotency keys by index, without scanning the usage history", async () => {
-    const orgs = await Promise.all(Array.from({ length: 8 }, () => makeOrg(t.db, { plan: 1000 })));
-    await t.sql`INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after, meter, units)
-      SELECT gen_random_uuid(), ${orgs[0]!.id}, 'history-' || g, 1, 0, 0, 'call', 1 FROM generate_series(1, 20000) g`;
-    await t.sql`ANALYZE usage_events`;
-    const one = createDb(t.url, { max: 1 }); // one backend: its statistics are flushed on demand below
+    // Its own database: the table's scan counter must not move for other tests' reads of usage_events, whose
+    // backends report their counts up to seconds later (PostgreSQL flushes statistics lazily).
+    const own = await createTestDb();
+    const one = createDb(own.url, { max: 1 }); // one backend: its statistics are flushed on demand below
     try {
+      const orgs = await Promise.all(Array.from({ length: 8 }, () => makeOrg(own.db, { plan: 1000 })));
+      await own.sql`INSERT INTO usage_events (id, org_id, idempotency_key, quantity, plan_credits_after, topup_credits_after, meter, units)
+        SELECT gen_random_uuid(), ${orgs[0]!.id}, 'history-' || g, 1, 0, 0, 'call', 1 FROM generate_series(1, 20000) g`;
+      await own.sql`ANALYZE usage_events`;
       const seqScans = async () => {
         await one.sql`SELECT pg_stat_force_next_flush()`;
-        const [r] = await t.sql<{ n: number }[]>`SELECT seq_scan::int AS n FROM pg_stat_user_tables WHERE relname = 'usage_events'`;
+        const [r] = await own.sql<{ n: number }[]>`SELECT seq_scan::int AS n FROM pg_stat_user_tables WHERE relname = 'usage_events'`;
         return r!.n;
       };
       const before = await seqScans();
@@ -85,7 +88,7 @@ describe("debitManyIfUnchanged at scale", () => {
         orgs.map(async (o, i) => ({
           orgId: o.id,
           requests: [{ quantity: 2, idempotencyKey: i === 0 ? "history-7" : `new-${i}` }],
-          expected: await getBalance(t.db, o.id),
+          expected: await getBalance(own.db, o.id),
         })),
       );
       const out = await debitManyIfUnchanged(one.db, items);
@@ -93,6 +96,7 @@ describe("debitManyIfUnchanged at scale", () => {
       expect(await seqScans()).toBe(before);
     } finally {
       await one.close();
+      await own.drop();
     }
   });
 });
