@@ -15,7 +15,7 @@ import { debitManyIfUnchanged, type CasDebit } from "./debit-many";
  * took the flushes that arrived first and halved the next statement, 0.22 statements per debit against 0.14
  * with one, and 5–22% fewer debits/s in three paired runs (README § Decisions).
  *
- * Under load, a free slot gathers (`gatherMs`, see `gathering`): without it the flushes formed a convoy — a big
+ * Under load, a free slot gathers (`gatherMs`, see `waitsToGather`): without it the flushes formed a convoy — a big
  * statement, then the one flush that had arrived alone, then the big one again (27% of the statements carried one
  * org). Measured with 1,000 orgs on the full stack, three gather times alternating: 0 ms 3,160/s, 1 ms 3,437/s,
  * 2 ms 3,678/s, p99 unchanged (README § Performance).
@@ -31,7 +31,7 @@ interface Waiting {
   reject: (e: unknown) => void;
 }
 
-/** The last statement's orgs from which a free slot gathers (see `gathering`). */
+/** The last statement's orgs from which a free slot gathers (see `waitsToGather`). */
 const GATHER_FROM = 4;
 
 export function createCasCombiner(
@@ -52,12 +52,14 @@ export function createCasCombiner(
   let gatherDone = false;
 
   /**
-   * Under load (the last statement carried ≥ GATHER_FROM orgs), a free slot with fewer than half that many flushes
-   * waiting waits up to `gatherMs` for the rest: the flushes answered by the statement that just ended come back
-   * (their clients' next requests) and go with these, instead of these going alone and the rest forming the next big
-   * statement behind them (a convoy: one big statement, one small, …). At low load nothing waits.
+   * Whether the free slot waits now instead of sending, arming the timer that ends the wait the first time (it then
+   * sends whatever is waiting). Under load (the last statement carried ≥ GATHER_FROM orgs), a free slot with fewer
+   * than half that many flushes waiting waits up to `gatherMs` for the rest: the flushes answered by the statement
+   * that just ended come back (their clients' next requests) and go with these, instead of these going alone and the
+   * rest forming the next big statement behind them (a convoy: one big statement, one small, …). At low load nothing
+   * waits.
    */
-  function gathering(): boolean {
+  function waitsToGather(): boolean {
     if (gatherMs <= 0 || gatherDone || out.length > 0 || lastOrgs < GATHER_FROM || waiting.length * 2 >= lastOrgs) return false;
     gatherTimer ??= setTimeout(() => {
       gatherTimer = null;
@@ -104,7 +106,7 @@ export function createCasCombiner(
 
   function pump(): void {
     const now = performance.now();
-    while (waiting.length > 0 && mayGo(now) && !gathering()) {
+    while (waiting.length > 0 && mayGo(now) && !waitsToGather()) {
       if (gatherTimer) clearTimeout(gatherTimer);
       gatherTimer = null;
       gatherDone = false;
