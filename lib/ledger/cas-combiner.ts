@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
-import { debitIfUnchanged, type DebitFlush } from "./debit";
-import { debitManyIfUnchanged, type CasDebit } from "./debit-many";
+import { debitIfUnchanged } from "./debit";
+import { casMiss, debitManyIfUnchanged, type CasDebit, type CasOutcome } from "./debit-many";
 
 /**
  * Cross-org group commit for the compare-and-set debits of one process. Each org's queue (group-commit.ts)
@@ -21,13 +21,16 @@ import { debitManyIfUnchanged, type CasDebit } from "./debit-many";
  * 2 ms 3,678/s, p99 unchanged (README § Performance).
  */
 export interface CasCombiner {
-  /** The org's compare-and-set: its flush, or null (nothing written; take the locked path). Rejects as the statement did. */
-  debit(item: CasDebit): Promise<DebitFlush | null>;
+  /**
+   * The org's compare-and-set: its flush, or a `CasMiss` (nothing written; retry on its `current` when there is one,
+   * else take the locked path). Rejects as the statement did.
+   */
+  debit(item: CasDebit): Promise<CasOutcome>;
 }
 
 interface Waiting {
   item: CasDebit;
-  resolve: (f: DebitFlush | null) => void;
+  resolve: (f: CasOutcome) => void;
   reject: (e: unknown) => void;
 }
 
@@ -91,7 +94,7 @@ export function createCasCombiner(
     try {
       if (batch.length === 1) {
         const { item } = batch[0]!;
-        batch[0]!.resolve(await debitIfUnchanged(db, item.orgId, item.requests, item.expected));
+        batch[0]!.resolve((await debitIfUnchanged(db, item.orgId, item.requests, item.expected)) ?? casMiss());
         return;
       }
       const flushes = await debitManyIfUnchanged(

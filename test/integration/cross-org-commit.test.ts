@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DbHandle } from "@/db/client";
 import { debitCredits, getBalance } from "@/lib/ledger";
-import { debitManyIfUnchanged } from "@/lib/ledger/debit-many";
+import { debitManyIfUnchanged, isCasMiss, type CasOutcome } from "@/lib/ledger/debit-many";
 import { createCasCombiner } from "@/lib/ledger/cas-combiner";
-import { debitLocked } from "@/lib/ledger/debit";
+import { debitLocked, type DebitFlush } from "@/lib/ledger/debit";
 import { createDebitCoalescer } from "@/lib/ledger/group-commit";
 import { makeOrg } from "../support/factories";
 import { ledgerMismatches } from "../support/invariants";
@@ -20,11 +20,14 @@ afterAll(async () => {
   await t.drop();
 });
 
+/** Each outcome's `via`, null for a miss. */
+const vias = (out: readonly CasOutcome[]) => out.map((f) => (isCasMiss(f) ? null : f.via));
+
 const usageRows = async (orgId: string) =>
   t.sql<{ quantity: number; meter: string; units: number }[]>`SELECT quantity, meter, units FROM usage_events WHERE org_id = ${orgId}`;
 
 describe("debitManyIfUnchanged", () => {
-  it("writes each org whose balance and keys are unchanged, and leaves out (null) exactly the stale ones", async () => {
+  it("writes each org whose balance and keys are unchanged, and leaves out (a miss) exactly the stale ones", async () => {
     const fresh = await makeOrg(t.db, { plan: 2, topup: 10 }); // 5 credits: 2 from plan, 3 from top-up
     const moved = await makeOrg(t.db, { plan: 50 });
     const keyed = await makeOrg(t.db, { plan: 50 });
@@ -46,9 +49,17 @@ describe("debitManyIfUnchanged", () => {
       },
     ]);
 
-    expect(out.map((f) => f?.via ?? null)).toEqual(["compare-and-set", null, null, null, "compare-and-set"]);
-    expect(out[0]!.results[0]).toMatchObject({ ok: true, balance: { planCredits: 0, topupCredits: 7 } });
-    expect(out[4]!.results.map((r) => r.ok && r.balance.total)).toEqual([90, 89]);
+    expect(vias(out)).toEqual(["compare-and-set", null, null, null, "compare-and-set"]);
+    const [wrote, , , , wroteMetered] = out as [DebitFlush, CasOutcome, CasOutcome, CasOutcome, DebitFlush];
+    expect(wrote.results[0]).toMatchObject({ ok: true, balance: { planCredits: 0, topupCredits: 7 } });
+    expect(wroteMetered.results.map((r) => r.ok && r.balance.total)).toEqual([90, 89]);
+    // Only the balance had moved: the miss carries the row as the statement locked it. A key applied before or a
+    // refusal carry none (a retry cannot help: the key replays, the refusal is decided under the lock).
+    expect(out[1]).toMatchObject({ written: false, current: { planCredits: 49, topupCredits: 0, total: 49 } });
+    expect(out.slice(2, 4)).toEqual([
+      { written: false, current: null },
+      { written: false, current: null },
+    ]);
     expect((await getBalance(t.db, fresh.id)).total).toBe(7);
     expect((await getBalance(t.db, moved.id)).total).toBe(49); // not overwritten with 43
     expect((await getBalance(t.db, keyed.id)).total).toBe(49);
@@ -92,7 +103,7 @@ describe("debitManyIfUnchanged at scale", () => {
         })),
       );
       const out = await debitManyIfUnchanged(one.db, items);
-      expect(out.map((f) => f?.via ?? null)).toEqual([null, ...orgs.slice(1).map(() => "compare-and-set")]); // a stored key: left out
+      expect(vias(out)).toEqual([null, ...orgs.slice(1).map(() => "compare-and-set")]); // a stored key: left out
       expect(await seqScans()).toBe(before);
     } finally {
       await one.close();
@@ -149,6 +160,33 @@ describe("the coalescer across orgs", () => {
     }
   });
 
+  it("an org another process wrote since is retried on the row the shared statement locked, not sent down the locked path", async () => {
+    // Two processes: A's memory of each org's balance goes stale whenever B writes it. A miss in a shared statement
+    // hands back the row it locked, and one more compare-and-set expects it — instead of one locked transaction
+    // per org (BEGIN, lock, write, COMMIT), which made two processes over 1,000 orgs a third slower.
+    const orgs = await Promise.all(Array.from({ length: 8 }, () => makeOrg(t.db, { plan: 1000 })));
+    const pools: DbHandle[] = [createDb(t.url, { max: 8 }), createDb(t.url, { max: 8 })];
+    try {
+      const via: string[] = [];
+      const statements: number[] = [];
+      const a = createDebitCoalescer(pools[0]!.db, { onCasStatement: (n) => statements.push(n), onFlushed: (_, f) => via.push(f.via) });
+      const b = createDebitCoalescer(pools[1]!.db);
+      await Promise.all(orgs.map((o) => a.debit(o.id, [{ quantity: 1 }]))); // A's first flushes: the locked path
+      await Promise.all(orgs.map((o) => b.debit(o.id, [{ quantity: 2 }]))); // B writes every org: A's memory is stale
+      via.length = 0;
+      statements.length = 0;
+      // A lone flush goes at once in the single-org statement; the 7 that come while it runs share the next one.
+      const results = await Promise.all(orgs.map((o) => a.debit(o.id, [{ quantity: 3 }])));
+      expect(results.every(([r]) => r!.ok && r!.balance.total === 1000 - 1 - 2 - 3)).toBe(true);
+      expect(statements).toEqual([1, 7, 7]); // the shared one missed all 7; their retry shared one more
+      expect(via.filter((v) => v === "row-lock")).toHaveLength(1); // only the lone flush, whose statement reads no row
+      for (const o of orgs) expect((await getBalance(t.db, o.id)).total).toBe(1000 - 1 - 2 - 3);
+      expect(await ledgerMismatches(t.sql)).toEqual([]);
+    } finally {
+      await Promise.all(pools.map((p) => p.close()));
+    }
+  });
+
   it("one org's statement stuck on another writer's row lock does not stall the other orgs (the hedge)", async () => {
     const [stuck, free] = await Promise.all([makeOrg(t.db, { plan: 1000 }), makeOrg(t.db, { plan: 1000 })]);
     const statements: number[] = [];
@@ -190,8 +228,8 @@ describe("the coalescer across orgs", () => {
     const c = createCasCombiner(t.db, { gatherMs: 300, onStatement: (n) => sizes.push(n) });
     const debit = async (orgId: string) => {
       const flush = await c.debit({ orgId, requests: [{ quantity: 1 }], expected: balance.get(orgId)! });
-      expect(flush).not.toBeNull();
-      balance.set(orgId, flush!.balance);
+      if (isCasMiss(flush)) throw new Error(`a compare-and-set missed: ${JSON.stringify(flush)}`);
+      balance.set(orgId, flush.balance);
     };
     // Low load: the first flush goes at once, alone; the 7 that came while it ran go together.
     await Promise.all(orgs.map((o) => debit(o.id)));
