@@ -85,8 +85,9 @@ function faultRows(f: BurstFigures): Row[] {
       f,
       `(9) fault round: every ${HANG.every}th PaymentIntent create hangs ${HANG.ms / 1000} s, payment_intent.* webhooks lost, threshold ${fmt(f.threshold)}, cap ${f.cap}`,
     ).map((r, i) =>
-      // refusals are expected here once the cap is used up: informative, not a target
-      i === 0 ? { name: r.name, value: r.value } : r,
+      // Informative here, not targets: refusals are expected once the cap is used up, and a crossing whose charge
+      // hangs waits for the app's Stripe timeout and then for a search (the round's targets are the rows below).
+      i === 0 || i === 2 ? { name: r.name, value: r.value } : r,
     ),
     {
       name: "    lost credits (succeeded PaymentIntent, no credit)",
