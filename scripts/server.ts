@@ -13,11 +13,12 @@
 import cluster from "node:cluster";
 import { createServer } from "node:http";
 import next from "next";
-import { closeDbHandle } from "@/db/client";
 import { env } from "@/lib/env";
 import { handleIngestRequest } from "@/lib/http/ingest-handler";
 import { stopAppJobs } from "@/lib/jobs/start-app-jobs";
-import { drainUsageQueues } from "@/lib/usage/report-usage";
+import { drainUsageQueues, installOrgAffinity } from "@/lib/usage/report-usage";
+import { isAffinityMessage, type OrgAffinity } from "@/lib/usage/org-affinity";
+import { closeDbHandle, getDb } from "@/db/client";
 import { reportReadyToPrimary, runClusterPrimary } from "./lib/cluster";
 import { listen, listenErrorMessage, shutdownGracefully } from "./lib/serve";
 
@@ -47,11 +48,13 @@ async function serve(): Promise<void> {
   }
 
   const app = next({ dev: false, port });
+  let affinity: OrgAffinity | null = null;
   let stopping = false;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
+      affinity?.stopServing(); // debits forwarded here from now on are debited by their sender
       console.log(`${signal}: shutting down (draining debits, stopping jobs)…`);
       setTimeout(() => {
         console.error("Shutdown took longer than 30 s; exiting anyway.");
@@ -71,6 +74,17 @@ async function serve(): Promise<void> {
   handle = async (req, res) => {
     if (!handleIngestRequest(req, res)) await nextHandle(req, res);
   };
+  if (cluster.isWorker && env().REFILL_WORKERS > 1 && process.env.REFILL_WORKER_INDEX) {
+    // Org affinity (lib/usage/org-affinity.ts): each org's debits flushed by one process, forwarded through the primary.
+    affinity = installOrgAffinity(getDb(), {
+      self: Number(process.env.REFILL_WORKER_INDEX),
+      workers: env().REFILL_WORKERS,
+      send: (m) => void process.send!(m),
+    });
+    process.on("message", (m: unknown) => {
+      if (isAffinityMessage(m)) affinity!.receive(m);
+    });
+  }
   markReady();
   reportReadyToPrimary();
   console.log(`▲ Refill listening on http://localhost:${port} (Next.js + usage ingestion${cluster.isWorker ? `, process ${process.pid}` : ""})`);
