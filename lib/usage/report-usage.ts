@@ -51,8 +51,9 @@ export async function drainUsageQueues(): Promise<void> {
 
 /**
  * Debits reported usage for one org, in order, through the group-commit queue (concurrent requests of
- * one org share a transaction; with several processes, the queue of the org's owner process), then — after the commit — lets the auto-recharge trigger look at the
- * new balance. The caller never waits for Stripe: the trigger only records an attempt; a worker charges.
+ * one org share a transaction; with several processes, the queue of the org's owner process), then —
+ * after the commit — lets the auto-recharge trigger look at the new balance. The caller never waits for
+ * Stripe: the trigger only records an attempt; a worker charges.
  */
 export async function reportUsage(db: Db, orgId: string, events: readonly UsageEventInput[], budgetKeyId: string | null = null): Promise<DebitResult[]> {
   const requests = await toDebitRequests(db, orgId, events);

@@ -178,7 +178,9 @@ describe("the coalescer across orgs", () => {
       // A lone flush goes at once in the single-org statement; the 7 that come while it runs share the next one.
       const results = await Promise.all(orgs.map((o) => a.debit(o.id, [{ quantity: 3 }])));
       expect(results.every(([r]) => r!.ok && r!.balance.total === 1000 - 1 - 2 - 3)).toBe(true);
-      expect(statements).toEqual([1, 7, 7]); // the shared one missed all 7; their retry shared one more
+      // the lone one, then the shared one that missed all 7; their retries (however the combiner groups them) wrote
+      expect(statements.slice(0, 2)).toEqual([1, 7]);
+      expect(statements.slice(2).reduce((a, b) => a + b, 0)).toBe(7);
       expect(via.filter((v) => v === "row-lock")).toHaveLength(1); // only the lone flush, whose statement reads no row
       for (const o of orgs) expect((await getBalance(t.db, o.id)).total).toBe(1000 - 1 - 2 - 3);
       expect(await ledgerMismatches(t.sql)).toEqual([]);
