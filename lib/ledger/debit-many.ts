@@ -1,8 +1,8 @@
 import type postgres from "postgres";
 import type { Db } from "@/db/client";
 import type { DebitPlan, DebitRequest } from "@/lib/billing/debit-plan";
-import { toBalance, type Balance } from "./balance";
-import { planCompareAndSet, rowColumns, toFlush, type DebitFlush } from "./debit";
+import type { Balance } from "./balance";
+import { planCompareAndSet, rowBalance, toFlush, type DebitFlush } from "./debit";
 import { usageParams, usageRows, usageWrites, type BalanceRow, type ExpectedBalance } from "./debit-sql";
 import { isUniqueViolation, toLedgerWriteError } from "./write-error";
 
@@ -68,7 +68,7 @@ export async function debitManyIfUnchanged(db: Db, items: readonly CasDebit[]): 
   return planned.map((p) => {
     const row = p && rows.get(p.orgId);
     if (!p || !row) return casMiss();
-    return row.written ? toFlush(p.plan.outcomes, row, "compare-and-set") : casMiss(toBalance(rowColumns(row)));
+    return row.written ? toFlush(p.plan.outcomes, row, "compare-and-set") : casMiss(rowBalance(row));
   });
 }
 

@@ -98,7 +98,7 @@ async function debitUnderLock(
   // what the key's active holds reserve stays theirs: their captures are never refused by the budget
   const remaining = budget ? Math.max(0, budget.credits - budget.used - (await activeHeldCredits(tx, orgId, budget.keyId, now))) : null;
   const start = { planCredits: row.plan_credits, topupCredits: row.topup_credits };
-  const limits = debitLimits(toBalance(rowColumns(row)));
+  const limits = debitLimits(rowBalance(row));
   const expected = { ...start, ...limits };
   // First with the prior keys the locking statement saw; if its write finds a key it did not see (committed by
   // another process while we waited for the lock), once more with the keys a fresh statement reads.
@@ -178,7 +178,7 @@ export function planCompareAndSet(requests: readonly DebitRequest[], expected: B
 }
 
 /** The hot path's snake_case row as the columns `toBalance` reads. */
-export function rowColumns(row: BalanceRow): BalanceColumns {
+function rowColumns(row: BalanceRow): BalanceColumns {
   return {
     planCredits: row.plan_credits,
     topupCredits: row.topup_credits,
@@ -188,6 +188,11 @@ export function rowColumns(row: BalanceRow): BalanceColumns {
     graceCredits: row.grace_credits,
     graceAttemptId: row.grace_attempt_id,
   };
+}
+
+/** The balance a debit statement's row holds (written or read under its lock). */
+export function rowBalance(row: BalanceRow): Balance {
+  return toBalance(rowColumns(row));
 }
 
 export function toFlush(outcomes: ReturnType<typeof planDebits>["outcomes"], row: BalanceRow, via: DebitFlush["via"], budget?: BudgetState): DebitFlush {

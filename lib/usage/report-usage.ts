@@ -29,7 +29,7 @@ function coalescerFor(db: Db): DebitCoalescer {
 }
 
 /** The process's org affinity once installed (cluster workers; globalThis: the server script and Next's bundle share it). */
-const shared = globalThis as unknown as { refillOrgAffinity?: OrgAffinity };
+const perProcess = globalThis as unknown as { refillOrgAffinity?: OrgAffinity };
 
 /**
  * In a cluster worker (`REFILL_WORKERS` = `workers` > 1, this process's index `self`): from now on each org's usage
@@ -37,8 +37,8 @@ const shared = globalThis as unknown as { refillOrgAffinity?: OrgAffinity };
  * primary) for the others — see lib/usage/org-affinity.ts. The caller passes the primary's messages to `receive`.
  */
 export function installOrgAffinity(db: Db, opts: { self: number; workers: number; send: (msg: AffinityMessage) => void }): OrgAffinity {
-  shared.refillOrgAffinity = createOrgAffinity({ ...opts, local: (orgId, requests) => coalescerFor(db).debit(orgId, requests) });
-  return shared.refillOrgAffinity;
+  perProcess.refillOrgAffinity = createOrgAffinity({ ...opts, local: (orgId, requests) => coalescerFor(db).debit(orgId, requests) });
+  return perProcess.refillOrgAffinity;
 }
 
 /**
@@ -57,7 +57,7 @@ export async function drainUsageQueues(): Promise<void> {
  */
 export async function reportUsage(db: Db, orgId: string, events: readonly UsageEventInput[], budgetKeyId: string | null = null): Promise<DebitResult[]> {
   const requests = await toDebitRequests(db, orgId, events);
-  if (budgetKeyId === null) return (shared.refillOrgAffinity ?? coalescerFor(db)).debit(orgId, requests);
+  if (budgetKeyId === null) return (perProcess.refillOrgAffinity ?? coalescerFor(db)).debit(orgId, requests);
   // A key with a budget: its own locked transaction (balance row, then the key's period counter), not the
   // group-commit queue; the queue's next compare-and-set sees the balance moved and takes the lock too.
   const flush = await debitLocked(db, orgId, requests, { keyId: budgetKeyId, onAlerts: writeBudgetAlerts });
