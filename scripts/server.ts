@@ -19,7 +19,7 @@ import { stopAppJobs } from "@/lib/jobs/start-app-jobs";
 import { drainUsageQueues, installOrgAffinity } from "@/lib/usage/report-usage";
 import { isAffinityMessage, type OrgAffinity } from "@/lib/usage/org-affinity";
 import { closeDbHandle, getDb } from "@/db/client";
-import { reportReadyToPrimary, runClusterPrimary } from "./lib/cluster";
+import { reportReadyToPrimary, runClusterPrimary, sendToPrimary } from "./lib/cluster";
 import { listen, listenErrorMessage, shutdownGracefully } from "./lib/serve";
 
 if (cluster.isPrimary && env().REFILL_WORKERS > 1) {
@@ -79,7 +79,7 @@ async function serve(): Promise<void> {
     affinity = installOrgAffinity(getDb(), {
       self: Number(process.env.REFILL_WORKER_INDEX),
       workers: env().REFILL_WORKERS,
-      send: (m) => void process.send!(m),
+      send: sendToPrimary,
     });
     process.on("message", (m: unknown) => {
       if (isAffinityMessage(m)) affinity!.receive(m);

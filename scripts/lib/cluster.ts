@@ -119,6 +119,15 @@ export function createAffinityRelay(readyWorker: (index: number) => { send: (msg
   };
 }
 
+/**
+ * A cluster worker's message to the primary. Throws when the channel is closed (the primary is gone), where
+ * `process.send` would emit 'error' later: a debit that cannot be forwarded is then debited locally (org-affinity.ts).
+ */
+export function sendToPrimary(msg: AffinityMessage): void {
+  if (!process.connected || !process.send) throw new Error("no channel to the cluster primary");
+  process.send(msg);
+}
+
 /** True in a cluster worker: it tells the primary when it serves. */
 export function reportReadyToPrimary(): void {
   if (cluster.isWorker) process.send?.({ refill: "ready" });

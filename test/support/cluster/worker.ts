@@ -5,7 +5,7 @@
 import { createServer } from "node:http";
 import type { DebitResult } from "@/lib/ledger";
 import { createOrgAffinity, isAffinityMessage } from "@/lib/usage/org-affinity";
-import { reportReadyToPrimary } from "../../../scripts/lib/cluster";
+import { reportReadyToPrimary, sendToPrimary } from "../../../scripts/lib/cluster";
 import { listen, listenErrorMessage } from "../../../scripts/lib/serve";
 
 const port = Number(process.env.PORT);
@@ -13,7 +13,7 @@ const index = Number(process.env.REFILL_WORKER_INDEX ?? 0);
 const affinity = createOrgAffinity({
   self: index,
   workers: Number(process.env.REFILL_WORKERS ?? 1),
-  send: (m) => void process.send!(m),
+  send: sendToPrimary,
   local: (orgId, requests) => {
     if (requests[0]!.idempotencyKey === "hang") {
       console.log(`hanging ${orgId} in ${process.pid}`);
