@@ -4,7 +4,7 @@ import { debitCredits, getBalance } from "@/lib/ledger";
 import { debitManyIfUnchanged, isCasMiss, type CasOutcome } from "@/lib/ledger/debit-many";
 import { createCasCombiner } from "@/lib/ledger/cas-combiner";
 import { debitLocked, type DebitFlush } from "@/lib/ledger/debit";
-import { createDebitCoalescer } from "@/lib/ledger/group-commit";
+import { createDebitCoalescer, type DebitCoalescer } from "@/lib/ledger/group-commit";
 import { makeOrg } from "../support/factories";
 import { ledgerMismatches } from "../support/invariants";
 import { createTestDb, type TestDb } from "../support/test-db";
@@ -183,6 +183,31 @@ describe("the coalescer across orgs", () => {
       expect(statements.slice(2).reduce((a, b) => a + b, 0)).toBe(7);
       expect(via.filter((v) => v === "row-lock")).toHaveLength(1); // only the lone flush, whose statement reads no row
       for (const o of orgs) expect((await getBalance(t.db, o.id)).total).toBe(1000 - 1 - 2 - 3);
+      expect(await ledgerMismatches(t.sql)).toEqual([]);
+    } finally {
+      await Promise.all(pools.map((p) => p.close()));
+    }
+  });
+
+  it("the retry on a stale balance with the same keys on two processes, concurrency 32: each key applied once, replayed alike", async () => {
+    // Both processes' memories are stale, so their shared statements miss and hand back rows to retry on; each key is
+    // reported to both at once. A retry must never apply a key the other process applied (its miss carries no row
+    // then, and the statement's guard checks the keys again).
+    const orgs = await Promise.all(Array.from({ length: 8 }, () => makeOrg(t.db, { plan: 1000 })));
+    const pools: DbHandle[] = [createDb(t.url, { max: 8 }), createDb(t.url, { max: 8 })];
+    try {
+      const [a, b] = pools.map((p) => createDebitCoalescer(p.db)) as [DebitCoalescer, DebitCoalescer];
+      for (const c of [a, b, a]) await Promise.all(orgs.map((o) => c.debit(o.id, [{ quantity: 1 }]))); // a's memory: stale
+      const answers = await Promise.all(
+        Array.from({ length: 32 }, (_, k) => {
+          const o = orgs[k % orgs.length]!;
+          return Promise.all([b, a].map((c) => c.debit(o.id, [{ quantity: 2, idempotencyKey: `same-${k}` }])));
+        }),
+      );
+      for (const [[x], [y]] of answers) expect(x!.ok && y!.ok && x!.id === y!.id).toBe(true);
+      for (const o of orgs) expect((await getBalance(t.db, o.id)).total).toBe(1000 - 3 - (32 / orgs.length) * 2);
+      const [dup] = await t.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM usage_events GROUP BY org_id, idempotency_key HAVING count(*) > 1) d`;
+      expect(dup!.n).toBe(0);
       expect(await ledgerMismatches(t.sql)).toEqual([]);
     } finally {
       await Promise.all(pools.map((p) => p.close()));

@@ -1,9 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type DbHandle } from "@/db/client";
 import type { DebitRequest } from "@/lib/billing/debit-plan";
-import type { DebitResult } from "@/lib/ledger";
+import { getBalance, type DebitResult } from "@/lib/ledger";
+import { createDebitCoalescer } from "@/lib/ledger/group-commit";
 import { LedgerWriteError } from "@/lib/ledger/write-error";
 import { createOrgAffinity, ownerOf, type AffinityMessage, type OrgAffinity } from "@/lib/usage/org-affinity";
 import { createAffinityRelay } from "../../scripts/lib/cluster";
+import { makeOrg } from "../support/factories";
+import { ledgerMismatches } from "../support/invariants";
+import { createTestDb, type TestDb } from "../support/test-db";
 
 // Org affinity (lib/usage/org-affinity.ts) with the primary's relay (scripts/lib/cluster.ts), in one process: each
 // "worker" is an affinity whose local debit records which worker flushed what. The real cluster is in cluster.test.ts.
@@ -32,6 +37,14 @@ function cluster(workers: number) {
   for (let i = 0; i < workers; i++) nodes.push(make(i, 1000 + i));
   return { nodes, ready, flushedBy, hang, relay, replace: (i: number) => (nodes[i] = make(i, 2000 + i)) };
 }
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await t.drop();
+});
 
 describe("org affinity", () => {
   it("owners spread over the processes and never change for an org", () => {
@@ -99,5 +112,54 @@ describe("org affinity", () => {
     const err = await sender.debit(org, [{ quantity: 1 }]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LedgerWriteError);
     expect((err as LedgerWriteError).applied).toBe(false);
+  });
+
+  it("the channel to the primary is closed: the sender debits the org itself", async () => {
+    const flushed: number[] = [];
+    const node = createOrgAffinity({
+      self: 0,
+      workers: 2,
+      send: () => {
+        throw new Error("no channel to the cluster primary");
+      },
+      local: async (_orgId, requests) => {
+        flushed.push(0);
+        return requests.map((r) => ({ ok: true, id: "0", quantity: r.quantity, balance: {} as never, replayed: false }) as DebitResult);
+      },
+    });
+    const [r] = await node.debit(
+      ORGS.find((o) => ownerOf(o, 2) === 1)!,
+      [{ quantity: 1 }],
+    );
+    expect(r).toMatchObject({ ok: true, id: "0" });
+    expect(flushed).toEqual([0]);
+  });
+
+  it("real ledger, two processes, concurrency 32, every key sent to both: applied once by the owner, replayed alike", async () => {
+    // Two "processes": each its own pool and group-commit queue, joined by the primary's relay. Each of 32 keys is
+    // reported to both at once (a client retrying on another connection); only the owner's queue may flush them.
+    const org = await makeOrg(t.db, { plan: 1000 });
+    const pools: DbHandle[] = [createDb(t.url, { max: 8 }), createDb(t.url, { max: 8 })];
+    try {
+      const flushesBy = [0, 0];
+      const nodes: OrgAffinity[] = [];
+      const relay = createAffinityRelay((i) => ({ send: (m: AffinityMessage) => queueMicrotask(() => nodes[i]!.receive(m)) }));
+      for (const [i, pool] of pools.entries()) {
+        const queue = createDebitCoalescer(pool.db, { onFlushed: () => flushesBy[i]!++ });
+        nodes.push(createOrgAffinity({ self: i, workers: 2, send: (m) => queueMicrotask(() => relay.relay(m, i)), local: (o, r) => queue.debit(o, r) }));
+      }
+      const answers = await Promise.all(
+        Array.from({ length: 32 }, (_, k) => Promise.all(nodes.map((n) => n.debit(org.id, [{ quantity: 3, idempotencyKey: `k-${k}` }])))),
+      );
+      for (const [a, b] of answers) {
+        expect(a[0]!.ok && b[0]!.ok).toBe(true);
+        expect(a[0]!.ok && b[0]!.ok && a[0]!.id === b[0]!.id).toBe(true); // the same usage: one applied, one replayed
+      }
+      expect(flushesBy[1 - ownerOf(org.id, 2)]).toBe(0);
+      expect((await getBalance(t.db, org.id)).total).toBe(1000 - 32 * 3);
+      expect(await ledgerMismatches(t.sql)).toEqual([]);
+    } finally {
+      await Promise.all(pools.map((p) => p.close()));
+    }
   });
 });
